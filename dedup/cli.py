@@ -1,0 +1,177 @@
+"""The `dedup` command line. Thin: builds a config, calls the API, picks a writer, maps errors
+to exit codes (0 the scan ran, 1 fatal error, 2 usage error)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dedup.api import ProgressHook, scan
+from dedup.config import (
+    INPUT_FORMATS,
+    ExtractConfig,
+    InputConfig,
+    MinHashConfig,
+    ScanConfig,
+    ShingleConfig,
+    VerifyConfig,
+)
+from dedup.errors import ConfigError, DedupError
+from dedup.output import FORMATS, render, summary_line
+
+app = typer.Typer(
+    help="Find where news stories have been copied.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err = Console(stderr=True, highlight=False)
+
+_D = ScanConfig()
+
+
+@app.callback()
+def _main() -> None:
+    """dedup: find copies of news stories (syndication) in saved pages, crawls and exports."""
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"dedup: error: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+class _RichProgress:
+    """Progress bars on stderr, one per stage."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._p = progress
+        self._tasks: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._p.add_task(stage, total=total)
+        self._p.update(self._tasks[stage], completed=done, total=total)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = output.resolve()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@app.command("scan")
+def scan_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="table, json, jsonl or csv [default: table on a terminal, else json]"),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    input_format: Annotated[
+        str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
+    ] = "auto",
+    id_field: Annotated[str, typer.Option(help="JSONL/CSV field of the id.")] = "id",
+    text_field: Annotated[str, typer.Option(help="JSONL/CSV field of the text.")] = "text",
+    html_field: Annotated[str, typer.Option(help="JSONL/CSV field of the HTML.")] = "html",
+    url_field: Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")] = "url",
+    date_field: Annotated[str, typer.Option(help="JSONL/CSV field of the date.")] = "date",
+    site_field: Annotated[str, typer.Option(help="JSONL/CSV field of the site.")] = "site",
+    title_field: Annotated[str, typer.Option(help="JSONL/CSV field of the title.")] = "title",
+    fast_extract: Annotated[
+        bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
+    ] = _D.extract.fast,
+    shingle_size: Annotated[int, typer.Option(help="Words per shingle.")] = _D.shingle.size,
+    num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = _D.minhash.num_perm,
+    bands: Annotated[int, typer.Option(help="LSH bands (must divide --num-perm).")] = _D.minhash.bands,
+    min_jaccard: Annotated[float, typer.Option(help="Copy if Jaccard >= this.")] = _D.verify.min_jaccard,
+    min_containment: Annotated[
+        float, typer.Option(help="...or if the smaller text is contained in the larger at >= this")
+    ] = _D.verify.min_containment,
+    min_reuse: Annotated[
+        float, typer.Option(help="...and the shared part is >= this share of the larger text.")
+    ] = _D.verify.min_reuse,
+    min_shared: Annotated[int, typer.Option(help="Shared shingles a copy needs at least.")] = _D.verify.min_shared,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+) -> None:
+    """Scan PATHS for copies of the same story and print a report."""
+    if fmt is None:
+        fmt = "table" if sys.stdout.isatty() and output is None else "json"
+    if fmt not in FORMATS:
+        raise _fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    try:
+        config = ScanConfig(
+            input=InputConfig(
+                format=input_format,
+                id_field=id_field,
+                text_field=text_field,
+                html_field=html_field,
+                url_field=url_field,
+                date_field=date_field,
+                site_field=site_field,
+                title_field=title_field,
+            ),
+            extract=ExtractConfig(fast=fast_extract),
+            shingle=ShingleConfig(size=shingle_size),
+            minhash=MinHashConfig(num_perm=num_perm, bands=bands),
+            verify=VerifyConfig(
+                min_jaccard=min_jaccard,
+                min_containment=min_containment,
+                min_reuse=min_reuse,
+                min_shared=min_shared,
+            ),
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc), 2) from None
+    if output is not None and not output.resolve().parent.is_dir():
+        raise _fail(f"{output}: the directory to write the report in does not exist")
+    try:
+        if err.is_terminal and not quiet:
+            columns = (
+                TextColumn("{task.description:>8}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=err, transient=True) as bar:
+                hook: ProgressHook = _RichProgress(bar)
+                report = scan(paths, config, progress=hook)
+        else:
+            report = scan(paths, config)
+        _write(render(report, fmt), output)
+    except DedupError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+    if not quiet:
+        err.print(summary_line(report), markup=False, soft_wrap=True)
+
+
+def main() -> None:
+    """Console-script entry point: no traceback ever reaches the user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("dedup: interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 1
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+        err.print(f"dedup: internal error: {msg}", markup=False, soft_wrap=True)
+        sys.exit(1)

@@ -1,0 +1,159 @@
+"""Configuration: one frozen dataclass per stage, composed into `ScanConfig`.
+
+Every default below was chosen by measurement; the reason stands beside it. The numbers come
+from `python benchmarks/tune.py` and `python benchmarks/quality.py` (see benchmarks/README.md).
+`ScanConfig.fingerprint()` covers everything that changes a signature, so that stored signatures
+are only ever compared with signatures made the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from dedup.errors import ConfigError
+
+#: Version of the normalisation + tokenisation + shingle-hash scheme. Bump it whenever a change
+#: would give the same text another shingle hash, so old signatures are refused, not misread.
+SHINGLE_SCHEME_VERSION = 1
+
+INPUT_FORMATS = ("auto", "html", "warc", "jsonl", "csv", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class InputConfig:
+    """How inputs are read. Field names apply to JSONL and CSV records."""
+
+    format: str = "auto"  # "auto": chosen by file extension (gzip handled transparently)
+    id_field: str = "id"
+    text_field: str = "text"
+    html_field: str = "html"
+    url_field: str = "url"
+    date_field: str = "date"
+    site_field: str = "site"
+    title_field: str = "title"
+
+    def __post_init__(self) -> None:
+        if self.format not in INPUT_FORMATS:
+            raise ConfigError(
+                f"unknown input format {self.format!r}; choose one of {', '.join(INPUT_FORMATS)}"
+            )
+        for name in ("id_field", "text_field", "html_field"):
+            if not getattr(self, name):
+                raise ConfigError(f"{name} must not be empty")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractConfig:
+    """HTML article extraction with trafilatura."""
+
+    # trafilatura's `fast` mode skips its fallback extractors (readability, jusText): about 1.5x
+    # faster, and on the 181 pages of html_scrapinghub_aeb it loses no copy pairs in our quality
+    # benchmark. Off by default: the fallbacks rescue pages whose main text trafilatura misses.
+    fast: bool = False
+    include_tables: bool = True
+    # Fewer words than this after extraction and the page is skipped ("no article text"): a
+    # cookie wall, an index page or an error page is not an article.
+    min_words: int = 20
+
+    def __post_init__(self) -> None:
+        if self.min_words < 0:
+            raise ConfigError("min_words must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class ShingleConfig:
+    """Word shingles over normalised text (scripts written without spaces: one token a character)."""
+
+    # 5 words: on same-event news (the Helsinki-summit set, 612 articles on one story) independent
+    # articles share almost no 5-word runs (median Jaccard 0.004) while still catching copies with
+    # edits every ~10 words; 3-grams gave same-event pairs Jaccard up to 0.2 through shared stock
+    # phrases, 7-grams lost edited copies. See benchmarks/tune.py.
+    size: int = 5
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.size <= 32:
+            raise ConfigError("shingle size must be between 1 and 32")
+        if not 0 <= self.seed < 2**64:
+            raise ConfigError("shingle seed must be in [0, 2**64)")
+
+
+@dataclass(frozen=True, slots=True)
+class MinHashConfig:
+    """MinHash signatures and LSH banding (candidate generation only; matches are verified)."""
+
+    # 255 = 85 bands x 3 rows. Banding with 3 rows puts the 50% candidate point near Jaccard 0.2
+    # and catches a pair at Jaccard 0.35 with probability 0.98: copies that keep only half of a
+    # story, or embed it in as much other text, have Jaccard 0.35 to 0.5, below what the usual
+    # 0.5-0.8 thresholds see. The cost is more candidates, which exact verification discards.
+    num_perm: int = 255
+    bands: int = 85
+    seed: int = 1
+
+    @property
+    def rows(self) -> int:
+        return self.num_perm // self.bands
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 1 or self.bands < 1:
+            raise ConfigError("num_perm and bands must be positive")
+        if self.num_perm % self.bands:
+            raise ConfigError(
+                f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})"
+            )
+        if not 0 <= self.seed < 2**64:
+            raise ConfigError("minhash seed must be in [0, 2**64)")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyConfig:
+    """When a candidate pair counts as a copy. All figures are exact, on the shingle sets.
+
+    A pair is a copy when it shares at least `min_shared` shingles and either
+    - Jaccard >= `min_jaccard` (edited copies, write-thrus sharing most paragraphs), or
+    - the smaller text is contained in the larger at >= `min_containment` and the shared part is
+      at least `min_reuse` of the larger text (truncated copies, a story embedded in a page).
+    """
+
+    min_jaccard: float = 0.5
+    min_containment: float = 0.8
+    min_reuse: float = 0.4
+    # An absolute floor so that two very short texts (a caption, a stub) do not match on one
+    # shared sentence: 25 five-word shingles is a run of ~30 words.
+    min_shared: int = 25
+
+    def __post_init__(self) -> None:
+        for name in ("min_jaccard", "min_containment", "min_reuse"):
+            v = getattr(self, name)
+            if not 0.0 < v <= 1.0:
+                raise ConfigError(f"{name} must be in (0, 1], got {v}")
+        if self.min_shared < 1:
+            raise ConfigError("min_shared must be >= 1")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    """Everything a scan needs; compose the stage configs, e.g.
+    ``ScanConfig(verify=VerifyConfig(min_jaccard=0.6))``."""
+
+    input: InputConfig = field(default_factory=InputConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """Digest of every setting that changes a signature (normalisation, shingling, hashing)."""
+        basis = {
+            "scheme": SHINGLE_SCHEME_VERSION,
+            "shingle": asdict(self.shingle),
+            "minhash": asdict(self.minhash),
+        }
+        blob = json.dumps(basis, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]

@@ -1,0 +1,37 @@
+"""Every error `dedup` raises.
+
+Hierarchy::
+
+    DedupError                  base class; str(err) is one line, fit to show a user
+    ├── ConfigError             an option or configuration value is invalid
+    ├── InputError              a path given by the user cannot be read at all (fatal)
+    └── RecordError             one record of an input is unusable (not fatal: it becomes a Skip)
+
+Per-record problems never stop a scan: the readers turn a `RecordError` into a `dedup.Skip`
+entry that is counted and listed in the report. Only `ConfigError` and `InputError` end a run.
+"""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base class of every error raised by dedup; its message is a single line."""
+
+    def __str__(self) -> str:
+        return " ".join(super().__str__().split())
+
+
+class ConfigError(DedupError, ValueError):
+    """An option or configuration value is invalid (a usage error)."""
+
+
+class InputError(DedupError):
+    """A path given by the user is missing or unreadable: the run cannot go on."""
+
+
+class RecordError(DedupError):
+    """One record (a file, a line, a WARC record) is unusable; it is skipped, the run goes on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = " ".join(reason.split())

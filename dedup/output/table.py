@@ -1,0 +1,66 @@
+"""A readable rich table of clusters and members, for a terminal or a text file."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from dedup.model import Report
+
+MAX_SKIPS_SHOWN = 20
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def render_table(report: Report, width: int = 140, color: bool = False) -> str:
+    """Clusters as tables (origin first), then the counts and the skipped records."""
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, color_system="standard" if color else None, highlight=False)
+    for c in report.clusters:
+        origin = c.members[0]
+        t = Table(
+            title=f"{c.id}: {len(c.members)} articles, origin {origin.site or origin.id}"
+            f" {origin.date or '(no date)'}: {origin.title or ''}".rstrip(": "),
+            title_justify="left",
+            expand=False,
+        )
+        t.add_column("role")
+        t.add_column("site")
+        t.add_column("date")
+        t.add_column("jaccard", justify="right")
+        t.add_column("in origin", justify="right")
+        t.add_column("of origin", justify="right")
+        t.add_column("credit")
+        t.add_column("id", overflow="fold")
+        for m in c.members:
+            t.add_row(
+                m.role,
+                m.site or "",
+                (m.date or "")[:16],
+                f"{m.jaccard:.2f}",
+                _pct(m.containment),
+                _pct(m.reuse),
+                m.credit or "",
+                m.id,
+            )
+        con.print(t)
+        con.print()
+    s = report.stats
+    con.print(
+        f"{s.read} read ({s.files} files), {s.extracted} scanned, {s.skipped} skipped, "
+        f"{s.failed} failed; {s.candidate_pairs} candidate pairs, {s.verified_pairs} verified; "
+        f"{s.clusters} clusters, {s.copies} copies"
+    )
+    con.print("'in origin': share of the article's text found in the origin; "
+              "'of origin': share of the origin it reproduces.")
+    if report.skipped:
+        con.print(f"skipped {len(report.skipped)}:")
+        for sk in report.skipped[:MAX_SKIPS_SHOWN]:
+            con.print(f"  {sk}", markup=False)
+        if len(report.skipped) > MAX_SKIPS_SHOWN:
+            con.print(f"  ... and {len(report.skipped) - MAX_SKIPS_SHOWN} more (see --format json)")
+    return buf.getvalue()

@@ -1,0 +1,95 @@
+"""The I/O edge: paths in, `RawRecord`s and `Skip`s out.
+
+Directories are walked recursively in sorted order. The format of a file is chosen by its
+extension (a trailing ``.gz`` is decompressed transparently) unless `InputConfig.format` forces
+one. Files of other types met inside a directory are skipped and listed; a missing path or an
+unreadable directory is an `InputError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from dedup.config import InputConfig
+from dedup.errors import InputError
+from dedup.model import Skip
+from dedup.sources.base import RawRecord, normalize_date, site_of
+from dedup.sources.csvfile import read_csv
+from dedup.sources.files import read_html, read_text
+from dedup.sources.jsonl import read_jsonl
+from dedup.sources.warc import read_warc
+
+__all__ = ["RawRecord", "detect_format", "iter_files", "normalize_date", "read_paths", "site_of"]
+
+_EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".txt": "text",
+    ".text": "text",
+}
+
+
+def detect_format(path: Path) -> str | None:
+    """The input format of `path` from its extension, or None if it is not one we read."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return _EXTENSIONS.get(os.path.splitext(name)[1])
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
+    """Every file under `paths` as (path, path as shown to the user), directories sorted."""
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            raise InputError(f"{given}: no such file or directory")
+        if p.is_dir():
+            yield from _walk(p, str(given))
+        else:
+            yield p, str(given)
+
+
+def _walk(root: Path, shown: str) -> Iterator[tuple[Path, str]]:
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read directory: {exc.strerror}") from exc
+    for entry in entries:
+        child_shown = os.path.join(shown, entry.name)
+        if entry.is_dir(follow_symlinks=True):
+            yield from _walk(Path(entry.path), child_shown)
+        elif entry.is_file(follow_symlinks=True):
+            yield Path(entry.path), child_shown
+
+
+def read_file(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
+    """Records of one file, in file order."""
+    fmt = cfg.format if cfg.format != "auto" else detect_format(path)
+    if fmt is None:
+        yield Skip(shown, "unsupported file type (use --input-format to force one)")
+    elif fmt == "html":
+        yield from read_html(path, shown)
+    elif fmt == "text":
+        yield from read_text(path, shown)
+    elif fmt == "jsonl":
+        yield from read_jsonl(path, shown, cfg)
+    elif fmt == "csv":
+        yield from read_csv(path, shown, cfg)
+    else:
+        yield from read_warc(path, shown)
+
+
+def read_paths(
+    paths: Iterable[str | os.PathLike[str]], cfg: InputConfig
+) -> Iterator[tuple[int, RawRecord | Skip]]:
+    """Every record under `paths`, each with the number (1-based) of the file it came from."""
+    for nfile, (path, shown) in enumerate(iter_files(paths), start=1):
+        for item in read_file(path, shown, cfg):
+            yield nfile, item

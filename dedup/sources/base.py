@@ -1,0 +1,176 @@
+"""What every reader yields, and the helpers they share (opening, decoding, metadata)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlsplit
+
+import charset_normalizer
+
+from dedup.errors import RecordError
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One input record before extraction: either `text` or `html` is set."""
+
+    id: str
+    source: str
+    location: str | None = None
+    text: str | None = None
+    html: bytes | str | None = None
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    date: str | None = None
+    fallback_date: str | None = None  # used when neither the record nor the page gives a date
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.location}" if self.location else self.source
+
+
+_SNIFF = 8192
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open a file for reading bytes, decompressing `.gz` transparently."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def read_bytes(path: Path) -> bytes:
+    """The whole (decompressed) content of `path`; a corrupt gzip is a RecordError."""
+    try:
+        with open_binary(path) as fh:
+            return fh.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        if isinstance(exc, PermissionError | FileNotFoundError):
+            raise RecordError(f"cannot read file: {exc.strerror}") from exc
+        raise RecordError(f"corrupt or truncated compressed file: {exc}") from exc
+
+
+def is_binary(data: bytes) -> bool:
+    """True for data that is not text: NUL bytes in its first 8 KiB (UTF-16 is not supported)."""
+    return b"\x00" in data[:_SNIFF]
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes of text: UTF-8 (with or without BOM) if valid, else the detected encoding."""
+    if is_binary(data):
+        raise RecordError("binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise RecordError("cannot detect the text encoding")
+    return str(best)
+
+
+def text_stream(path: Path) -> Iterator[tuple[int, str]]:
+    """Lines of a (possibly gzipped) text file with their 1-based numbers, decoded per line.
+
+    Lines are decoded as UTF-8; a line that is not valid UTF-8 is decoded with the encoding
+    detected for it (legacy encodings such as cp1252 or latin-1), so one bad line costs nothing
+    else.
+    """
+    with open_binary(path) as fh:
+        head = fh.read(_SNIFF)
+        if is_binary(head):
+            raise RecordError("binary file, not text")
+        stream = io.BufferedReader(_Prefixed(head, fh))  # type: ignore[arg-type]
+        for n, raw in enumerate(stream, start=1):
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                best = charset_normalizer.from_bytes(raw).best()
+                line = str(best) if best is not None else raw.decode("latin-1")
+            yield n, line
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that first returns `head`, then the rest of `fh`."""
+
+    def __init__(self, head: bytes, fh: IO[bytes]) -> None:
+        self._head = head
+        self._fh = fh
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._fh.read(len(b))
+        b[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def site_of(url: str | None) -> str | None:
+    """A URL's host without a leading ``www.``, lower-cased; None when there is no host."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def normalize_date(value: object) -> str | None:
+    """An ISO 8601 string for a date found in input: ``YYYY-MM-DD`` for a date alone,
+    ``YYYY-MM-DDTHH:MM:SSZ`` (converted to UTC) for a moment; None when it cannot be read.
+
+    Accepted: ISO 8601 (with or without time and offset; a time without offset is taken as
+    UTC), RFC 2822 (``Sun, 15 Jul 2018 10:00:00 GMT``, as in HTTP and WARC headers).
+    """
+    if value is None:
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    if _DATE_ONLY.match(s):
+        try:
+            return datetime.strptime(s, "%Y-%m-%d").date().isoformat()
+        except ValueError:
+            return None
+    dt: datetime | None = None
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def clean_field(value: object) -> str | None:
+    """A metadata value as a stripped string, None when absent or empty."""
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None

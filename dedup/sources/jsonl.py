@@ -1,0 +1,38 @@
+"""JSON Lines input: one JSON object a line (`.jsonl`, `.ndjson`, optionally gzipped)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from dedup.config import InputConfig
+from dedup.errors import RecordError
+from dedup.model import Skip
+from dedup.sources.base import RawRecord, text_stream
+from dedup.sources.records import from_mapping
+
+
+def read_jsonl(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
+    """Yield a record or a Skip for every non-blank line of `path`."""
+    try:
+        for n, line in text_stream(path):
+            if not line.strip():
+                continue
+            where = f"line {n}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skip(shown, f"malformed JSON: {exc.msg} (column {exc.colno})", where)
+                continue
+            if not isinstance(obj, dict):
+                yield Skip(shown, f"not a JSON object but a {type(obj).__name__}", where)
+                continue
+            try:
+                yield from_mapping(obj, shown, where, cfg)
+            except RecordError as exc:
+                yield Skip(shown, exc.reason, where)
+    except RecordError as exc:
+        yield Skip(shown, exc.reason)
+    except (OSError, EOFError) as exc:
+        yield Skip(shown, f"read error, rest of file not read: {exc}")

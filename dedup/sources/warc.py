@@ -1,0 +1,65 @@
+"""WARC crawls (`.warc`, `.warc.gz`): every HTTP response with an HTML body is a document.
+
+id = WARC-Record-ID, url = WARC-Target-URI, date = the page's own date if it has one, else
+WARC-Date. Requests, metadata and warcinfo records are not documents and are not counted;
+responses that are not HTML or not successful are read and skipped with their reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from dedup.model import Skip
+from dedup.sources.base import RawRecord, is_binary, normalize_date
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: Path, shown: str) -> Iterator[RawRecord | Skip]:
+    """Yield a RawRecord or Skip for every response record of the crawl at `path`."""
+    n = 0
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response":
+                    continue
+                n += 1
+                where = f"record {n}"
+                rid = record.rec_headers.get_header("WARC-Record-ID") or f"{shown}:{where}"
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if url:
+                    where = f"record {n} ({url})"
+                http = record.http_headers
+                if http is None:
+                    yield Skip(shown, "response without HTTP headers", where)
+                    continue
+                status = http.get_statuscode()
+                if status and not status.startswith("2"):
+                    yield Skip(shown, f"HTTP status {status}", where)
+                    continue
+                ctype = (http.get_header("Content-Type") or "").lower()
+                body = record.content_stream().read()
+                if not body.strip():
+                    yield Skip(shown, "empty response body", where)
+                    continue
+                if ctype and not ctype.startswith(_HTML_TYPES):
+                    yield Skip(shown, f"not HTML ({ctype.split(';')[0].strip()})", where)
+                    continue
+                if not ctype and (is_binary(body) or b"<" not in body[:2048]):
+                    yield Skip(shown, "not HTML (no content type, body is not markup)", where)
+                    continue
+                yield RawRecord(
+                    id=rid,
+                    source=shown,
+                    location=where,
+                    html=body,
+                    url=url,
+                    fallback_date=normalize_date(record.rec_headers.get_header("WARC-Date")),
+                )
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        yield Skip(shown, f"corrupt WARC after {n} response records, rest not read: {msg}")
