@@ -168,6 +168,11 @@ def main() -> None:
     """Console-script entry point: no traceback ever reaches the user."""
     try:
         app()
+    except BrokenPipeError:
+        # the reader of our output went away (`dedup scan ... | head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("dedup: interrupted")
         sys.exit(130)

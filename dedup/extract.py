@@ -22,10 +22,19 @@ DATE_PARAMS = {
     "extensive_search": False,  # no guessing from arbitrary dates in the text
     "min_date": "1990-01-01",
     "max_date": "2100-12-31",
+    # keep the time of day and offset when the page gives them: origins are decided by time
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+
+def _page_date(value: str | None) -> str | None:
+    """htmldate writes a date without a time as naive midnight: keep it a bare date."""
+    if value and value.endswith("T00:00:00"):
+        value = value[:10]
+    return normalize_date(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +71,7 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
     return Extracted(
         text=text,
         title=clean_field(doc.title),
-        date=normalize_date(doc.date),
+        date=_page_date(doc.date),
         site=clean_field(doc.sitename),
         url=clean_field(doc.url),
     )
