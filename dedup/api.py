@@ -170,7 +170,7 @@ def scan(
     docs = kept
 
     matches = find_matches(sets, cfg, hook)
-    report_clusters = build_clusters(docs, sets, matches)
+    report_clusters = build_clusters(docs, sets, matches, cfg)
 
     skips.sort(key=_skip_key)
     n_failed = sum(1 for s in skips if s.status == "failed")
@@ -219,12 +219,28 @@ def find_matches(sets: Sequence[HashArray], cfg: ScanConfig, progress: ProgressH
 
 
 def build_clusters(
-    docs: Sequence[Document], sets: Sequence[HashArray], matches: Matches
+    docs: Sequence[Document], sets: Sequence[HashArray], matches: Matches, cfg: ScanConfig | None = None
 ) -> list[Cluster]:
-    """Star clusters of the verified matches, each with its origin first, largest first."""
+    """Star clusters of the verified matches (see `dedup.cluster`), origin first, largest first."""
+    min_overlap = (cfg or ScanConfig()).verify.min_coherence
     keys = [origin_key(d, int(s.size)) for d, s in zip(docs, sets, strict=True)]
-    rank = {i: r for r, i in enumerate(sorted(range(len(docs)), key=keys.__getitem__))}
-    groups = star_clusters(len(docs), [(m.a, m.b) for m in matches.matches], [rank[i] for i in range(len(docs))])
+    rank = [0] * len(docs)
+    for r, i in enumerate(sorted(range(len(docs)), key=keys.__getitem__)):
+        rank[i] = r
+    anchor_part: dict[tuple[int, int], HashArray] = {}
+
+    def coherent(c: int, anchor: int, j: int) -> bool:
+        if min_overlap <= 0.0:
+            return True
+        if (c, anchor) not in anchor_part:
+            anchor_part[(c, anchor)] = np.intersect1d(sets[c], sets[anchor], assume_unique=True)
+        a_part = anchor_part[(c, anchor)]
+        j_part = np.intersect1d(sets[c], sets[j], assume_unique=True)
+        both = np.intersect1d(a_part, j_part, assume_unique=True).size
+        return both >= min_overlap * min(a_part.size, j_part.size)
+
+    edges = [(m.a, m.b, m.similarity.shared) for m in matches.matches]
+    groups = star_clusters(len(docs), edges, rank, coherent)
     built: list[tuple[tuple[object, ...], list[Member]]] = []
     for g in groups:
         g = sorted(g, key=keys.__getitem__)

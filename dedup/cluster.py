@@ -1,51 +1,77 @@
 """Grouping verified matches into clusters, guarded against chaining.
 
-Connected components of the match graph chain: one page that carries two stories (a digest, a
-page with a long "related" excerpt) would join the two stories' copies into one cluster, and
-so on transitively. Here a cluster is a *star*: a centre and documents that each match the
-centre directly (verified). Within each connected component, the document with the most
-still-unclustered matches becomes a centre (ties: the earlier in `order`), takes those matches
-as members, and the rest of the component is clustered again the same way. Two members of a
-cluster are therefore never further apart than one verified match each to the same centre.
-A document whose matches all went to other clusters stays unclustered (it is counted).
+Connected components of the match graph chain: a page that carries two stories (a digest, a
+page with a long excerpt of another story) matches both, and components would join the two
+stories' copies into one cluster, transitively. Here a cluster is a *star* with a coherence
+check:
+
+1. Within the graph of verified matches, the document with the most still-unclustered matches
+   becomes a centre (ties: the earlier in `order`).
+2. Its unclustered matches are candidates. The one sharing the most with the centre is the
+   anchor; every other candidate joins only if the part of the centre it shares overlaps the
+   part the anchor shares (`coherent`). Two stories carried side by side by one page share
+   disjoint parts of it, so the second story's copies are left for another cluster.
+3. Repeat until no document with an unclustered match is left.
+
+Every member of a cluster therefore matches the centre directly, on the same part of it. A
+document whose matches all went to other clusters stays unclustered (counted in the report).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+#: coherent(centre, anchor, candidate) -> may the candidate join the anchor's cluster?
+Coherence = Callable[[int, int, int], bool]
 
 
-def star_clusters(n: int, edges: Sequence[tuple[int, int]], order: Sequence[int]) -> list[list[int]]:
-    """Clusters (each sorted, centre included) over `n` nodes from verified `edges`.
+def _always(centre: int, anchor: int, candidate: int) -> bool:
+    return True
 
-    `order[i]` is node i's rank for tie-breaks (lower first). Pure and deterministic: the
-    result depends only on the set of edges and the ranks, not on the order edges are given.
+
+def star_clusters(
+    n: int,
+    edges: Sequence[tuple[int, int, int]],
+    order: Sequence[int],
+    coherent: Coherence = _always,
+) -> list[list[int]]:
+    """Clusters (each sorted, centre included, at least 2 nodes) over nodes ``0..n-1``.
+
+    `edges` are verified matches ``(a, b, weight)`` (weight: shared shingles); `order[i]` is
+    node i's rank for ties (lower first). Deterministic: the result depends only on the set of
+    edges, the ranks and `coherent`, not on the order the edges are given in.
     """
-    adj: list[set[int]] = [set() for _ in range(n)]
-    for a, b in edges:
+    adj: list[dict[int, int]] = [{} for _ in range(n)]
+    for a, b, w in edges:
         if a != b:
-            adj[a].add(b)
-            adj[b].add(a)
+            adj[a][b] = w
+            adj[b][a] = w
     assigned = [False] * n
     clusters: list[list[int]] = []
-    # nodes by descending degree, then rank; degrees only fall as nodes get assigned, so a
-    # lazy re-check keeps this near-linear instead of rescanning every node each round.
+    # Nodes by descending number of free matches, then rank. Counts only fall as nodes get
+    # assigned, so a popped entry whose count is stale is pushed back with the fresh count.
     heap = [(-len(adj[i]), order[i], i) for i in range(n) if adj[i]]
     heapq.heapify(heap)
     while heap:
-        negdeg, rank, i = heapq.heappop(heap)
-        if assigned[i]:
+        negdeg, rank, c = heapq.heappop(heap)
+        if assigned[c]:
             continue
-        free = [j for j in adj[i] if not assigned[j]]
+        free = [j for j in adj[c] if not assigned[j]]
         if len(free) != -negdeg:
             if free:
-                heapq.heappush(heap, (-len(free), rank, i))
+                heapq.heappush(heap, (-len(free), rank, c))
             continue
-        if not free:
-            continue
-        members = sorted([i, *free])
+        free.sort(key=lambda j: (-adj[c][j], order[j]))
+        anchor = free[0]
+        members = [c, anchor] + [j for j in free[1:] if coherent(c, anchor, j)]
         for j in members:
             assigned[j] = True
-        clusters.append(members)
+        clusters.append(sorted(members))
+        # candidates refused by the coherence check may still cluster around another centre
+        for j in free:
+            if not assigned[j]:
+                left = sum(1 for k in adj[j] if not assigned[k])
+                if left:
+                    heapq.heappush(heap, (-left, order[j], j))
     return clusters

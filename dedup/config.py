@@ -124,12 +124,19 @@ class VerifyConfig:
     # An absolute floor so that two very short texts (a caption, a stub) do not match on one
     # shared sentence: 25 five-word shingles is a run of ~30 words.
     min_shared: int = 25
+    # Chaining guard (see dedup.cluster): a document joins a cluster only if the part of the
+    # centre it shares overlaps the part the best-matching member shares by at least this much
+    # (of the smaller part). Copies of one story overlap there by 0.8-1.0; two stories carried
+    # side by side by one page by ~0 (only shared chrome). 0 turns the guard off.
+    min_coherence: float = 0.5
 
     def __post_init__(self) -> None:
         for name in ("min_jaccard", "min_containment", "min_reuse"):
             v = getattr(self, name)
             if not 0.0 < v <= 1.0:
                 raise ConfigError(f"{name} must be in (0, 1], got {v}")
+        if not 0.0 <= self.min_coherence <= 1.0:
+            raise ConfigError(f"min_coherence must be in [0, 1], got {self.min_coherence}")
         if self.min_shared < 1:
             raise ConfigError("min_shared must be >= 1")
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "news_syndication_articlecomparisons"
-OUT = Path(__file__).resolve().parents[1] / "sample"
+OUT = Path(__file__).resolve().parents[1] / "sample" / "articles"
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

@@ -1,0 +1,67 @@
+import numpy as np
+
+from dedup import MinHasher, VerifyConfig
+from dedup.index.lsh import band_keys, candidate_pairs
+from dedup.shingle import shingle_set
+from dedup.verify import is_copy, similarity
+
+
+def _words(n: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    return [f"w{x}" for x in rng.integers(0, 50000, n)]
+
+
+def test_band_keys_equal_only_for_equal_bands() -> None:
+    sigs = np.array([[1, 2, 3, 4, 5, 6], [1, 2, 3, 9, 9, 9], [9, 9, 9, 4, 5, 6]], dtype=np.uint32)
+    k = band_keys(sigs, 2)
+    assert k[0, 0] == k[1, 0] and k[0, 1] != k[1, 1]
+    assert k[0, 1] == k[2, 1] and k[0, 0] != k[2, 0]
+    # the same rows in another band are another key
+    same = np.array([[7, 7, 7, 7, 7, 7]], dtype=np.uint32)
+    kk = band_keys(same, 2)
+    assert kk[0, 0] != kk[0, 1]
+
+
+def test_candidates_find_copies_and_skip_unrelated() -> None:
+    base = _words(300, 1)
+    half = base[:150]  # a copy holding half the story: Jaccard about 0.5
+    unrelated = _words(300, 2)
+    sets = [shingle_set(" ".join(t), 5) for t in (base, half, unrelated)]
+    h = MinHasher(255, 1)
+    sigs = np.stack([h.sign(s) for s in sets])
+    pairs = candidate_pairs(sigs, 85).tolist()
+    assert [0, 1] in pairs
+    assert [0, 2] not in pairs and [1, 2] not in pairs
+
+
+def test_candidates_are_sorted_unique_and_respect_valid_mask() -> None:
+    sigs = np.zeros((4, 6), dtype=np.uint32)  # all identical: every pair is a candidate
+    assert candidate_pairs(sigs, 3).tolist() == [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+    mask = np.array([True, False, True, True])
+    assert candidate_pairs(sigs, 3, mask).tolist() == [[0, 2], [0, 3], [2, 3]]
+
+
+def test_similarity_is_exact() -> None:
+    a = np.array([1, 2, 3, 4], dtype=np.uint64)
+    b = np.array([3, 4, 5, 6, 7, 8], dtype=np.uint64)
+    s = similarity(a, b)
+    assert (s.shared, s.jaccard, s.containment_ab, s.containment_ba) == (2, 0.25, 0.5, 2 / 6)
+    assert similarity(a, np.empty(0, dtype=np.uint64)).jaccard == 0.0
+
+
+def test_copy_rule_covers_truncation_and_embedding_but_not_shared_quotes() -> None:
+    cfg = VerifyConfig()
+    story = _words(400, 3)
+    other = _words(400, 4)
+    s = lambda t: shingle_set(" ".join(t), 5)  # noqa: E731
+    # truncated to 55% of the story
+    assert is_copy(similarity(s(story), s(story[:220])), cfg)
+    # embedded in a page with as much again of other text
+    assert is_copy(similarity(s(story), s(other[:200] + story + other[200:])), cfg)
+    # an excerpt of a fifth of the story is not a copy of it
+    assert not is_copy(similarity(s(story), s(story[:80] + other)), cfg)
+    # two stories sharing one long quote (30 words) are not copies
+    quote = _words(30, 5)
+    assert not is_copy(similarity(s(story[:200] + quote), s(other[:200] + quote)), cfg)
+    # tiny texts never match on a handful of shingles
+    assert not is_copy(similarity(s(story[:12]), s(story[:12])), cfg)

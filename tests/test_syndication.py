@@ -1,0 +1,43 @@
+import pytest
+
+from dedup import Document
+from dedup.syndication import detect_credit, origin_key
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("MOSCOW, July 15 (Reuters) - Russian President Vladimir Putin said...", "Reuters"),
+        ("(Reuters) - Shares rose on Monday.", "Reuters"),
+        ("WASHINGTON (AP) \u2014 President Donald Trump said on Monday...", "AP"),
+        ("NEW YORK (AP) - A Republican redistricting expert advocated...", "AP"),
+        ("PARIS (AFP) - Le gouvernement a annonc\u00e9...", "AFP"),
+        ("Story text here.\nMore text here.\nSource: The Guardian", "The Guardian"),
+        ("Story text.\nMore.\nVia Bloomberg", "Bloomberg"),
+        ("Story text.\nLes sources.\n\njpost.com\n\nLaisser un commentaire", "jpost.com"),
+        ("Body of the story.\nThe Associated Press contributed to this report.", "AP"),
+        ("Body.\nCopyright 2018 The Associated Press. All rights reserved.", "AP"),
+        ("A story written in house, with no credit at all.\nThe end.", None),
+    ],
+)
+def test_detect_credit(text: str, credit: str | None) -> None:
+    assert detect_credit(text) == credit
+
+
+def test_seed_example_credits_jpost(shared_example: str) -> None:
+    assert detect_credit(shared_example) == "jpost.com"
+
+
+def test_origin_rule() -> None:
+    d = lambda i, date: Document(id=i, text="x", date=date)  # noqa: E731
+    keys = {
+        "timed-early": origin_key(d("timed-early", "2019-05-31T08:00:00Z"), 10),
+        "timed-late": origin_key(d("timed-late", "2019-05-31T20:00:00Z"), 10),
+        "day-only": origin_key(d("day-only", "2019-05-31"), 10),
+        "prev-day": origin_key(d("prev-day", "2019-05-30"), 10),
+        "undated": origin_key(d("undated", None), 99),
+        "tie-long": origin_key(d("tie-long", "2019-05-31T08:00:00Z"), 50),
+        "tie-b": origin_key(d("tie-b", "2019-05-31T08:00:00Z"), 10),
+    }
+    ranked = sorted(keys, key=keys.__getitem__)
+    assert ranked == ["prev-day", "tie-long", "tie-b", "timed-early", "timed-late", "day-only", "undated"]
