@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from dedup.cluster import star_clusters
 from dedup.config import ScanConfig
@@ -18,7 +19,7 @@ from dedup.errors import ConfigError, InputError, RecordError
 from dedup.extract import extract_html
 from dedup.index.lsh import candidate_pairs
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
-from dedup.shingle import HashArray, shingle_set
+from dedup.shingle import HashArray, shingle_batch
 from dedup.signature import MinHasher
 from dedup.sources import RawRecord, read_paths, site_of
 from dedup.syndication import detect_credit, origin_key
@@ -27,6 +28,8 @@ from dedup.verify import is_copy, similarity
 #: progress(stage, done, total): called as work advances; total is None when unknown.
 ProgressHook = Callable[[str, int, int | None], None]
 Input = str | os.PathLike[str] | Document
+#: texts shingled and signed per vectorised call
+SIGN_BATCH = 1024
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
@@ -104,9 +107,10 @@ def _collect(inputs: Sequence[Input], cfg: ScanConfig, progress: ProgressHook) -
 def _dedupe_ids(docs: list[Document]) -> tuple[list[Document], list[Skip]]:
     """Keep one document per id (the first by source, location); the others become skips.
 
-    Sorting by (id, source) first makes the choice independent of the input order.
+    Sorting by (id, source) first makes the choice independent of the input order; the other
+    fields break ties (Documents given to the API often have no source).
     """
-    docs = sorted(docs, key=lambda d: (d.id, _natural(d.source or "")))
+    docs = sorted(docs, key=lambda d: (d.id, _natural(d.source or ""), d.text, *_meta(d)))
     kept: list[Document] = []
     skips: list[Skip] = []
     for d in docs:
@@ -118,6 +122,10 @@ def _dedupe_ids(docs: list[Document]) -> tuple[list[Document], list[Skip]]:
         else:
             kept.append(d)
     return kept, skips
+
+
+def _meta(d: Document) -> tuple[str, str, str, str]:
+    return (d.url or "", d.site or "", d.title or "", d.date or "")
 
 
 _DIGITS = re.compile(r"(\d+)")
@@ -153,23 +161,29 @@ def scan(
     docs, dup_skips = _dedupe_ids(got.docs)
     skips = got.skips + dup_skips
 
-    # shingle
+    # shingle and sign, a batch at a time
     sets: list[HashArray] = []
+    sig_parts: list[npt.NDArray[np.uint32]] = []
     kept: list[Document] = []
-    for i, d in enumerate(docs):
-        s = shingle_set(d.text, cfg.shingle.size, cfg.shingle.seed)
-        if s.size == 0:
-            src, _, loc = (d.source or "(api)").partition(":")
-            skips.append(Skip(src, "no words in text after normalisation", loc or None))
-            continue
-        kept.append(d)
-        sets.append(s)
-        if i % 256 == 0:
-            hook("shingle", i, len(docs))
-    hook("shingle", len(docs), len(docs))
+    hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
+    for start in range(0, len(docs), SIGN_BATCH):
+        part = docs[start : start + SIGN_BATCH]
+        batch = shingle_batch([d.text for d in part], cfg.shingle.size)
+        sigs = hasher.sign_batch(batch)
+        for i, d in enumerate(part):
+            s = np.unique(batch.of(i))
+            if s.size == 0:
+                src, _, loc = (d.source or "(api)").partition(":")
+                skips.append(Skip(src, "no words in text after normalisation", loc or None))
+                continue
+            kept.append(d)
+            sets.append(s)
+            sig_parts.append(sigs[i])
+        hook("sign", min(start + SIGN_BATCH, len(docs)), len(docs))
     docs = kept
+    signatures = np.stack(sig_parts) if sig_parts else np.empty((0, hasher.num_perm), np.uint32)
 
-    matches = find_matches(sets, cfg, hook)
+    matches = find_matches(sets, signatures, cfg, hook)
     report_clusters = build_clusters(docs, sets, matches, cfg)
 
     skips.sort(key=_skip_key)
@@ -196,16 +210,14 @@ class Matches:
     candidates: int
 
 
-def find_matches(sets: Sequence[HashArray], cfg: ScanConfig, progress: ProgressHook | None = None) -> Matches:
-    """Verified copy pairs among shingle sets: MinHash + LSH candidates, then exact checks."""
+def find_matches(
+    sets: Sequence[HashArray],
+    sigs: npt.NDArray[np.uint32],
+    cfg: ScanConfig,
+    progress: ProgressHook | None = None,
+) -> Matches:
+    """Verified copy pairs: LSH candidates from the signatures, then exact checks on the sets."""
     hook = progress or _no_progress
-    hasher = MinHasher(cfg.minhash.num_perm, cfg.minhash.seed)
-    sigs = np.empty((len(sets), cfg.minhash.num_perm), dtype=np.uint32)
-    for i, s in enumerate(sets):
-        sigs[i] = hasher.sign(s)
-        if i % 256 == 0:
-            hook("sign", i, len(sets))
-    hook("sign", len(sets), len(sets))
     pairs = candidate_pairs(sigs, cfg.minhash.bands)
     out: list[Match] = []
     for k, (a, b) in enumerate(pairs.tolist()):

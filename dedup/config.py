@@ -17,7 +17,7 @@ from dedup.errors import ConfigError
 
 #: Version of the normalisation + tokenisation + shingle-hash scheme. Bump it whenever a change
 #: would give the same text another shingle hash, so old signatures are refused, not misread.
-SHINGLE_SCHEME_VERSION = 1
+SHINGLE_SCHEME_VERSION = 2
 
 INPUT_FORMATS = ("auto", "html", "warc", "jsonl", "csv", "text")
 
@@ -72,13 +72,10 @@ class ShingleConfig:
     # edits every ~10 words; 3-grams gave same-event pairs Jaccard up to 0.2 through shared stock
     # phrases, 7-grams lost edited copies. See benchmarks/tune.py.
     size: int = 5
-    seed: int = 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.size <= 32:
             raise ConfigError("shingle size must be between 1 and 32")
-        if not 0 <= self.seed < 2**64:
-            raise ConfigError("shingle seed must be in [0, 2**64)")
 
 
 @dataclass(frozen=True, slots=True)

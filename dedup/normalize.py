@@ -1,31 +1,37 @@
 """Text normalisation: the one definition of "the same words" used by every stage.
 
-Steps, in order: Unicode NFKC; case folding; apostrophes inside words removed (so ``don't``,
-``don’t`` and ``donʼt`` are one token) after typographic quotes, dashes and apostrophes are
-unified; every other punctuation mark, symbol and control character becomes a space; characters
-of scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) become one
-token each; runs of whitespace fold to one space. Pure functions, no state.
+Steps, in order:
+
+1. Unicode NFKC, then case folding (``Straße`` -> ``strasse``, ``ﬁ`` -> ``fi``).
+2. Every code point gets a class from one table (`char_class`):
+   - WORD: letters, digits and combining marks (Unicode categories L, N, M);
+   - SOLO: a character of a script written without spaces between words (Han, Hiragana,
+     Katakana, Thai, Lao, Khmer, Myanmar): each is a token of its own, so word shingles over
+     these scripts are character n-grams;
+   - APOSTROPHE: ``'`` and its typographic forms (``’ ‘ ʼ ʹ ` ＇``): removed between two
+     letters (``don't`` = ``don’t`` = ``dont``), a separator elsewhere;
+   - SEPARATOR: everything else (punctuation, quotes, dashes, symbols, spaces, controls, ``_``).
+3. Tokens are the maximal runs of WORD characters and the single SOLO characters.
+
+`normalize` and `tokens` are the readable reference; `dedup.shingle` computes the same tokens
+vectorised over whole batches with the same table (a test holds them equal). The table is built
+from Python's Unicode database (Unicode 14.0 on Python 3.11).
 """
 
 from __future__ import annotations
 
-import re
-import sys
 import unicodedata
+from functools import lru_cache
 
-# Apostrophe-like characters: joined away inside words after unification.
-_APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\uff07"
-# Quotes and dashes are punctuation and are dropped anyway; unifying them first keeps the
-# behaviour explicit if the punctuation rule ever changes.
-_TYPOGRAPHIC = {
-    **{ord(c): "'" for c in _APOSTROPHES},
-    **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u301d\u301e"},
-    **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
-}
+import numpy as np
+import numpy.typing as npt
 
-# Scripts written without spaces between words: each character is a token, so word shingles
-# over them are character n-grams.
-_NO_SPACE_RANGES = (
+SEPARATOR, WORD, SOLO, APOSTROPHE = 0, 1, 2, 3
+
+APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u0060\uff07"
+
+# Scripts written without spaces between words.
+NO_SPACE_RANGES = (
     (0x0E00, 0x0EFF),  # Thai, Lao
     (0x1000, 0x109F),  # Myanmar
     (0x1780, 0x17FF),  # Khmer
@@ -37,40 +43,85 @@ _NO_SPACE_RANGES = (
 )
 
 
-def _mark_ranges() -> str:
-    """Regex class body of every combining mark (category M): marks are part of words."""
-    ranges: list[tuple[int, int]] = []
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp))[0] == "M":
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-    return "".join(
-        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi in ranges
-    )
+def char_class(cp: int) -> int:
+    """The class of one code point (see the module docstring)."""
+    ch = chr(cp)
+    if ch in APOSTROPHES:
+        return APOSTROPHE
+    for lo, hi in NO_SPACE_RANGES:
+        if lo <= cp <= hi:
+            return SOLO
+    if ch == "_":
+        return SEPARATOR
+    return WORD if unicodedata.category(ch)[0] in "LNM" else SEPARATOR
 
 
-# Anything that is neither a word character (letters, digits: str.isalnum) nor a combining mark
-# is punctuation, a symbol, a separator or a control character; "_" is handled separately.
-_PUNCT_RE = re.compile(r"[^\w" + _mark_ranges() + "]+")
-_APOS_RE = re.compile(r"(?<=\w)'(?=\w)")
-_NO_SPACE_RE = re.compile(
-    "([" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _NO_SPACE_RANGES) + "])"
-)
+@lru_cache(maxsize=1)
+def bmp_table() -> npt.NDArray[np.uint8]:
+    """`char_class` of every code point below U+10000, as a lookup array."""
+    return np.fromiter((char_class(cp) for cp in range(0x10000)), dtype=np.uint8, count=0x10000)
 
 
-def normalize(text: str) -> str:
-    """Return `text` normalised for shingling: lower-case words separated by single spaces."""
-    t = unicodedata.normalize("NFKC", text).casefold().translate(_TYPOGRAPHIC)
-    t = _APOS_RE.sub("", t)
-    t = _PUNCT_RE.sub(" ", t.replace("_", " "))
-    t = _NO_SPACE_RE.sub(r" \1 ", t)
-    return " ".join(t.split())
+def fold(text: str) -> str:
+    """Step 1: NFKC and case folding."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+#: In `bmp_fold_table`: the class of a code point sits above bit 24, its folded code point
+#: below; a character whose case folding is several characters is `MULTI`.
+CLASS_SHIFT = 24
+MULTI = 0xFFFFFFFF
+
+
+@lru_cache(maxsize=1)
+def bmp_fold_table() -> npt.NDArray[np.uint32]:
+    """Case folding and class below U+10000 in one lookup array.
+
+    ``table[cp] = class(f) << 24 | f`` where ``f = ord(chr(cp).casefold())`` when that is one
+    character (case folding maps characters one at a time, without context), and `MULTI` for
+    the few characters that fold to several (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``, ...).
+    """
+    classes = bmp_table()
+    table = np.empty(0x10000, dtype=np.uint32)
+    for cp in range(0x10000):
+        f = chr(cp).casefold()
+        if len(f) == 1:
+            fc = ord(f)
+            cls = int(classes[fc]) if fc < 0x10000 else char_class(fc)
+            table[cp] = (cls << CLASS_SHIFT) | fc
+        else:
+            table[cp] = MULTI
+    return table
+
+
+def _classes(text: str) -> list[int]:
+    table = bmp_table()
+    return [int(table[ord(c)]) if ord(c) < 0x10000 else char_class(ord(c)) for c in text]
 
 
 def tokens(text: str) -> list[str]:
-    """The tokens of `text` after normalisation."""
-    n = normalize(text)
-    return n.split(" ") if n else []
+    """The tokens of `text` after normalisation (reference implementation, not fast)."""
+    t = fold(text)
+    cls = _classes(t)
+    out: list[str] = []
+    cur: list[str] = []
+    n = len(t)
+    for i, (ch, c) in enumerate(zip(t, cls, strict=True)):
+        if c == WORD:
+            cur.append(ch)
+            continue
+        if c == APOSTROPHE and cur and i + 1 < n and cls[i + 1] == WORD and cls[i - 1] == WORD:
+            continue  # joined: the word goes on
+        if cur:
+            out.append("".join(cur))
+            cur = []
+        if c == SOLO:
+            out.append(ch)
+    if cur:
+        out.append("".join(cur))
+    return out
+
+
+def normalize(text: str) -> str:
+    """`text` normalised for shingling: its tokens separated by single spaces."""
+    return " ".join(tokens(text))

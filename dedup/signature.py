@@ -1,69 +1,103 @@
-"""MinHash signatures of shingle sets.
+"""MinHash signatures by one-permutation hashing with optimal densification.
 
-Permutation i maps a 64-bit shingle hash h to ``(h ^ s_i) * m_i`` (mod 2**64) and keeps the
-high 32 bits; the signature value is the minimum over the set. `s_i` and `m_i` (odd) come from
-splitmix64 of ``seed + i``: pure integer arithmetic, so the same seed gives the same permutations
-on every machine and in every version that keeps `SHINGLE_SCHEME_VERSION`. Signatures are
-``uint32`` arrays; stored, they are written little-endian (`to_bytes`).
+Each shingle hash h of a text is mixed once with the seed, ``x = mix64(h ^ S)``; the high 32
+bits of x pick one of `num_perm` bins (``((x >> 32) * num_perm) >> 32``) and the low 32 bits are
+its value; a bin keeps the minimum value that falls in it (Li, Owen & Zhang 2012). A bin that no
+shingle fell in borrows the value of another bin, chosen by a fixed pseudo-random probe sequence
+that depends only on the bin and the seed (optimal densification, Shrivastava 2017), so that two
+texts agree on a position with probability equal to their Jaccard similarity. One hash per
+shingle instead of one per shingle and permutation: the cost does not grow with `num_perm`.
 
-The fraction of equal positions in two signatures estimates the Jaccard similarity of the two
-sets (an estimate only: `dedup.verify` computes the exact value of every candidate pair).
+Signatures are ``uint32`` arrays of shape ``(n, num_perm)``; stored, they are written
+little-endian (`to_bytes`). ``S = mix64(seed * G + G)``: the same seed gives the same signature
+on every machine, in every batch, in every version that keeps `SHINGLE_SCHEME_VERSION`.
+The fraction of equal positions estimates Jaccard similarity (an estimate only:
+`dedup.verify` computes the exact value of every candidate pair).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
-from dedup.shingle import HashArray, mix64
+from dedup.shingle import HashArray, IndexArray, ShingleBatch, mix64, shingle_batch
 
 U64 = np.uint64
 SigArray = npt.NDArray[np.uint32]
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)
-_GOLDEN = 0x9E3779B97F4A7C15
-_CHUNK = 4096  # shingles per block: bounds the (num_perm x chunk) temporary to a few MB
+_G = 0x9E3779B97F4A7C15
+_MASK = (1 << 64) - 1
 
 
-def _splitmix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    with np.errstate(over="ignore"):
-        return mix64(values * U64(_GOLDEN) + U64(_GOLDEN))
+def _seed_key(seed: int) -> np.uint64:
+    return mix64(np.array([(seed * _G + _G) & _MASK], dtype=U64))[0]
 
 
-def permutation_params(num_perm: int, seed: int) -> tuple[HashArray, HashArray]:
-    """The (xor, multiplier) pair of each permutation, derived from `seed` only."""
-    with np.errstate(over="ignore"):
-        idx = np.arange(num_perm, dtype=U64) + U64(seed)
-        xors = _splitmix(idx)
-        mults = _splitmix(idx ^ U64(0xD6E8FEB86659FD93)) | U64(1)
-    return xors, mults
+def oph_signatures(
+    hashes: HashArray, offsets: IndexArray, num_perm: int, seed: int
+) -> npt.NDArray[np.uint32]:
+    """Signatures of texts whose shingle hashes are ``hashes[offsets[i]:offsets[i+1]]``."""
+    n = int(offsets.size - 1)
+    sig = np.full(n * num_perm, EMPTY_VALUE, dtype=np.uint32)
+    if hashes.size:
+        x = mix64(hashes ^ _seed_key(seed))
+        with np.errstate(over="ignore"):
+            bins = (((x >> U64(32)) * U64(num_perm)) >> U64(32)).astype(np.int64)
+        values = (x & U64(0xFFFFFFFF)).astype(np.uint32)
+        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+        np.minimum.at(sig, doc * num_perm + bins, values)
+    sig = sig.reshape(n, num_perm)
+    _densify(sig, np.diff(offsets) > 0, num_perm, seed)
+    return sig
+
+
+def _densify(sig: npt.NDArray[np.uint32], nonempty: npt.NDArray[np.bool_], num_perm: int, seed: int) -> None:
+    """Fill empty bins in place from other bins along a fixed probe sequence per bin."""
+    filled = sig != EMPTY_VALUE
+    rows, cols = np.nonzero(~filled & nonempty[:, None])
+    if rows.size == 0:
+        return
+    key = _seed_key(seed ^ 0x5DEECE66D)
+    src_vals = sig.copy()
+    attempt = 1
+    while rows.size:
+        with np.errstate(over="ignore"):
+            probe = mix64((cols.astype(U64) << U64(32)) ^ U64(attempt) ^ key)
+            cand = (((probe >> U64(32)) * U64(num_perm)) >> U64(32)).astype(np.int64)
+        ok = filled[rows, cand]
+        sig[rows[ok], cols[ok]] = src_vals[rows[ok], cand[ok]]
+        rows, cols = rows[~ok], cols[~ok]
+        attempt += 1
 
 
 class MinHasher:
-    """Signs shingle sets with `num_perm` seeded hash permutations."""
+    """MinHash signatures of texts: normalisation, k-word shingles and hashing included.
 
-    def __init__(self, num_perm: int = 255, seed: int = 1) -> None:
+    ``MinHasher(num_perm=128, ngram=5, seed=1).signatures(texts)`` returns a ``uint32`` array of
+    shape ``(len(texts), num_perm)``. A text with no words gets all positions `EMPTY_VALUE`.
+    """
+
+    def __init__(self, num_perm: int = 128, ngram: int = 5, seed: int = 1) -> None:
+        if num_perm < 1 or ngram < 1:
+            raise ValueError("num_perm and ngram must be positive")
         self.num_perm = num_perm
+        self.ngram = ngram
         self.seed = seed
-        xors, mults = permutation_params(num_perm, seed)
-        self._xors = xors[:, None]
-        self._mults = mults[:, None]
 
-    def sign(self, shingles: HashArray) -> SigArray:
-        """The signature of one shingle set; all positions are `EMPTY_VALUE` for an empty set."""
-        sig = np.full(self.num_perm, EMPTY_VALUE, dtype=np.uint32)
-        with np.errstate(over="ignore"):
-            for start in range(0, int(shingles.shape[0]), _CHUNK):
-                block = shingles[None, start : start + _CHUNK]
-                v = ((block ^ self._xors) * self._mults) >> U64(32)
-                np.minimum(sig, v.min(axis=1).astype(np.uint32), out=sig)
-        return sig
+    def signatures(self, texts: Sequence[str]) -> npt.NDArray[np.uint32]:
+        """Signatures of a batch of already-extracted texts."""
+        return self.sign_batch(shingle_batch(texts, self.ngram))
 
-    def sign_many(self, sets: list[HashArray]) -> npt.NDArray[np.uint32]:
-        """Signatures of many sets, shape ``(len(sets), num_perm)``."""
-        out = np.empty((len(sets), self.num_perm), dtype=np.uint32)
-        for i, s in enumerate(sets):
-            out[i] = self.sign(s)
-        return out
+    def sign_batch(self, batch: ShingleBatch) -> npt.NDArray[np.uint32]:
+        """Signatures of texts already shingled (`dedup.shingle.shingle_batch`)."""
+        return oph_signatures(batch.hashes, batch.offsets, self.num_perm, self.seed)
+
+    def sign_set(self, shingles: HashArray) -> SigArray:
+        """The signature of one set of shingle hashes."""
+        offsets = np.array([0, shingles.size], dtype=np.int64)
+        return oph_signatures(shingles, offsets, self.num_perm, self.seed)[0]
 
 
 def to_bytes(sig: SigArray) -> bytes:

@@ -26,9 +26,7 @@ def test_candidates_find_copies_and_skip_unrelated() -> None:
     base = _words(300, 1)
     half = base[:150]  # a copy holding half the story: Jaccard about 0.5
     unrelated = _words(300, 2)
-    sets = [shingle_set(" ".join(t), 5) for t in (base, half, unrelated)]
-    h = MinHasher(255, 1)
-    sigs = np.stack([h.sign(s) for s in sets])
+    sigs = MinHasher(255, 5, seed=1).signatures([" ".join(t) for t in (base, half, unrelated)])
     pairs = candidate_pairs(sigs, 85).tolist()
     assert [0, 1] in pairs
     assert [0, 2] not in pairs and [1, 2] not in pairs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,10 +54,17 @@ def read_bytes(path: Path) -> bytes:
     try:
         with open_binary(path) as fh:
             return fh.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         if isinstance(exc, PermissionError | FileNotFoundError):
             raise RecordError(f"cannot read file: {exc.strerror}") from exc
         raise RecordError(f"corrupt or truncated compressed file: {exc}") from exc
+
+
+def read_failure(exc: BaseException) -> str:
+    """The reason for a Skip when reading a file failed part way (records before it are kept)."""
+    if isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile):
+        return f"corrupt or truncated compressed file, rest not read: {exc}"
+    return f"read error, rest of file not read: {exc}"
 
 
 def is_binary(data: bytes) -> bool:
@@ -72,9 +80,38 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    text = decode_legacy(data)
+    if text is None:
         raise RecordError("cannot detect the text encoding")
+    return text
+
+
+#: Legacy encodings news text is met in. Left to itself charset_normalizer also weighs rare code
+#: pages (cp1257, cp775, iso8859_10, ...) and often picks one for Western European text.
+_LEGACY_ENCODINGS = [
+    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "koi8_u",
+    "iso8859_5", "cp1253", "iso8859_7", "cp1254", "cp1255", "cp1256",
+    "shift_jis", "cp932", "euc_jp", "gb18030", "gbk", "big5", "euc_kr", "cp949",
+]
+
+
+def decode_legacy(data: bytes) -> str | None:
+    """Decode bytes that are not UTF-8 with the detected legacy encoding; None if none fits.
+
+    On a tie (short text gives charset_normalizer no evidence: "déjà" reads as cp1252 "déjà"
+    and as cp1250 "déjŕ" alike) the Western European reading (cp1252 / latin-1) wins.
+    """
+    matches = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY_ENCODINGS)
+    best = matches.best()
+    if best is None:
+        return None
+    for m in matches:
+        if (
+            m.chaos == best.chaos
+            and m.coherence == best.coherence
+            and "cp1252" in m.could_be_from_charset
+        ):
+            return str(m)
     return str(best)
 
 
@@ -96,8 +133,8 @@ def text_stream(path: Path) -> Iterator[tuple[int, str]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
-                best = charset_normalizer.from_bytes(raw).best()
-                line = str(best) if best is not None else raw.decode("latin-1")
+                decoded = decode_legacy(raw)
+                line = decoded if decoded is not None else raw.decode("latin-1")
             yield n, line
 
 

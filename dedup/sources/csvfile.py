@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from dedup.config import InputConfig
 from dedup.errors import RecordError
 from dedup.model import Skip
-from dedup.sources.base import RawRecord, text_stream
+from dedup.sources.base import RawRecord, read_failure, text_stream
 from dedup.sources.records import from_mapping
 
 # News articles are long: lift the csv module's 128 KiB default field limit.
@@ -36,18 +37,23 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
                 "line 1",
             )
             return
+        rows = 0
         while True:
             start = reader.line_num + 1
             try:
                 row = next(reader)
             except StopIteration:
+                if not rows:
+                    yield Skip(shown, "no data rows after the header")
                 return
             except csv.Error as exc:
+                rows += 1
                 yield Skip(shown, f"malformed CSV: {exc}", f"line {start}")
                 continue
             where = f"line {start}"
             if not any(cell.strip() for cell in row):
                 continue
+            rows += 1
             if len(row) != len(header):
                 yield Skip(shown, f"row has {len(row)} fields, header has {len(header)}", where)
                 continue
@@ -57,5 +63,5 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
                 yield Skip(shown, exc.reason, where)
     except RecordError as exc:
         yield Skip(shown, exc.reason)
-    except (OSError, EOFError) as exc:
-        yield Skip(shown, f"read error, rest of file not read: {exc}")
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skip(shown, read_failure(exc))

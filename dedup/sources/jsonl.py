@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from dedup.config import InputConfig
 from dedup.errors import RecordError
 from dedup.model import Skip
-from dedup.sources.base import RawRecord, text_stream
+from dedup.sources.base import RawRecord, read_failure, text_stream
 from dedup.sources.records import from_mapping
 
 
 def read_jsonl(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
     """Yield a record or a Skip for every non-blank line of `path`."""
+    seen = False
     try:
         for n, line in text_stream(path):
             if not line.strip():
                 continue
+            seen = True
             where = f"line {n}"
             try:
                 obj = json.loads(line)
@@ -34,5 +37,9 @@ def read_jsonl(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord |
                 yield Skip(shown, exc.reason, where)
     except RecordError as exc:
         yield Skip(shown, exc.reason)
-    except (OSError, EOFError) as exc:
-        yield Skip(shown, f"read error, rest of file not read: {exc}")
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skip(shown, read_failure(exc))
+        return
+    if not seen:
+        yield Skip(shown, "empty file")

@@ -21,10 +21,11 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def read_warc(path: Path, shown: str) -> Iterator[RawRecord | Skip]:
     """Yield a RawRecord or Skip for every response record of the crawl at `path`."""
-    n = 0
+    n = total = 0
     try:
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
+                total += 1
                 if record.rec_type != "response":
                     continue
                 n += 1
@@ -61,5 +62,11 @@ def read_warc(path: Path, shown: str) -> Iterator[RawRecord | Skip]:
                     fallback_date=normalize_date(record.rec_headers.get_header("WARC-Date")),
                 )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        msg = " ".join(str(exc).split()) or type(exc).__name__
+        # warcio quotes the bytes it could not parse: keep the reason one printable line
+        msg = "".join(c if c.isprintable() else "?" for c in " ".join(str(exc).split()))
+        msg = msg[:200] or type(exc).__name__
         yield Skip(shown, f"corrupt WARC after {n} response records, rest not read: {msg}")
+        return
+    if n == 0:
+        why = "no HTTP response records" if total else "no WARC records (empty or truncated file)"
+        yield Skip(shown, why)
