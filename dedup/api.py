@@ -7,29 +7,28 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
 from dedup.cluster import star_clusters
 from dedup.config import ScanConfig
-from dedup.errors import ConfigError, InputError, RecordError
-from dedup.extract import extract_html
+from dedup.errors import ConfigError, InputError
 from dedup.index.lsh import candidate_pairs
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
-from dedup.shingle import HashArray, shingle_batch
-from dedup.signature import MinHasher
-from dedup.sources import RawRecord, read_paths, site_of
-from dedup.syndication import detect_credit, origin_key
+from dedup.parallel import prepare_all
+from dedup.prepare import Entry, to_document  # noqa: F401 - to_document: part of this module's API
+from dedup.shingle import HashArray
+from dedup.sources import RawRecord, read_paths
+from dedup.syndication import origin_key
 from dedup.verify import is_copy, similarity
 
 #: progress(stage, done, total): called as work advances; total is None when unknown.
 ProgressHook = Callable[[str, int, int | None], None]
 Input = str | os.PathLike[str] | Document
-#: texts shingled and signed per vectorised call
-SIGN_BATCH = 1024
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
@@ -37,95 +36,21 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
 
 
 @dataclass(slots=True)
-class _Collected:
-    docs: list[Document]
-    skips: list[Skip]
-    files: int
-    read: int
-    failed: int
+class Corpus:
+    """Every prepared document of a scan, one id each, sorted by id."""
+
+    entries: list[Entry]
+    sets: list[HashArray]
+    sigs: npt.NDArray[np.uint32]
+    skips: list[Skip] = field(default_factory=list)
+    files: int = 0
+    read: int = 0
 
 
-def to_document(rec: RawRecord, cfg: ScanConfig) -> Document:
-    """Extract (for HTML) and assemble a Document from a raw record; RecordError if unusable.
-
-    Metadata a record names itself (JSONL/CSV fields) wins over what is found in the page;
-    the site is the URL's host without ``www.`` unless the record names one.
-    """
-    title, date, url, page_site = rec.title, rec.date, rec.url, None
-    if rec.text is not None:
-        text = rec.text
-    elif rec.html is not None:
-        ex = extract_html(rec.html, cfg.extract, url=rec.url)
-        text = ex.text
-        title = title or ex.title
-        date = date or ex.date
-        url = url or ex.url
-        page_site = ex.site
-    else:  # pragma: no cover - readers never build such a record
-        raise RecordError("record has neither text nor HTML")
-    date = date or rec.fallback_date
-    site = rec.site or site_of(url) or page_site
-    return Document(
-        id=rec.id,
-        text=text,
-        url=url,
-        site=site,
-        title=title,
-        date=date,
-        source=rec.where,
-    )
-
-
-def _collect(inputs: Sequence[Input], cfg: ScanConfig, progress: ProgressHook) -> _Collected:
-    paths = [p for p in inputs if not isinstance(p, Document)]
-    docs = [d for d in inputs if isinstance(d, Document)]
-    for p in paths:
-        if not os.path.exists(p):
-            raise InputError(f"{os.fspath(p)}: no such file or directory")
-    skips: list[Skip] = []
-    read, failed, files = len(docs), 0, 0
-    for nfile, item in read_paths(paths, cfg.input):
-        files = nfile
-        read += 1
-        if isinstance(item, Skip):
-            skips.append(item)
-        else:
-            try:
-                docs.append(to_document(item, cfg))
-            except RecordError as exc:
-                skips.append(Skip(item.source, exc.reason, item.location))
-            except Exception as exc:  # noqa: BLE001 - a third-party parser crash must not end the scan
-                failed += 1
-                msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-                skips.append(Skip(item.source, f"extraction failed: {msg}", item.location, "failed"))
-        if read % 256 == 0:
-            progress("read", read, None)
-    progress("read", read, read)
-    return _Collected(docs, skips, files, read, failed)
-
-
-def _dedupe_ids(docs: list[Document]) -> tuple[list[Document], list[Skip]]:
-    """Keep one document per id (the first by source, location); the others become skips.
-
-    Sorting by (id, source) first makes the choice independent of the input order; the other
-    fields break ties (Documents given to the API often have no source).
-    """
-    docs = sorted(docs, key=lambda d: (d.id, _natural(d.source or ""), d.text, *_meta(d)))
-    kept: list[Document] = []
-    skips: list[Skip] = []
-    for d in docs:
-        if kept and kept[-1].id == d.id:
-            src, _, loc = (d.source or "(api)").partition(":")
-            skips.append(
-                Skip(src, f"duplicate id {d.id!r} (kept the one at {kept[-1].source or '(api)'})", loc or None)
-            )
-        else:
-            kept.append(d)
-    return kept, skips
-
-
-def _meta(d: Document) -> tuple[str, str, str, str]:
-    return (d.url or "", d.site or "", d.title or "", d.date or "")
+@dataclass(frozen=True, slots=True)
+class Matches:
+    matches: list[Match]
+    candidates: int
 
 
 _DIGITS = re.compile(r"(\d+)")
@@ -140,74 +65,70 @@ def _skip_key(s: Skip) -> tuple[object, ...]:
     return (_natural(s.source), _natural(s.location or ""), s.reason)
 
 
-def scan(
-    inputs: Iterable[Input],
-    config: ScanConfig | None = None,
-    progress: ProgressHook | None = None,
-) -> Report:
-    """Find copies among `inputs` (paths to files or directories, and/or `Document`s).
+def _records(
+    inputs: Sequence[Input], cfg: ScanConfig, corpus: Corpus
+) -> Iterator[RawRecord | Document]:
+    """Documents given directly, then every record under the paths; reader skips go to corpus."""
+    for item in inputs:
+        if isinstance(item, Document):
+            corpus.read += 1
+            yield item
+    paths = [p for p in inputs if not isinstance(p, Document)]
+    for nfile, rec in read_paths(paths, cfg.input):
+        corpus.files = nfile
+        corpus.read += 1
+        if isinstance(rec, Skip):
+            corpus.skips.append(rec)
+        else:
+            yield rec
 
-    Returns a `Report`: clusters of verified copies (every member's Jaccard and containment
-    against the origin are exact), the counts of what was read, extracted, skipped and failed,
-    and every skipped record with its reason. Raises `InputError` for a missing path or an
-    unreadable directory and `ConfigError` for invalid settings; bad records never raise.
-    Same inputs and config give the same report, whatever the order of `inputs`.
-    """
-    cfg = config or ScanConfig()
-    if not isinstance(cfg, ScanConfig):
-        raise ConfigError("config must be a dedup.ScanConfig")
+
+def collect(
+    inputs: Sequence[Input], cfg: ScanConfig, jobs: int = 1, progress: ProgressHook | None = None
+) -> Corpus:
+    """Read, extract, shingle and sign every input; one document per id (see `_dedupe`)."""
     hook = progress or _no_progress
-    got = _collect(list(inputs), cfg, hook)
-    docs, dup_skips = _dedupe_ids(got.docs)
-    skips = got.skips + dup_skips
-
-    # shingle and sign, a batch at a time
-    sets: list[HashArray] = []
-    sig_parts: list[npt.NDArray[np.uint32]] = []
-    kept: list[Document] = []
-    hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
-    for start in range(0, len(docs), SIGN_BATCH):
-        part = docs[start : start + SIGN_BATCH]
-        batch = shingle_batch([d.text for d in part], cfg.shingle.size)
-        sigs = hasher.sign_batch(batch)
-        for i, d in enumerate(part):
-            s = np.unique(batch.of(i))
-            if s.size == 0:
-                src, _, loc = (d.source or "(api)").partition(":")
-                skips.append(Skip(src, "no words in text after normalisation", loc or None))
-                continue
-            kept.append(d)
-            sets.append(s)
-            sig_parts.append(sigs[i])
-        hook("sign", min(start + SIGN_BATCH, len(docs)), len(docs))
-    docs = kept
-    signatures = np.stack(sig_parts) if sig_parts else np.empty((0, hasher.num_perm), np.uint32)
-
-    matches = find_matches(sets, signatures, cfg, hook)
-    report_clusters = build_clusters(docs, sets, matches, cfg)
-
-    skips.sort(key=_skip_key)
-    n_failed = sum(1 for s in skips if s.status == "failed")
-    clustered = sum(len(c.members) for c in report_clusters)
-    stats = Stats(
-        files=got.files,
-        read=got.read,
-        extracted=len(docs),
-        skipped=len(skips) - n_failed,
-        failed=n_failed,
-        candidate_pairs=matches.candidates,
-        verified_pairs=len(matches.matches),
-        clusters=len(report_clusters),
-        clustered_documents=clustered,
-        copies=clustered - len(report_clusters),
-    )
-    return Report(stats=stats, clusters=tuple(report_clusters), skipped=tuple(skips))
+    for p in inputs:
+        if not isinstance(p, Document) and not os.path.exists(p):
+            raise InputError(f"{os.fspath(p)}: no such file or directory")
+    corpus = Corpus([], [], np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
+    sigs: list[npt.NDArray[np.uint32]] = []
+    done = 0
+    for n, part in prepare_all(_records(inputs, cfg, corpus), cfg, jobs):
+        corpus.entries.extend(part.entries)
+        corpus.sets.extend(part.sets)
+        sigs.extend(part.sigs)
+        corpus.skips.extend(part.skips)
+        done += n
+        hook("prepare", done, None)
+    if sigs:
+        corpus.sigs = np.stack(sigs)
+    _dedupe(corpus)
+    return corpus
 
 
-@dataclass(frozen=True, slots=True)
-class Matches:
-    matches: list[Match]
-    candidates: int
+def _dedupe(corpus: Corpus) -> None:
+    """Sort by id and keep one document per id: the first by (source, location), then by
+    content; the others become skips. Sorting first makes the choice and the order independent
+    of input order."""
+
+    def key(i: int) -> tuple[object, ...]:
+        e, s = corpus.entries[i], corpus.sets[i]
+        return (e.id, _natural(e.source or ""), s.size, xxhash.xxh3_64_intdigest(s.astype("<u8").tobytes()))
+
+    order = sorted(range(len(corpus.entries)), key=key)
+    keep: list[int] = []
+    for i in order:
+        e = corpus.entries[i]
+        if keep and corpus.entries[keep[-1]].id == e.id:
+            first = corpus.entries[keep[-1]].source or "(api)"
+            src, _, loc = (e.source or "(api)").partition(":")
+            corpus.skips.append(Skip(src, f"duplicate id {e.id!r} (kept the one at {first})", loc or None))
+        else:
+            keep.append(i)
+    corpus.entries = [corpus.entries[i] for i in keep]
+    corpus.sets = [corpus.sets[i] for i in keep]
+    corpus.sigs = corpus.sigs[keep] if keep else corpus.sigs[:0]
 
 
 def find_matches(
@@ -224,20 +145,20 @@ def find_matches(
         sim = similarity(sets[a], sets[b])
         if is_copy(sim, cfg.verify):
             out.append(Match(a, b, sim))
-        if k % 1024 == 0:
+        if k % 4096 == 0:
             hook("verify", k, len(pairs))
     hook("verify", len(pairs), len(pairs))
     return Matches(out, int(len(pairs)))
 
 
 def build_clusters(
-    docs: Sequence[Document], sets: Sequence[HashArray], matches: Matches, cfg: ScanConfig | None = None
+    entries: Sequence[Entry], sets: Sequence[HashArray], matches: Matches, cfg: ScanConfig
 ) -> list[Cluster]:
     """Star clusters of the verified matches (see `dedup.cluster`), origin first, largest first."""
-    min_overlap = (cfg or ScanConfig()).verify.min_coherence
-    keys = [origin_key(d, int(s.size)) for d, s in zip(docs, sets, strict=True)]
-    rank = [0] * len(docs)
-    for r, i in enumerate(sorted(range(len(docs)), key=keys.__getitem__)):
+    min_overlap = cfg.verify.min_coherence
+    keys = [origin_key(e, int(s.size)) for e, s in zip(entries, sets, strict=True)]
+    rank = [0] * len(entries)
+    for r, i in enumerate(sorted(range(len(entries)), key=keys.__getitem__)):
         rank[i] = r
     anchor_part: dict[tuple[int, int], HashArray] = {}
 
@@ -252,28 +173,28 @@ def build_clusters(
         return both >= min_overlap * min(a_part.size, j_part.size)
 
     edges = [(m.a, m.b, m.similarity.shared) for m in matches.matches]
-    groups = star_clusters(len(docs), edges, rank, coherent)
+    groups = star_clusters(len(entries), edges, rank, coherent)
     built: list[tuple[tuple[object, ...], list[Member]]] = []
     for g in groups:
         g = sorted(g, key=keys.__getitem__)
         o = g[0]
         members = []
         for i in g:
-            d = docs[i]
+            e = entries[i]
             sim = similarity(sets[i], sets[o])
             members.append(
                 Member(
-                    id=d.id,
-                    url=d.url,
-                    site=d.site,
-                    title=d.title,
-                    date=d.date,
+                    id=e.id,
+                    url=e.url,
+                    site=e.site,
+                    title=e.title,
+                    date=e.date,
                     role="origin" if i == o else "copy",
                     jaccard=sim.jaccard,
                     containment=sim.containment_ab,
                     reuse=sim.containment_ba,
-                    credit=detect_credit(d.text),
-                    source=d.source,
+                    credit=e.credit,
+                    source=e.source,
                 )
             )
         built.append(((-len(g), keys[o]), members))
@@ -282,3 +203,44 @@ def build_clusters(
         Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
         for n, (_, members) in enumerate(built, start=1)
     ]
+
+
+def scan(
+    inputs: Iterable[Input],
+    config: ScanConfig | None = None,
+    progress: ProgressHook | None = None,
+    jobs: int = 1,
+) -> Report:
+    """Find copies among `inputs` (paths to files or directories, and/or `Document`s).
+
+    Returns a `Report`: clusters of verified copies (every member's Jaccard and containment
+    against the origin are exact), the counts of what was read, extracted, skipped and failed,
+    and every skipped record with its reason. Raises `InputError` for a missing path or an
+    unreadable directory and `ConfigError` for invalid settings; bad records never raise.
+    Same inputs and config give the same report, whatever the order of `inputs` and `jobs`
+    (the number of worker processes for extraction and signing; 1 = this process).
+    """
+    cfg = config or ScanConfig()
+    if not isinstance(cfg, ScanConfig):
+        raise ConfigError("config must be a dedup.ScanConfig")
+    if jobs < 1:
+        raise ConfigError(f"jobs must be at least 1, got {jobs}")
+    corpus = collect(list(inputs), cfg, jobs, progress)
+    matches = find_matches(corpus.sets, corpus.sigs, cfg, progress)
+    clusters = build_clusters(corpus.entries, corpus.sets, matches, cfg)
+    skips = sorted(corpus.skips, key=_skip_key)
+    n_failed = sum(1 for s in skips if s.status == "failed")
+    clustered = sum(len(c.members) for c in clusters)
+    stats = Stats(
+        files=corpus.files,
+        read=corpus.read,
+        extracted=len(corpus.entries),
+        skipped=len(skips) - n_failed,
+        failed=n_failed,
+        candidate_pairs=matches.candidates,
+        verified_pairs=len(matches.matches),
+        clusters=len(clusters),
+        clustered_documents=clustered,
+        copies=clustered - len(clusters),
+    )
+    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(skips))

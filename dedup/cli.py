@@ -25,6 +25,7 @@ from dedup.config import (
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.output import FORMATS, render, summary_line
+from dedup.parallel import default_jobs
 
 app = typer.Typer(
     help="Find where news stories have been copied.",
@@ -109,11 +110,19 @@ def scan_cmd(
         float, typer.Option(help="...and the shared part is >= this share of the larger text.")
     ] = _D.verify.min_reuse,
     min_shared: Annotated[int, typer.Option(help="Shared shingles a copy needs at least.")] = _D.verify.min_shared,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Worker processes for extraction and signing [default: all cores]."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() and output is None else "json"
+    if jobs is None:
+        jobs = default_jobs()
+    if jobs < 1:
+        raise _fail(f"--jobs must be at least 1, got {jobs}", 2)
     if fmt not in FORMATS:
         raise _fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     try:
@@ -152,9 +161,9 @@ def scan_cmd(
             )
             with Progress(*columns, console=err, transient=True) as bar:
                 hook: ProgressHook = _RichProgress(bar)
-                report = scan(paths, config, progress=hook)
+                report = scan(paths, config, progress=hook, jobs=jobs)
         else:
-            report = scan(paths, config)
+            report = scan(paths, config, jobs=jobs)
         _write(render(report, fmt), output)
     except DedupError as exc:
         raise _fail(str(exc)) from None

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 from dedup.model import Document
+
+if TYPE_CHECKING:
+    from dedup.prepare import Entry
 
 # Agencies and how they are written; the value is the name reported.
 AGENCIES = {
@@ -110,7 +115,7 @@ def detect_credit(text: str) -> str | None:
     return None
 
 
-def origin_key(doc: Document, size: int) -> tuple[int, str, int, str, int, str]:
+def origin_key(doc: Document | Entry, size: int) -> tuple[int, str, int, str, int, str]:
     """Sort key of the origin rule: the smallest key in a cluster is its origin."""
     if doc.date:
         day, _, time = doc.date.partition("T")

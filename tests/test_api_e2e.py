@@ -115,3 +115,21 @@ def test_api_and_cli_agree(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["scan", "articles", "-f", "json", "-o", os.fspath(out), "-q"])
     assert res.exit_code == 0 and res.exception is None
     assert out.read_text(encoding="utf-8") == render(dedup.scan(["articles"]), "json")
+
+
+def test_jobs_give_identical_reports() -> None:
+    one = render(dedup.scan(["articles"], jobs=1), "json")
+    two = render(dedup.scan(["articles"], jobs=2), "json")
+    assert one == two
+
+
+def test_cli_jobs_option() -> None:
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+
+    res = CliRunner().invoke(app, ["scan", "articles", "-f", "json", "-q", "--jobs", "2"])
+    assert res.exit_code == 0 and res.exception is None
+    assert res.stdout == render(dedup.scan(["articles"]), "json")
+    bad = CliRunner().invoke(app, ["scan", "articles", "--jobs", "0"])
+    assert bad.exit_code == 2 and "--jobs must be at least 1" in bad.output

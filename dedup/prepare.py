@@ -1,0 +1,111 @@
+"""Per-record work, done in batches (and in worker processes with `jobs` > 1):
+extraction (HTML -> text), credit detection, shingling and MinHash signing.
+
+The text of a document is not kept past this stage: later stages need its shingle set, its
+signature and its metadata only. That keeps a scan's memory at about the size of the shingle
+sets (8 bytes a distinct shingle) rather than of the texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.config import ScanConfig
+from dedup.errors import RecordError
+from dedup.extract import extract_html
+from dedup.model import Document, Skip
+from dedup.shingle import HashArray, shingle_batch
+from dedup.signature import MinHasher
+from dedup.sources import RawRecord, site_of
+from dedup.syndication import detect_credit
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the later stages know of a document: its metadata and the credit it gives."""
+
+    id: str
+    url: str | None
+    site: str | None
+    title: str | None
+    date: str | None
+    source: str | None
+    credit: str | None
+
+
+@dataclass(slots=True)
+class Prepared:
+    """The result of preparing a chunk of records, in record order."""
+
+    entries: list[Entry] = field(default_factory=list)
+    sets: list[HashArray] = field(default_factory=list)
+    sigs: list[npt.NDArray[np.uint32]] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+
+
+def to_document(rec: RawRecord, cfg: ScanConfig) -> Document:
+    """Extract (for HTML) and assemble a Document from a raw record; RecordError if unusable.
+
+    Metadata a record names itself (JSONL/CSV fields) wins over what is found in the page;
+    the site is the URL's host without ``www.`` unless the record names one.
+    """
+    title, date, url, page_site = rec.title, rec.date, rec.url, None
+    if rec.text is not None:
+        text = rec.text
+    elif rec.html is not None:
+        ex = extract_html(rec.html, cfg.extract, url=rec.url)
+        text = ex.text
+        title = title or ex.title
+        date = date or ex.date
+        url = url or ex.url
+        page_site = ex.site
+    else:  # pragma: no cover - readers never build such a record
+        raise RecordError("record has neither text nor HTML")
+    date = date or rec.fallback_date
+    site = rec.site or site_of(url) or page_site
+    return Document(id=rec.id, text=text, url=url, site=site, title=title, date=date, source=rec.where)
+
+
+def _skip_for(doc: Document, reason: str, status: str = "skipped") -> Skip:
+    src, _, loc = (doc.source or "(api)").partition(":")
+    return Skip(src, reason, loc or None, status)
+
+
+def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Prepared:
+    """Documents of `items` with their shingle sets and signatures; unusable ones as skips.
+
+    A record that makes the extractor raise is a "failed" skip; the chunk goes on.
+    """
+    out = Prepared()
+    docs: list[Document] = []
+    for item in items:
+        if isinstance(item, Document):
+            docs.append(item)
+            continue
+        try:
+            docs.append(to_document(item, cfg))
+        except RecordError as exc:
+            out.skips.append(Skip(item.source, exc.reason, item.location))
+        except Exception as exc:  # noqa: BLE001 - a third-party parser crash must not end the scan
+            msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            out.skips.append(Skip(item.source, f"extraction failed: {msg}", item.location, "failed"))
+    if not docs:
+        return out
+    hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
+    batch = shingle_batch([d.text for d in docs], cfg.shingle.size)
+    sigs = hasher.sign_batch(batch)
+    for i, d in enumerate(docs):
+        s = np.unique(batch.of(i))
+        if s.size == 0:
+            out.skips.append(_skip_for(d, "no words in text after normalisation"))
+            continue
+        out.entries.append(
+            Entry(d.id, d.url, d.site, d.title, d.date, d.source, detect_credit(d.text))
+        )
+        out.sets.append(s)
+        out.sigs.append(sigs[i])
+    return out
