@@ -9,7 +9,7 @@ sets (8 bytes a distinct shingle) rather than of the texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -84,6 +84,8 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Pre
     docs: list[Document] = []
     for item in items:
         if isinstance(item, Document):
+            if item.site is None and item.url:
+                item = replace(item, site=site_of(item.url))
             docs.append(item)
             continue
         try:

@@ -32,7 +32,7 @@ def similarity(a: HashArray, b: HashArray) -> Similarity:
 
 def is_copy(sim: Similarity, cfg: VerifyConfig) -> bool:
     """True when the pair counts as a copy under `cfg` (see VerifyConfig)."""
-    if sim.shared < cfg.min_shared:
+    if sim.shared < cfg.min_shared and sim.jaccard < cfg.short_min_jaccard:
         return False
     if sim.jaccard >= cfg.min_jaccard:
         return True

@@ -173,6 +173,7 @@ def site_of(url: str | None) -> str | None:
 
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def normalize_date(value: object) -> str | None:
@@ -187,6 +188,9 @@ def normalize_date(value: object) -> str | None:
     s = str(value).strip()
     if not s:
         return None
+    compact = _COMPACT_DATE.match(s)
+    if compact:
+        s = "-".join(compact.groups())
     if _DATE_ONLY.match(s):
         try:
             return datetime.strptime(s, "%Y-%m-%d").date().isoformat()
