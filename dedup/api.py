@@ -114,7 +114,12 @@ def _dedupe(corpus: Corpus) -> None:
 
     def key(i: int) -> tuple[object, ...]:
         e, s = corpus.entries[i], corpus.sets[i]
-        return (e.id, _natural(e.source or ""), s.size, xxhash.xxh3_64_intdigest(s.astype("<u8").tobytes()))
+        return (
+            e.id,
+            _natural(e.source or ""),
+            s.size,
+            xxhash.xxh3_64_intdigest(s.astype("<u8").tobytes()),
+        )
 
     order = sorted(range(len(corpus.entries)), key=key)
     keep: list[int] = []
@@ -123,7 +128,9 @@ def _dedupe(corpus: Corpus) -> None:
         if keep and corpus.entries[keep[-1]].id == e.id:
             first = corpus.entries[keep[-1]].source or "(api)"
             src, _, loc = (e.source or "(api)").partition(":")
-            corpus.skips.append(Skip(src, f"duplicate id {e.id!r} (kept the one at {first})", loc or None))
+            corpus.skips.append(
+                Skip(src, f"duplicate id {e.id!r} (kept the one at {first})", loc or None)
+            )
         else:
             keep.append(i)
     corpus.entries = [corpus.entries[i] for i in keep]
@@ -148,7 +155,7 @@ def find_matches(
         if k % 4096 == 0:
             hook("verify", k, len(pairs))
     hook("verify", len(pairs), len(pairs))
-    return Matches(out, int(len(pairs)))
+    return Matches(out, len(pairs))
 
 
 def build_clusters(

@@ -65,7 +65,7 @@ class ExtractConfig:
 
 @dataclass(frozen=True, slots=True)
 class ShingleConfig:
-    """Word shingles over normalised text (scripts written without spaces: one token a character)."""
+    """Word shingles over normalised text (scripts without spaces: one token a character)."""
 
     # 5 words: on same-event news (the Helsinki-summit set, 612 articles on one story) independent
     # articles share almost no 5-word runs (median Jaccard 0.004) while still catching copies with

@@ -63,7 +63,7 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
         )
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
         raise RecordError(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from exc
-    if doc is None:
+    if doc is None or isinstance(doc, dict):  # a dict only with as_dict=True, never asked for
         raise RecordError("no article text found in HTML")
     text = (doc.text or "").strip()
     if len(text.split()) < max(cfg.min_words, 1):

@@ -32,7 +32,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _chunks(items: Iterable[RawRecord | Document], size: int) -> Iterator[list[RawRecord | Document]]:
+def _chunks(
+    items: Iterable[RawRecord | Document], size: int
+) -> Iterator[list[RawRecord | Document]]:
     chunk: list[RawRecord | Document] = []
     for item in items:
         chunk.append(item)

@@ -67,7 +67,9 @@ def to_document(rec: RawRecord, cfg: ScanConfig) -> Document:
         raise RecordError("record has neither text nor HTML")
     date = date or rec.fallback_date
     site = rec.site or site_of(url) or page_site
-    return Document(id=rec.id, text=text, url=url, site=site, title=title, date=date, source=rec.where)
+    return Document(
+        id=rec.id, text=text, url=url, site=site, title=title, date=date, source=rec.where
+    )
 
 
 def _skip_for(doc: Document, reason: str, status: str = "skipped") -> Skip:
@@ -92,9 +94,11 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Pre
             docs.append(to_document(item, cfg))
         except RecordError as exc:
             out.skips.append(Skip(item.source, exc.reason, item.location))
-        except Exception as exc:  # noqa: BLE001 - a third-party parser crash must not end the scan
+        except Exception as exc:
             msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-            out.skips.append(Skip(item.source, f"extraction failed: {msg}", item.location, "failed"))
+            out.skips.append(
+                Skip(item.source, f"extraction failed: {msg}", item.location, "failed")
+            )
     if not docs:
         return out
     hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)

@@ -5,9 +5,9 @@ of code points; the character classes of `dedup.normalize` are looked up, token 
 and token hashes computed with numpy, without a Python loop over words. The hashing scheme:
 
 - token hash: ``mix64(poly ^ (len * G) ^ K)`` where ``poly = sum(c_i * P**i)`` over the
-  token's coded points ``c_i = class << 24 | code point`` (see `dedup.normalize`) (mod 2**64, P an odd constant; computed for every token at
-  once from prefix sums of ``c * P**position`` and the modular inverse of P), G the golden
-  ratio constant and K a constant key;
+  token's coded points ``c_i = class << 24 | code point`` (see `dedup.normalize`), mod 2**64,
+  P an odd constant; computed for every token at once from prefix sums of
+  ``c * P**position`` and the modular inverse of P; G the golden ratio constant, K a key;
 - shingle hash of tokens t_0..t_k-1: ``h = 0; for t: h = (h ^ t) * M``, then ``mix64(h)``
   (M an odd 64-bit constant); a text with fewer than k tokens (but at least one) has a single
   shingle of all its tokens;
@@ -20,13 +20,12 @@ are grouped into batches (a test holds this). Changing any of it means bumping
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
-import unicodedata
 
 from dedup.normalize import (
     APOSTROPHE,
@@ -83,8 +82,12 @@ class _Powers:
         if self.pw.size < n:
             size = max(n, 2 * self.pw.size)
             with np.errstate(over="ignore"):
-                self.pw = np.cumprod(np.full(size, U64(_P), dtype=U64), dtype=U64) * U64(_inverse(_P))
-                self.inv = np.cumprod(np.full(size, U64(_inverse(_P)), dtype=U64), dtype=U64) * U64(_P)
+                self.pw = np.cumprod(np.full(size, U64(_P), dtype=U64), dtype=U64) * U64(
+                    _inverse(_P)
+                )
+                self.inv = np.cumprod(np.full(size, U64(_inverse(_P)), dtype=U64), dtype=U64) * U64(
+                    _P
+                )
         return self.pw[:n], self.inv[:n]
 
 

@@ -32,7 +32,7 @@ _MASK = (1 << 64) - 1
 
 
 def _seed_key(seed: int) -> np.uint64:
-    return mix64(np.array([(seed * _G + _G) & _MASK], dtype=U64))[0]
+    return U64(int(mix64(np.array([(seed * _G + _G) & _MASK], dtype=U64))[0]))
 
 
 def oph_signatures(
@@ -40,20 +40,22 @@ def oph_signatures(
 ) -> npt.NDArray[np.uint32]:
     """Signatures of texts whose shingle hashes are ``hashes[offsets[i]:offsets[i+1]]``."""
     n = int(offsets.size - 1)
-    sig = np.full(n * num_perm, EMPTY_VALUE, dtype=np.uint32)
+    flat = np.full(n * num_perm, EMPTY_VALUE, dtype=np.uint32)
     if hashes.size:
         x = mix64(hashes ^ _seed_key(seed))
         with np.errstate(over="ignore"):
             bins = (((x >> U64(32)) * U64(num_perm)) >> U64(32)).astype(np.int64)
         values = (x & U64(0xFFFFFFFF)).astype(np.uint32)
         doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
-        np.minimum.at(sig, doc * num_perm + bins, values)
-    sig = sig.reshape(n, num_perm)
+        np.minimum.at(flat, doc * num_perm + bins, values)
+    sig = flat.reshape(n, num_perm)
     _densify(sig, np.diff(offsets) > 0, num_perm, seed)
     return sig
 
 
-def _densify(sig: npt.NDArray[np.uint32], nonempty: npt.NDArray[np.bool_], num_perm: int, seed: int) -> None:
+def _densify(
+    sig: npt.NDArray[np.uint32], nonempty: npt.NDArray[np.bool_], num_perm: int, seed: int
+) -> None:
     """Fill empty bins in place from other bins along a fixed probe sequence per bin."""
     filled = sig != EMPTY_VALUE
     rows, cols = np.nonzero(~filled & nonempty[:, None])
@@ -97,7 +99,8 @@ class MinHasher:
     def sign_set(self, shingles: HashArray) -> SigArray:
         """The signature of one set of shingle hashes."""
         offsets = np.array([0, shingles.size], dtype=np.int64)
-        return oph_signatures(shingles, offsets, self.num_perm, self.seed)[0]
+        sig: SigArray = oph_signatures(shingles, offsets, self.num_perm, self.seed)[0]
+        return sig
 
 
 def to_bytes(sig: SigArray) -> bytes:

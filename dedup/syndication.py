@@ -15,7 +15,6 @@ domain such as ``jpost.com`` standing as one of the last lines.
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING
 
 from dedup.model import Document
@@ -76,7 +75,9 @@ _AGENCY_MENTION = re.compile(
     r"\b(?P<who>" + _AGENCY_ALT + r")\b(?: contributed| reported| wrote|\. all rights reserved)",
     re.IGNORECASE,
 )
-_BARE_DOMAIN = re.compile(r"^\s*(?:https?://)?(?:www\.)?(?P<who>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?\s*$", re.I)
+_BARE_DOMAIN = re.compile(
+    r"^\s*(?:https?://)?(?:www\.)?(?P<who>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?\s*$", re.I
+)
 _TRAILING_WORDS = re.compile(r"\b(?:all rights reserved|this material may not be.*)$", re.I)
 
 

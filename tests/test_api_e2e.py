@@ -20,7 +20,12 @@ P = "articles/pages/"
 # outlets ran on the day, and pages an outlet published twice.
 EXPECTED = [
     {"spotify-7885", "spotify-14513", "spotify-3270", "spotify-4859", "spotify-14850"},
-    {P + "census-9990.html", P + "census-8200.html", P + "census-8818.html", P + "census-14730.html"},
+    {
+        P + "census-9990.html",
+        P + "census-8200.html",
+        P + "census-8818.html",
+        P + "census-14730.html",
+    },
     # an earlier AP version (chicagotribune.com, 03:30) with a repeated photo caption and a
     # "RELATED STORIES" box, then the write-thru that three outlets ran
     {"spotify-19721", "spotify-15231", "spotify-1710", "spotify-17324"},
@@ -138,7 +143,9 @@ def test_cli_jobs_option() -> None:
 
 
 def test_documents_given_in_memory_get_their_site_from_the_url() -> None:
-    text = json.loads((ARTICLES / "spotify.jsonl").read_text(encoding="utf-8").splitlines()[0])["text"]
+    text = json.loads((ARTICLES / "spotify.jsonl").read_text(encoding="utf-8").splitlines()[0])[
+        "text"
+    ]
     docs = [
         dedup.Document(id="a", text=text, url="https://www.example.com/a", date="2018-06-01"),
         dedup.Document(id="b", text=text, url="https://news.example.org/b", site="Named Site"),

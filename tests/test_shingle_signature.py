@@ -60,7 +60,14 @@ def test_golden_values() -> None:
     sig = MinHasher(num_perm=8, ngram=5, seed=1).signatures([TEXT])
     assert sig.dtype == np.uint32 and sig.shape == (1, 8)
     assert sig[0].tolist() == [
-        3763424414, 910505221, 968813493, 3763424414, 3210145009, 180475968, 1029227305, 1029227305
+        3763424414,
+        910505221,
+        968813493,
+        3763424414,
+        3210145009,
+        180475968,
+        1029227305,
+        1029227305,
     ]
 
 
@@ -157,9 +164,7 @@ def test_vectorised_tokens_equal_reference_on_real_multilingual_news() -> None:
     path = SHARED_DATA / "parallel_news_wmt" / "newstest2021.en-de_cs_ru_zh.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh][:25]
-    texts = [
-        " ".join(side["segments"]) for r in records for side in [r["src"], *r["refs"]]
-    ]
+    texts = [" ".join(side["segments"]) for r in records for side in [r["src"], *r["refs"]]]
     assert texts
-    th, counts = token_hashes_batch(texts)
+    _, counts = token_hashes_batch(texts)
     assert counts.tolist() == [len(tokens(t)) for t in texts]

@@ -40,4 +40,12 @@ def test_origin_rule() -> None:
         "tie-b": origin_key(d("tie-b", "2019-05-31T08:00:00Z"), 10),
     }
     ranked = sorted(keys, key=keys.__getitem__)
-    assert ranked == ["prev-day", "tie-long", "tie-b", "timed-early", "timed-late", "day-only", "undated"]
+    assert ranked == [
+        "prev-day",
+        "tie-long",
+        "tie-b",
+        "timed-early",
+        "timed-late",
+        "day-only",
+        "undated",
+    ]

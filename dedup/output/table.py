@@ -19,7 +19,9 @@ def _pct(x: float) -> str:
 def render_table(report: Report, width: int = 140, color: bool = False) -> str:
     """Clusters as tables (origin first), then the counts and the skipped records."""
     buf = io.StringIO()
-    con = Console(file=buf, width=width, color_system="standard" if color else None, highlight=False)
+    con = Console(
+        file=buf, width=width, color_system="standard" if color else None, highlight=False
+    )
     for c in report.clusters:
         origin = c.members[0]
         t = Table(
@@ -55,8 +57,10 @@ def render_table(report: Report, width: int = 140, color: bool = False) -> str:
         f"{s.failed} failed; {s.candidate_pairs} candidate pairs, {s.verified_pairs} verified; "
         f"{s.clusters} clusters, {s.copies} copies"
     )
-    con.print("'in origin': share of the article's text found in the origin; "
-              "'of origin': share of the origin it reproduces.")
+    con.print(
+        "'in origin': share of the article's text found in the origin; "
+        "'of origin': share of the origin it reproduces."
+    )
     if report.skipped:
         con.print(f"skipped {len(report.skipped)}:")
         for sk in report.skipped[:MAX_SKIPS_SHOWN]:

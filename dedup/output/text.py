@@ -27,7 +27,9 @@ CSV_COLUMNS = (
 
 
 def _dumps(obj: Any, indent: int | None = None) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    return json.dumps(
+        obj, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":")
+    )
 
 
 def render_json(report: Report) -> str:

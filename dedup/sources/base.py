@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 from urllib.parse import urlsplit
 
 import charset_normalizer
@@ -45,7 +45,7 @@ _SNIFF = 8192
 def open_binary(path: Path) -> IO[bytes]:
     """Open a file for reading bytes, decompressing `.gz` transparently."""
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return open(path, "rb")
 
 
@@ -89,9 +89,28 @@ def decode_text(data: bytes) -> str:
 #: Legacy encodings news text is met in. Left to itself charset_normalizer also weighs rare code
 #: pages (cp1257, cp775, iso8859_10, ...) and often picks one for Western European text.
 _LEGACY_ENCODINGS = [
-    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "koi8_u",
-    "iso8859_5", "cp1253", "iso8859_7", "cp1254", "cp1255", "cp1256",
-    "shift_jis", "cp932", "euc_jp", "gb18030", "gbk", "big5", "euc_kr", "cp949",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "iso8859_5",
+    "cp1253",
+    "iso8859_7",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "gb18030",
+    "gbk",
+    "big5",
+    "euc_kr",
+    "cp949",
 ]
 
 
@@ -126,7 +145,7 @@ def text_stream(path: Path) -> Iterator[tuple[int, str]]:
         head = fh.read(_SNIFF)
         if is_binary(head):
             raise RecordError("binary file, not text")
-        stream = io.BufferedReader(_Prefixed(head, fh))  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Prefixed(head, fh))
         for n, raw in enumerate(stream, start=1):
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]

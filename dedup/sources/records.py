@@ -25,7 +25,9 @@ def from_mapping(
     text = text if text and text.strip() else None
     html = html if html and html.strip() else None
     if text is None and html is None:
-        raise RecordError(f"record has no text (no non-empty {cfg.text_field!r} or {cfg.html_field!r})")
+        raise RecordError(
+            f"record has no text (no non-empty {cfg.text_field!r} or {cfg.html_field!r})"
+        )
     rid = clean_field(obj.get(cfg.id_field))
     if rid is None:
         rid = f"{source}:{location}"

@@ -1,5 +1,4 @@
-"""The `dedup` command line. Thin: builds a config, calls the API, picks a writer, maps errors
-to exit codes (0 the scan ran, 1 fatal error, 2 usage error)."""
+"""`dedup scan`: find copies in a pile of articles and print the report."""
 
 from __future__ import annotations
 
@@ -10,10 +9,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from dedup.api import ProgressHook, scan
+from dedup.cli.common import err, fail
 from dedup.config import (
     INPUT_FORMATS,
     ExtractConfig,
@@ -27,25 +33,7 @@ from dedup.errors import ConfigError, DedupError
 from dedup.output import FORMATS, render, summary_line
 from dedup.parallel import default_jobs
 
-app = typer.Typer(
-    help="Find where news stories have been copied.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-err = Console(stderr=True, highlight=False)
-
 _D = ScanConfig()
-
-
-@app.callback()
-def _main() -> None:
-    """dedup: find copies of news stories (syndication) in saved pages, crawls and exports."""
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"dedup: error: {message}", markup=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 class _RichProgress:
@@ -53,7 +41,7 @@ class _RichProgress:
 
     def __init__(self, progress: Progress) -> None:
         self._p = progress
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self._tasks:
@@ -78,14 +66,19 @@ def _write(text: str, output: Path | None) -> None:
         raise
 
 
-@app.command("scan")
 def scan_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="table, json, jsonl or csv [default: table on a terminal, else json]"),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, jsonl or csv [default: table on a terminal, else json]",
+        ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
     input_format: Annotated[
         str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
     ] = "auto",
@@ -101,20 +94,30 @@ def scan_cmd(
     ] = _D.extract.fast,
     shingle_size: Annotated[int, typer.Option(help="Words per shingle.")] = _D.shingle.size,
     num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = _D.minhash.num_perm,
-    bands: Annotated[int, typer.Option(help="LSH bands (must divide --num-perm).")] = _D.minhash.bands,
-    min_jaccard: Annotated[float, typer.Option(help="Copy if Jaccard >= this.")] = _D.verify.min_jaccard,
+    bands: Annotated[
+        int, typer.Option(help="LSH bands (must divide --num-perm).")
+    ] = _D.minhash.bands,
+    min_jaccard: Annotated[
+        float, typer.Option(help="Copy if Jaccard >= this.")
+    ] = _D.verify.min_jaccard,
     min_containment: Annotated[
         float, typer.Option(help="...or if the smaller text is contained in the larger at >= this")
     ] = _D.verify.min_containment,
     min_reuse: Annotated[
         float, typer.Option(help="...and the shared part is >= this share of the larger text.")
     ] = _D.verify.min_reuse,
-    min_shared: Annotated[int, typer.Option(help="Shared shingles a copy needs at least.")] = _D.verify.min_shared,
+    min_shared: Annotated[
+        int, typer.Option(help="Shared shingles a copy needs at least.")
+    ] = _D.verify.min_shared,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", help="Worker processes for extraction and signing [default: all cores]."),
+        typer.Option(
+            "--jobs", "-j", help="Worker processes for extraction and signing [default: all cores]."
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")
+    ] = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
     if fmt is None:
@@ -122,9 +125,9 @@ def scan_cmd(
     if jobs is None:
         jobs = default_jobs()
     if jobs < 1:
-        raise _fail(f"--jobs must be at least 1, got {jobs}", 2)
+        raise fail(f"--jobs must be at least 1, got {jobs}", 2)
     if fmt not in FORMATS:
-        raise _fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     try:
         config = ScanConfig(
             input=InputConfig(
@@ -148,9 +151,9 @@ def scan_cmd(
             ),
         )
     except ConfigError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     if output is not None and not output.resolve().parent.is_dir():
-        raise _fail(f"{output}: the directory to write the report in does not exist")
+        raise fail(f"{output}: the directory to write the report in does not exist")
     try:
         if err.is_terminal and not quiet:
             columns = (
@@ -166,26 +169,10 @@ def scan_cmd(
             report = scan(paths, config, jobs=jobs)
         _write(render(report, fmt), output)
     except DedupError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+        raise fail(
+            f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": ")
+        ) from None
     if not quiet:
         err.print(summary_line(report), markup=False, soft_wrap=True)
-
-
-def main() -> None:
-    """Console-script entry point: no traceback ever reaches the user."""
-    try:
-        app()
-    except BrokenPipeError:
-        # the reader of our output went away (`dedup scan ... | head`): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err.print("dedup: interrupted")
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 1
-        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
-        err.print(f"dedup: internal error: {msg}", markup=False, soft_wrap=True)
-        sys.exit(1)

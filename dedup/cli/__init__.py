@@ -1,0 +1,47 @@
+"""The `dedup` command line. Thin: each command builds a config, calls the library API, picks a
+writer and maps errors to exit codes (0 the work ran, 1 a fatal error, 2 a usage error)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from dedup.cli.common import err
+from dedup.cli.scan import scan_cmd
+
+app = typer.Typer(
+    help="Find where news stories have been copied.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _main() -> None:
+    """dedup: find copies of news stories (syndication) in saved pages, crawls and exports."""
+
+
+app.command("scan")(scan_cmd)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point: no traceback ever reaches the user."""
+    try:
+        app()
+    except BrokenPipeError:
+        # the reader of our output went away (`dedup scan ... | head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("dedup: interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+        err.print(f"dedup: internal error: {msg}", markup=False, soft_wrap=True)
+        sys.exit(1)
