@@ -8,7 +8,8 @@ smaller id in code-point order.
 
 Credits are read from the text as published: a dateline such as ``(Reuters) -`` or
 ``WASHINGTON (AP) —``, a credit line (``Source: ...``, ``Via ...``, ``Courtesy of ...``, a
-copyright line naming an agency), a known agency named in the first or last lines, or a bare
+copyright line naming an agency), a byline naming an agency (``By The Associated Press``,
+``Jane Doe, Associated Press``), a known agency named in the first or last lines, or a bare
 domain such as ``jpost.com`` standing as one of the last lines.
 """
 
@@ -75,6 +76,14 @@ _AGENCY_MENTION = re.compile(
     r"\b(?P<who>" + _AGENCY_ALT + r")\b(?: contributed| reported| wrote|\. all rights reserved)",
     re.IGNORECASE,
 )
+# A byline or credit line naming an agency: "By The Associated Press", "Associated Press",
+# "Paul J. Weber and Geoff Mulvihill, Associated Press", "The Associated Press — By ...".
+_BYLINE = re.compile(
+    r"^(?:(?:by|from|via)\s+)?(?:the\s+)?(?P<who>" + _AGENCY_ALT + r")(?:\s+(?:staff|wire))?\.?$"
+    r"|,\s*(?:the\s+)?(?P<who2>" + _AGENCY_ALT + r")\.?$"
+    r"|^(?:[\w ]{0,20}\s)?(?:the\s+)?(?P<who3>" + _AGENCY_ALT + r")\s*[\u2014\u2013-]+\s*by\b",
+    re.IGNORECASE,
+)
 _BARE_DOMAIN = re.compile(
     r"^\s*(?:https?://)?(?:www\.)?(?P<who>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?\s*$", re.I
 )
@@ -93,7 +102,7 @@ def detect_credit(text: str) -> str | None:
     if m:
         return _canonical(m.group("who"))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    edge = lines[:3] + lines[-4:]
+    edge = lines[:6] + lines[-4:]
     for ln in lines[-4:]:
         m = _BARE_DOMAIN.match(ln)
         if m:
@@ -106,6 +115,11 @@ def detect_credit(text: str) -> str | None:
             who = _canonical(m.group("who"))
             if who:
                 return who
+    for ln in edge:
+        if len(ln.split()) <= 14:
+            m = _BYLINE.search(ln)
+            if m:
+                return _canonical(m.group("who") or m.group("who2") or m.group("who3"))
     for ln in edge:
         m = _AGENCY_MENTION.search(ln)
         if m:

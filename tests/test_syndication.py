@@ -17,7 +17,12 @@ from dedup.syndication import detect_credit, origin_key
         ("Story text.\nLes sources.\n\njpost.com\n\nLaisser un commentaire", "jpost.com"),
         ("Body of the story.\nThe Associated Press contributed to this report.", "AP"),
         ("Body.\nCopyright 2018 The Associated Press. All rights reserved.", "AP"),
+        ("By The Associated Press\nMay 31, 2018\nNEW YORK \u2014 Spotify's CEO says...", "AP"),
+        ("Associated Press\nPurchase: Order Reprint\nNEW YORK \u2014 Spotify's CEO...", "AP"),
+        ("Headline\nPaul J. Weber and Geoff Mulvihill, Associated Press\nUpdated", "AP"),
+        ("news now The Associated Press \u2014 By PAUL J. WEBER\nAUSTIN, Texas...", "AP"),
         ("A story written in house, with no credit at all.\nThe end.", None),
+        ("Apple shares rose.\nThe AP style guide was cited by reporters in the story.", None),
     ],
 )
 def test_detect_credit(text: str, credit: str | None) -> None:
