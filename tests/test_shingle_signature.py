@@ -168,3 +168,18 @@ def test_vectorised_tokens_equal_reference_on_real_multilingual_news() -> None:
     assert texts
     _, counts = token_hashes_batch(texts)
     assert counts.tolist() == [len(tokens(t)) for t in texts]
+
+
+def test_signatures_work_as_datasketch_lean_minhashes() -> None:
+    """The documented bridge to datasketch: LSH and the Jaccard estimate agree with ours."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    stories = json.loads((FIXTURES / "bbc_stories.json").read_text())["stories"]
+    text = stories[1]["text"]
+    sigs = MinHasher(128, 5, seed=1).signatures([text, "Read more\n" + text, stories[2]["text"]])
+    lean = [LeanMinHash(seed=1, hashvalues=s, scheme="affine32") for s in sigs]
+    assert lean[0].jaccard(lean[1]) == pytest.approx(estimate_jaccard(sigs[0], sigs[1]))
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    lsh.insert("original", lean[0])
+    lsh.insert("other", lean[2])
+    assert lsh.query(lean[1]) == ["original"]

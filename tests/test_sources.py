@@ -210,7 +210,7 @@ def test_bad_jsonl_lines_become_skips_and_the_rest_is_read(tmp_path: Path) -> No
     assert [r.id for r in records(items)] == ["good-1", "good-2"]
     got = [(s.source, s.location, s.reason) for s in skips(items)]
     expected = [
-        ("line 2", r"^malformed JSON: .* \(column \d+\)$"),
+        ("line 2", r"^malformed JSON at column \d+: \S.*$"),
         ("line 3", r"^not a JSON object but a list$"),
         ("line 4", r"^not a JSON object but a str$"),
         ("line 5", r"^record has no text \(no non-empty 'text' or 'html'\)$"),

@@ -26,7 +26,11 @@ def read_jsonl(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord |
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Skip(shown, f"malformed JSON: {exc.msg} (column {exc.colno})", where)
+                yield Skip(
+                    shown,
+                    f"malformed JSON at column {exc.colno}: {exc.msg.removesuffix(' at')}",
+                    where,
+                )
                 continue
             if not isinstance(obj, dict):
                 yield Skip(shown, f"not a JSON object but a {type(obj).__name__}", where)
