@@ -17,7 +17,8 @@ from dedup.config import (
     ShingleConfig,
     VerifyConfig,
 )
-from dedup.errors import ConfigError, DedupError, InputError, RecordError
+from dedup.engines import DaskEngine
+from dedup.errors import ConfigError, DedupError, EngineError, InputError, RecordError
 from dedup.model import Cluster, Document, Member, Report, Similarity, Skip, Stats
 from dedup.signature import MinHasher
 
@@ -26,8 +27,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Cluster",
     "ConfigError",
+    "DaskEngine",
     "DedupError",
     "Document",
+    "EngineError",
     "ExtractConfig",
     "InputConfig",
     "InputError",

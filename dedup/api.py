@@ -16,13 +16,14 @@ import xxhash
 
 from dedup.cluster import star_clusters
 from dedup.config import ScanConfig
+from dedup.engines import DaskEngine
 from dedup.errors import ConfigError, InputError
 from dedup.index.lsh import candidate_pairs
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
 from dedup.parallel import prepare_all
 from dedup.prepare import Entry, to_document  # noqa: F401 - to_document: part of this module's API
 from dedup.shingle import HashArray
-from dedup.sources import RawRecord, read_paths
+from dedup.sources import RawRecord, iter_files, read_file
 from dedup.syndication import origin_key
 from dedup.verify import is_copy, similarity
 
@@ -61,7 +62,7 @@ def _natural(s: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(p), "") if p.isdigit() else (0, p) for p in _DIGITS.split(s))
 
 
-def _skip_key(s: Skip) -> tuple[object, ...]:
+def skip_sort_key(s: Skip) -> tuple[object, ...]:
     return (_natural(s.source), _natural(s.location or ""), s.reason)
 
 
@@ -73,14 +74,15 @@ def _records(
         if isinstance(item, Document):
             corpus.read += 1
             yield item
-    paths = [p for p in inputs if not isinstance(p, Document)]
-    for nfile, rec in read_paths(paths, cfg.input):
-        corpus.files = nfile
-        corpus.read += 1
-        if isinstance(rec, Skip):
-            corpus.skips.append(rec)
-        else:
-            yield rec
+    files = list(iter_files(p for p in inputs if not isinstance(p, Document)))
+    corpus.files = len(files)
+    for path, shown in files:
+        for rec in read_file(path, shown, cfg.input):
+            corpus.read += 1
+            if isinstance(rec, Skip):
+                corpus.skips.append(rec)
+            else:
+                yield rec
 
 
 def collect(
@@ -107,30 +109,36 @@ def collect(
     return corpus
 
 
+def dedupe_key(entry: Entry, shingles: HashArray) -> tuple[object, ...]:
+    """Order among documents sharing an id: the first by (source, location), then by content."""
+    return (
+        entry.id,
+        _natural(entry.source or ""),
+        shingles.size,
+        xxhash.xxh3_64_intdigest(shingles.astype("<u8").tobytes()),
+    )
+
+
+def duplicate_skip(dropped: Entry, kept: Entry) -> Skip:
+    """The skip entry of a document dropped because `kept` has its id."""
+    src, _, loc = (dropped.source or "(api)").partition(":")
+    first = kept.source or "(api)"
+    return Skip(src, f"duplicate id {dropped.id!r} (kept the one at {first})", loc or None)
+
+
 def _dedupe(corpus: Corpus) -> None:
-    """Sort by id and keep one document per id: the first by (source, location), then by
-    content; the others become skips. Sorting first makes the choice and the order independent
-    of input order."""
+    """Sort by id and keep one document per id (the first by `dedupe_key`); the others become
+    skips. Sorting first makes the choice and the order independent of input order."""
 
     def key(i: int) -> tuple[object, ...]:
-        e, s = corpus.entries[i], corpus.sets[i]
-        return (
-            e.id,
-            _natural(e.source or ""),
-            s.size,
-            xxhash.xxh3_64_intdigest(s.astype("<u8").tobytes()),
-        )
+        return dedupe_key(corpus.entries[i], corpus.sets[i])
 
     order = sorted(range(len(corpus.entries)), key=key)
     keep: list[int] = []
     for i in order:
         e = corpus.entries[i]
         if keep and corpus.entries[keep[-1]].id == e.id:
-            first = corpus.entries[keep[-1]].source or "(api)"
-            src, _, loc = (e.source or "(api)").partition(":")
-            corpus.skips.append(
-                Skip(src, f"duplicate id {e.id!r} (kept the one at {first})", loc or None)
-            )
+            corpus.skips.append(duplicate_skip(e, corpus.entries[keep[-1]]))
         else:
             keep.append(i)
     corpus.entries = [corpus.entries[i] for i in keep]
@@ -217,6 +225,7 @@ def scan(
     config: ScanConfig | None = None,
     progress: ProgressHook | None = None,
     jobs: int = 1,
+    engine: DaskEngine | None = None,
 ) -> Report:
     """Find copies among `inputs` (paths to files or directories, and/or `Document`s).
 
@@ -226,16 +235,22 @@ def scan(
     unreadable directory and `ConfigError` for invalid settings; bad records never raise.
     Same inputs and config give the same report, whatever the order of `inputs` and `jobs`
     (the number of worker processes for extraction and signing; 1 = this process).
+    With `engine=dedup.DaskEngine(...)` the scan runs on a Dask cluster instead (`jobs` is then
+    unused) and returns the same report.
     """
     cfg = config or ScanConfig()
     if not isinstance(cfg, ScanConfig):
         raise ConfigError("config must be a dedup.ScanConfig")
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
+    if engine is not None:
+        from dedup.engines.dask_engine import scan_dask
+
+        return scan_dask(list(inputs), cfg, engine, progress)
     corpus = collect(list(inputs), cfg, jobs, progress)
     matches = find_matches(corpus.sets, corpus.sigs, cfg, progress)
     clusters = build_clusters(corpus.entries, corpus.sets, matches, cfg)
-    skips = sorted(corpus.skips, key=_skip_key)
+    skips = sorted(corpus.skips, key=skip_sort_key)
     n_failed = sum(1 for s in skips if s.status == "failed")
     clustered = sum(len(c.members) for c in clusters)
     stats = Stats(

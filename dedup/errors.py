@@ -5,10 +5,14 @@ Hierarchy::
     DedupError                  base class; str(err) is one line, fit to show a user
     ├── ConfigError             an option or configuration value is invalid
     ├── InputError              a path given by the user cannot be read at all (fatal)
+    ├── EngineError             a distributed engine failed (scheduler unreachable, task lost)
+    ├── IndexStoreError         a persistent index cannot be opened or used: missing, corrupt,
+    │                           foreign, unreachable, or built with other settings (fatal)
     └── RecordError             one record of an input is unusable (not fatal: it becomes a Skip)
 
 Per-record problems never stop a scan: the readers turn a `RecordError` into a `dedup.Skip`
-entry that is counted and listed in the report. Only `ConfigError` and `InputError` end a run.
+entry that is counted and listed in the report. Only `ConfigError`, `InputError` and
+`EngineError` end a run.
 """
 
 from __future__ import annotations
@@ -27,6 +31,16 @@ class ConfigError(DedupError, ValueError):
 
 class InputError(DedupError):
     """A path given by the user is missing or unreadable: the run cannot go on."""
+
+
+class EngineError(DedupError):
+    """A distributed run could not complete; no partial report is ever returned."""
+
+
+class IndexStoreError(DedupError):
+    """A persistent index (`dedup.Index`) cannot be opened or used: it is missing, corrupt, not a
+    dedup index, unreachable, or was built with other settings (the message names the setting).
+    The index is left untouched."""
 
 
 class RecordError(DedupError):

@@ -29,6 +29,7 @@ from dedup.config import (
     ShingleConfig,
     VerifyConfig,
 )
+from dedup.engines import DaskEngine
 from dedup.errors import ConfigError, DedupError
 from dedup.output import FORMATS, render, summary_line
 from dedup.parallel import default_jobs
@@ -115,6 +116,16 @@ def scan_cmd(
             "--jobs", "-j", help="Worker processes for extraction and signing [default: all cores]."
         ),
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="local (this machine, --jobs processes) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: a running scheduler, e.g. tcp://host:8786."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
+    ] = 2,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")
     ] = False,
@@ -126,6 +137,10 @@ def scan_cmd(
         jobs = default_jobs()
     if jobs < 1:
         raise fail(f"--jobs must be at least 1, got {jobs}", 2)
+    if engine not in ("local", "dask"):
+        raise fail(f"unknown --engine {engine!r}; choose local or dask", 2)
+    if engine == "local" and scheduler is not None:
+        raise fail("--scheduler needs --engine dask", 2)
     if fmt not in FORMATS:
         raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     try:
@@ -150,6 +165,7 @@ def scan_cmd(
                 min_shared=min_shared,
             ),
         )
+        dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     if output is not None and not output.resolve().parent.is_dir():
@@ -164,9 +180,9 @@ def scan_cmd(
             )
             with Progress(*columns, console=err, transient=True) as bar:
                 hook: ProgressHook = _RichProgress(bar)
-                report = scan(paths, config, progress=hook, jobs=jobs)
+                report = scan(paths, config, progress=hook, jobs=jobs, engine=dask_engine)
         else:
-            report = scan(paths, config, jobs=jobs)
+            report = scan(paths, config, jobs=jobs, engine=dask_engine)
         _write(render(report, fmt), output)
     except DedupError as exc:
         raise fail(str(exc)) from None

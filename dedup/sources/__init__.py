@@ -21,7 +21,15 @@ from dedup.sources.files import read_html, read_text
 from dedup.sources.jsonl import read_jsonl
 from dedup.sources.warc import read_warc
 
-__all__ = ["RawRecord", "detect_format", "iter_files", "normalize_date", "read_paths", "site_of"]
+__all__ = [
+    "RawRecord",
+    "detect_format",
+    "iter_files",
+    "normalize_date",
+    "read_file",
+    "read_paths",
+    "site_of",
+]
 
 _EXTENSIONS = {
     ".html": "html",
@@ -69,8 +77,10 @@ def _walk(root: Path, shown: str) -> Iterator[tuple[Path, str]]:
             yield Path(entry.path), child_shown
 
 
-def read_file(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
-    """Records of one file, in file order."""
+def read_file(
+    path: Path, shown: str, cfg: InputConfig, byte_range: tuple[int, int] | None = None
+) -> Iterator[RawRecord | Skip]:
+    """Records of one file, in file order (JSONL: those starting in `byte_range` if given)."""
     fmt = cfg.format if cfg.format != "auto" else detect_format(path)
     if fmt is None:
         yield Skip(shown, "unsupported file type (use --input-format to force one)")
@@ -79,7 +89,7 @@ def read_file(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | 
     elif fmt == "text":
         yield from read_text(path, shown)
     elif fmt == "jsonl":
-        yield from read_jsonl(path, shown, cfg)
+        yield from read_jsonl(path, shown, cfg, byte_range)
     elif fmt == "csv":
         yield from read_csv(path, shown, cfg)
     else:

@@ -134,6 +134,14 @@ def decode_legacy(data: bytes) -> str | None:
     return str(best)
 
 
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = decode_legacy(raw)
+        return decoded if decoded is not None else raw.decode("latin-1")
+
+
 def text_stream(path: Path) -> Iterator[tuple[int, str]]:
     """Lines of a (possibly gzipped) text file with their 1-based numbers, decoded per line.
 
@@ -149,12 +157,42 @@ def text_stream(path: Path) -> Iterator[tuple[int, str]]:
         for n, raw in enumerate(stream, start=1):
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                decoded = decode_legacy(raw)
-                line = decoded if decoded is not None else raw.decode("latin-1")
-            yield n, line
+            yield n, _decode_line(raw)
+
+
+def text_range_stream(path: Path, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """The lines of an uncompressed text file that start in bytes ``[start, end)``, numbered
+    as in the whole file. Consecutive ranges give every line exactly once, so a large file can
+    be read in parts by several workers."""
+    with open(path, "rb") as fh:
+        if is_binary(fh.read(_SNIFF)):
+            if start == 0:
+                raise RecordError("binary file, not text")
+            return  # the range at 0 reports it
+        fh.seek(0)
+        n, pos = 0, 0
+        if start > 0:
+            remaining = start - 1
+            while remaining > 0:  # count the lines that end before `start - 1`
+                block = fh.read(min(remaining, 1 << 20))
+                if not block:
+                    return
+                n += block.count(b"\n")
+                remaining -= len(block)
+            prev = fh.read(1)  # the byte before `start`
+            pos = start
+            if prev != b"\n":  # the line at `start` began in the previous range: skip it
+                pos += len(fh.readline())
+            n += 1
+        while pos < end:
+            raw = fh.readline()
+            if not raw:
+                return
+            n += 1
+            pos += len(raw)
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield n, _decode_line(raw)
 
 
 class _Prefixed(io.RawIOBase):

@@ -10,15 +10,19 @@ from pathlib import Path
 from dedup.config import InputConfig
 from dedup.errors import RecordError
 from dedup.model import Skip
-from dedup.sources.base import RawRecord, read_failure, text_stream
+from dedup.sources.base import RawRecord, read_failure, text_range_stream, text_stream
 from dedup.sources.records import from_mapping
 
 
-def read_jsonl(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
-    """Yield a record or a Skip for every non-blank line of `path`."""
+def read_jsonl(
+    path: Path, shown: str, cfg: InputConfig, byte_range: tuple[int, int] | None = None
+) -> Iterator[RawRecord | Skip]:
+    """Yield a record or a Skip for every non-blank line of `path` (of the lines starting in
+    `byte_range` when given: uncompressed files only)."""
     seen = False
+    lines = text_stream(path) if byte_range is None else text_range_stream(path, *byte_range)
     try:
-        for n, line in text_stream(path):
+        for n, line in lines:
             if not line.strip():
                 continue
             seen = True
@@ -45,5 +49,5 @@ def read_jsonl(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord |
     except (OSError, EOFError, zlib.error) as exc:
         yield Skip(shown, read_failure(exc))
         return
-    if not seen:
+    if not seen and (byte_range is None or byte_range[0] == 0):
         yield Skip(shown, "empty file")

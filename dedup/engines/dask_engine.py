@@ -1,0 +1,291 @@
+"""`dedup.scan` on a Dask cluster: the same stages as the local engine, partitioned.
+
+Stages (every one runs on the workers; the client holds futures, not data):
+
+1. **prepare**: one task per partition (an input file, a byte range of a large JSONL file, or a
+   chunk of documents given in memory) reads, extracts, shingles and signs its documents; the
+   results stay on the worker that made them.
+2. **ids**: (id, key) rows are hashed into buckets; each bucket decides which duplicate ids
+   lose; only the losers come back to the client.
+3. **LSH**: (band key, document) rows are hashed into buckets so that every LSH bucket is
+   grouped on one worker, which emits the candidate pairs, sent on to the partition that holds
+   the first document of each pair.
+4. **verify**: each partition fetches the shingle sets of the second documents of its pairs
+   from the partitions that hold them and verifies the pairs exactly, where its own sets are.
+5. **clusters**: the verified edges (small: only copies) are collected on the client, which
+   computes connected components; groups of components are clustered on workers with the local
+   engine's own clustering code (star clusters with the chaining guard), on the sets fetched
+   from their partitions. A component never spans two groups, so the result is the same as
+   clustering everything at once.
+
+The report is assembled from the partitions' counts, skips and clusters: byte-identical to the
+local engine's for the same input and options. Lost workers are handled by Dask, which
+recomputes lost results from their inputs (the client keeps every future); if a task keeps
+failing, the scan stops with one `EngineError` line, never a partial report.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dedup.config import ScanConfig
+from dedup.engines import DaskEngine
+from dedup.engines.tasks import (
+    ClusterOut,
+    FilePart,
+    band_rows,
+    bucket_pairs,
+    cluster_group,
+    drop_duplicates,
+    entries_at,
+    fetch_sets,
+    id_rows,
+    keeper_refs,
+    members_at,
+    needed,
+    part_summary,
+    partitions_needed,
+    prepare_part,
+    unique_pairs,
+    verify_pairs,
+)
+from dedup.errors import DedupError, EngineError, InputError
+from dedup.model import Cluster, Document, Report, Similarity, Skip, Stats
+from dedup.sources import detect_format, iter_files
+
+ProgressHook = Callable[[str, int, int | None], None]
+_MASK = (1 << 32) - 1
+
+
+def plan_partitions(
+    inputs: Sequence[str | os.PathLike[str] | Document], engine: DaskEngine, cfg: ScanConfig
+) -> tuple[list[FilePart | list[Document]], int]:
+    """The partitions of a scan in input order, and the number of files."""
+    docs = [d for d in inputs if isinstance(d, Document)]
+    paths = [p for p in inputs if not isinstance(p, Document)]
+    for p in paths:
+        if not os.path.exists(p):
+            raise InputError(f"{os.fspath(p)}: no such file or directory")
+    parts: list[FilePart | list[Document]] = []
+    step = engine.documents_per_partition
+    parts.extend(docs[i : i + step] for i in range(0, len(docs), step))
+    files = list(iter_files(paths))
+    for path, shown in files:
+        fmt = cfg.input.format if cfg.input.format != "auto" else detect_format(path)
+        size = path.stat().st_size
+        if (
+            fmt == "jsonl"
+            and not path.name.lower().endswith(".gz")
+            and size > engine.partition_bytes
+        ):
+            for start in range(0, size, engine.partition_bytes):
+                end = min(start + engine.partition_bytes, size)
+                parts.append(FilePart(os.fspath(path.resolve()), shown, (start, end)))
+        else:
+            parts.append(FilePart(os.fspath(path.resolve()), shown))
+    return parts, len(files)
+
+
+def _client(engine: DaskEngine) -> tuple[Any, Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise EngineError("the dask engine needs `dask` and `distributed` installed") from exc
+    if engine.scheduler:
+        try:
+            return Client(engine.scheduler, timeout=engine.connect_timeout), None
+        except (OSError, TimeoutError) as exc:
+            raise EngineError(
+                f"cannot reach the Dask scheduler at {engine.scheduler}: {exc}"
+            ) from exc
+    cluster = LocalCluster(
+        n_workers=engine.workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=50,
+    )
+    return Client(cluster), cluster
+
+
+def scan_dask(
+    inputs: Sequence[str | os.PathLike[str] | Document],
+    cfg: ScanConfig,
+    engine: DaskEngine,
+    progress: ProgressHook | None = None,
+) -> Report:
+    """Run a scan on Dask (see the module docstring); same report as the local engine."""
+    parts, nfiles = plan_partitions(inputs, engine, cfg)
+    client, cluster = _client(engine)
+    try:
+        return _run(client, parts, nfiles, cfg, engine, progress or (lambda *a: None))
+    except DedupError:
+        raise
+    except Exception as exc:  # scheduler and worker failures arrive as many types
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        raise EngineError(
+            f"the Dask scan failed and was stopped, no report written: {msg}"
+        ) from exc
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _run(
+    client: Any,
+    parts: list[FilePart | list[Document]],
+    nfiles: int,
+    cfg: ScanConfig,
+    engine: DaskEngine,
+    hook: ProgressHook,
+) -> Report:
+    P = len(parts)
+    R = engine.buckets or max(4 * engine.workers, 1)
+    submit = client.submit
+    get = operator.getitem
+
+    # 1. prepare
+    A = [submit(prepare_part, src, cfg, pure=False) for src in parts]
+    hook("prepare", 0, P)
+
+    # 2. one document per id
+    rows = [submit(id_rows, A[p], p, R, pure=False) for p in range(P)]
+    dup_futs = [
+        submit(keeper_refs, [submit(get, rows[p], r, pure=False) for p in range(P)], pure=False)
+        for r in range(R)
+    ]
+    dups = [d for lst in client.gather(dup_futs) for d in lst]
+    hook("prepare", P, P)
+    if dups:
+        kept_entries = _entries_of(client, A, [k for _, k in dups])
+        by_part: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+        for dropped, kept in dups:
+            by_part[dropped >> 32].append((dropped & _MASK, kept_entries[kept]))
+        for p, drops in by_part.items():
+            A[p] = submit(drop_duplicates, A[p], sorted(drops, key=lambda t: t[0]), pure=False)
+    summaries = client.gather([submit(part_summary, a, pure=False) for a in A])
+
+    # 3. LSH candidates, grouped by band key, sent to the partition of their first document
+    bands = cfg.minhash.bands
+    brows = [submit(band_rows, A[p], p, bands, R, pure=False) for p in range(P)]
+    cand = [
+        submit(
+            bucket_pairs, [submit(get, brows[p], r, pure=False) for p in range(P)], P, pure=False
+        )
+        for r in range(R)
+    ]
+    pairs = [
+        submit(unique_pairs, *[submit(get, cand[r], p, pure=False) for r in range(R)], pure=False)
+        for p in range(P)
+    ]
+    counts = client.gather([submit(len, x, pure=False) for x in pairs])
+    owners = client.gather([submit(partitions_needed, x, pure=False) for x in pairs])
+    hook("verify", 0, P)
+
+    # 4. exact verification where the shingle sets are
+    verified_futs = []
+    for p in range(P):
+        wanted = {
+            q: submit(fetch_sets, A[q], submit(needed, pairs[p], q, pure=False), pure=False)
+            for q in owners[p]
+        }
+        verified_futs.append(submit(verify_pairs, A[p], p, pairs[p], wanted, cfg, pure=False))
+    edges: list[tuple[int, int, Similarity]] = [
+        e for lst in client.gather(verified_futs) for e in lst
+    ]
+    hook("verify", P, P)
+
+    # 5. connected components on the collected edges, clustered in groups on the workers
+    groups = _component_groups(edges, R)
+    cluster_futs = []
+    for members, group_edges in groups:
+        by_part_idx: dict[int, list[int]] = defaultdict(list)
+        for r in members:
+            by_part_idx[r >> 32].append(r & _MASK)
+        order = [(p, i) for p in sorted(by_part_idx) for i in by_part_idx[p]]
+        refs = [(p << 32) | i for p, i in order]
+        fetched = [
+            submit(members_at, A[p], by_part_idx[p], pure=False) for p in sorted(by_part_idx)
+        ]
+        cluster_futs.append(submit(cluster_group, refs, fetched, group_edges, cfg, pure=False))
+    built: list[ClusterOut] = [c for lst in client.gather(cluster_futs) for c in lst]
+    built.sort(key=lambda t: t[0])
+    clusters = [
+        Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
+        for n, (_, members) in enumerate(built, start=1)
+    ]
+    return _report(summaries, nfiles, clusters, sum(counts), len(edges))
+
+
+def _entries_of(client: Any, A: list[Any], refs: Sequence[int]) -> dict[int, Any]:
+    by_part: dict[int, list[int]] = defaultdict(list)
+    for r in sorted(set(refs)):
+        by_part[r >> 32].append(r & _MASK)
+    futs = {p: client.submit(entries_at, A[p], idx, pure=False) for p, idx in by_part.items()}
+    got = client.gather(futs)
+    return {
+        (p << 32) | i: e for p, idx in by_part.items() for i, e in zip(idx, got[p], strict=True)
+    }
+
+
+def _component_groups(
+    edges: Sequence[tuple[int, int, Similarity]], groups: int
+) -> list[tuple[list[int], list[tuple[int, int, Similarity]]]]:
+    """Connected components of the edges, packed into at most `groups` groups (never split)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = defaultdict(list)
+    for x in sorted(parent):
+        members[find(x)].append(x)
+    out: list[tuple[list[int], list[tuple[int, int, Similarity]]]] = [
+        ([], []) for _ in range(groups)
+    ]
+    slot = {root: k % groups for k, root in enumerate(sorted(members))}
+    for root, xs in members.items():
+        out[slot[root]][0].extend(xs)
+    for e in edges:
+        out[slot[find(e[0])]][1].append(e)
+    return [(sorted(m), es) for m, es in out if m]
+
+
+def _report(
+    summaries: Sequence[tuple[int, int, list[Skip]]],
+    nfiles: int,
+    clusters: list[Cluster],
+    candidates: int,
+    verified: int,
+) -> Report:
+    from dedup.api import skip_sort_key
+
+    skips = sorted((s for _, _, sk in summaries for s in sk), key=skip_sort_key)
+    n_failed = sum(1 for s in skips if s.status == "failed")
+    clustered = sum(len(c.members) for c in clusters)
+    stats = Stats(
+        files=nfiles,
+        read=sum(r for r, _, _ in summaries),
+        extracted=sum(k for _, k, _ in summaries),
+        skipped=len(skips) - n_failed,
+        failed=n_failed,
+        candidate_pairs=candidates,
+        verified_pairs=verified,
+        clusters=len(clusters),
+        clustered_documents=clustered,
+        copies=clustered - len(clusters),
+    )
+    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(skips))
