@@ -40,7 +40,9 @@ from scipy import sparse
 
 from dedup.model import Document
 
-DATA_DIR = Path(os.environ.get("DEDUP_DATA", "/work/shared/data"))
+DATA_DIR = Path(
+    os.environ.get("DEDUP_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 
 Label = Literal["copy", "ignore", "distinct"]
 

@@ -96,15 +96,22 @@ def _canonical(who: str) -> str:
     return AGENCIES.get(w.lower(), w)
 
 
+#: characters of a line that can still be a credit line ("Source: ...", a byline)
+_MAX_CREDIT_LINE = 240
+#: how far into a text a dateline is looked for (past captions and other chrome at the top)
+_DATELINE_REACH = 3000
+
+
 def detect_credit(text: str) -> str | None:
     """The agency or outlet a text credits, or None. See the module docstring for the rules."""
     m = _DATELINE.search(text[:600])
     if m:
         return _canonical(m.group("who"))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    edge = lines[:6] + lines[-4:]
+    # credit and byline lines are short: long lines (paragraphs) are not searched
+    edge = [ln for ln in lines[:6] + lines[-4:] if len(ln) <= _MAX_CREDIT_LINE]
     for ln in lines[-4:]:
-        m = _BARE_DOMAIN.match(ln)
+        m = _BARE_DOMAIN.match(ln) if len(ln) <= _MAX_CREDIT_LINE else None
         if m:
             return m.group("who").lower()
     for ln in edge:
@@ -124,7 +131,7 @@ def detect_credit(text: str) -> str | None:
         m = _AGENCY_MENTION.search(ln)
         if m:
             return _canonical(m.group("who"))
-    m = _DATELINE.search(text)
+    m = _DATELINE.search(text[:_DATELINE_REACH])
     if m:
         return _canonical(m.group("who"))
     return None

@@ -50,10 +50,15 @@ def candidate_pairs(
         # runs of equal keys = buckets
         boundaries = np.flatnonzero(np.diff(sk)) + 1
         starts = np.concatenate(([0], boundaries))
-        ends = np.concatenate((boundaries, [sk.size]))
-        multi = (ends - starts) > 1
-        for s, e in zip(starts[multi], ends[multi], strict=True):
-            members = np.sort(idx[order[s:e]])
+        sizes = np.diff(np.concatenate((starts, [sk.size])))
+        # buckets of two (most of them): their pairs at once
+        two = starts[sizes == 2]
+        if two.size:
+            a, c = idx[order[two]], idx[order[two + 1]]
+            found.append(np.minimum(a, c) * n + np.maximum(a, c))
+        big = sizes > 2
+        for s, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
+            members = np.sort(idx[order[s : s + size]])
             ii, jj = np.triu_indices(members.size, k=1)
             found.append(members[ii] * n + members[jj])
     if not found:
