@@ -1,6 +1,7 @@
 """`dedup.scan`: the one place that knows the order of the stages.
 
 sources -> extract -> shingle/sign -> LSH candidates -> exact verification -> clusters -> report
+(with cross-lingual matching on, translations found on anchors join the verified edges)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import xxhash
 
 from dedup.cluster import star_clusters
 from dedup.config import ScanConfig
+from dedup.crosslingual import Translations, find_translations
 from dedup.engines import DaskEngine
 from dedup.errors import ConfigError, InputError
 from dedup.index.lsh import candidate_pairs
@@ -167,9 +169,14 @@ def find_matches(
 
 
 def build_clusters(
-    entries: Sequence[Entry], sets: Sequence[HashArray], matches: Matches, cfg: ScanConfig
+    entries: Sequence[Entry],
+    sets: Sequence[HashArray],
+    matches: Matches,
+    cfg: ScanConfig,
+    translations: Translations | None = None,
 ) -> list[Cluster]:
-    """Star clusters of the verified matches (see `dedup.cluster`), origin first, largest first."""
+    """Star clusters of the verified matches (see `dedup.cluster`), origin first, largest first.
+    Verified `translations` (cross-lingual stage) are edges too."""
     min_overlap = cfg.verify.min_coherence
     keys = [origin_key(e, int(s.size)) for e, s in zip(entries, sets, strict=True)]
     rank = [0] * len(entries)
@@ -188,6 +195,8 @@ def build_clusters(
         return both >= min_overlap * min(a_part.size, j_part.size)
 
     edges = [(m.a, m.b, m.similarity.shared) for m in matches.matches]
+    if translations is not None:  # cross-lingual hook (issue 5)
+        edges += translations.edges(edges)
     groups = star_clusters(len(entries), edges, rank, coherent)
     built: list[tuple[tuple[object, ...], list[Member]]] = []
     for g in groups:
@@ -197,6 +206,11 @@ def build_clusters(
         for i in g:
             e = entries[i]
             sim = similarity(sets[i], sets[o])
+            match, score = (
+                translations.member_match(i, o, g, entries, is_copy(sim, cfg.verify))
+                if translations is not None
+                else (None, None)
+            )
             members.append(
                 Member(
                     id=e.id,
@@ -210,6 +224,9 @@ def build_clusters(
                     reuse=sim.containment_ba,
                     credit=e.credit,
                     source=e.source,
+                    language=e.language,
+                    match=match,
+                    score=score,
                 )
             )
         built.append(((-len(g), keys[o]), members))
@@ -244,12 +261,27 @@ def scan(
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     if engine is not None:
+        if cfg.crosslingual.enabled:
+            raise ConfigError("cross-lingual matching runs on the local engine only")
         from dedup.engines.dask_engine import scan_dask
 
         return scan_dask(list(inputs), cfg, engine, progress)
     corpus = collect(list(inputs), cfg, jobs, progress)
     matches = find_matches(corpus.sets, corpus.sigs, cfg, progress)
-    clusters = build_clusters(corpus.entries, corpus.sets, matches, cfg)
+    # -- cross-lingual stage (issue 5): translations between documents of different languages,
+    #    found and verified on their anchors, become extra edges of the same clustering --
+    translations = (
+        find_translations(
+            [e.anchors for e in corpus.entries],
+            [e.language for e in corpus.entries],
+            cfg.crosslingual,
+            progress,
+        )
+        if cfg.crosslingual.enabled
+        else None
+    )
+    # -- end of the cross-lingual stage --
+    clusters = build_clusters(corpus.entries, corpus.sets, matches, cfg, translations)
     skips = sorted(corpus.skips, key=skip_sort_key)
     n_failed = sum(1 for s in skips if s.status == "failed")
     clustered = sum(len(c.members) for c in clusters)
@@ -264,5 +296,7 @@ def scan(
         clusters=len(clusters),
         clustered_documents=clustered,
         copies=clustered - len(clusters),
+        translation_candidates=translations.candidates if translations is not None else 0,
+        translation_pairs=len(translations.pairs) if translations is not None else 0,
     )
     return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(skips))

@@ -148,6 +148,88 @@ class VerifyConfig:
             raise ConfigError("min_shared must be >= 1")
 
 
+#: Version of the anchor scheme of cross-lingual matching (`dedup.anchors`): bump it whenever a
+#: change would give the same text other anchors.
+ANCHOR_SCHEME_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CrossLingualConfig:
+    """Cross-lingual matching (`dedup.crosslingual`): translations of a story in another
+    language, found from anchors (names, numbers, dates) and verified exactly on them.
+
+    Off by default. Only pairs of documents in *different* (detected) languages are compared;
+    same-language pairs are left to word shingles. A pair is a translation when at least
+    `min_chain` distinct anchors appear in the same order in both texts and their ordered,
+    IDF-weighted overlap `score` (see `dedup.crosslingual`) is >= `min_score`, or >=
+    `short_min_score` when fewer than `short_chain` anchors are in order. The score of a
+    translated excerpt against the whole story falls with the square root of the share
+    translated: half a story still scores about 0.7 of a whole one (a separate rule for partial
+    translations, "the shorter text found almost whole in the longer", was measured and added
+    no pair at precision 0.98: excerpts are missed for having too few anchors, not for the rule).
+
+    Chosen with `python benchmarks/crosslingual.py --tune` on the WMT documents and checked,
+    unchanged, on the SemEval-2022 pairs (see benchmarks/README.md, "Cross-lingual matching").
+    """
+
+    enabled: bool = False
+    # Candidates: MinHash over anchor keys, banded in 2-row bands. Translations share a median
+    # 40-57% of their anchor keys (Jaccard) and 10% of them under 20-33%, while stories that
+    # are not translations of each other share under 10% (99th percentile of WMT pairs): rows
+    # of 2 catch a Jaccard of 0.2 with probability 0.92 over 64 bands.
+    num_perm: int = 128
+    bands: int = 64
+    seed: int = 5
+    # A band bucket that would give more cross-language pairs than this is skipped (see
+    # dedup.crosslingual). On all 1,343 WMT documents plus up to 5,116 unrelated SemEval and
+    # BBC articles (`benchmarks/crosslingual.py --scale`), without a cap the candidates per
+    # document grow with the corpus (21 -> 48 from 1,343 to 6,459 documents); with 400 they
+    # level off at 13 -> 18 and 3 of the 2,470 WMT pairs that LSH finds are lost (100: 11-12
+    # and 10 lost; 1,500: 16 -> 25).
+    max_bucket_pairs: int = 400
+    # Verification, chosen on WMT (benchmarks/crosslingual.py --tune): over the LSH candidates
+    # of the European pairs, the best-scoring pair of different stories that shares at least
+    # three anchors in order reaches 0.29 (two articles on one Formula 1 race), translations
+    # have a median score of 0.5-0.7 and their 10th percentile is 0.35-0.45.
+    min_score: float = 0.3
+    # Two anchors in order are a match only with a higher score (a short text with little
+    # else): different stories sharing two anchors reach 0.19 between European languages but
+    # 0.45 in en-ru (two articles naming the same singer); translations with two reach 0.4-1.
+    short_chain: int = 3
+    short_min_score: float = 0.5
+    min_chain: int = 2
+
+    @property
+    def rows(self) -> int:
+        return self.num_perm // self.bands
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 1 or self.bands < 1 or self.num_perm % self.bands:
+            raise ConfigError(
+                f"cross-lingual num_perm ({self.num_perm}) must be a positive multiple of "
+                f"bands ({self.bands})"
+            )
+        if not 0 <= self.seed < 2**64:
+            raise ConfigError("cross-lingual seed must be in [0, 2**64)")
+        if self.max_bucket_pairs < 1:
+            raise ConfigError("cross-lingual max_bucket_pairs must be >= 1")
+        for name in ("min_score", "short_min_score"):
+            v = getattr(self, name)
+            if not 0.0 < v <= 1.0:
+                raise ConfigError(f"cross-lingual {name} must be in (0, 1], got {v}")
+        if min(self.min_chain, self.short_chain) < 1:
+            raise ConfigError("cross-lingual min_chain and short_chain must be >= 1")
+
+    def fingerprint_basis(self) -> dict[str, Any]:
+        """What changes a stored anchor signature: the anchor scheme and the MinHash settings."""
+        return {
+            "anchor_scheme": ANCHOR_SCHEME_VERSION,
+            "num_perm": self.num_perm,
+            "bands": self.bands,
+            "seed": self.seed,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class ScanConfig:
     """Everything a scan needs; compose the stage configs, e.g.
@@ -158,16 +240,20 @@ class ScanConfig:
     shingle: ShingleConfig = field(default_factory=ShingleConfig)
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    crosslingual: CrossLingualConfig = field(default_factory=CrossLingualConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def fingerprint(self) -> str:
         """Digest of every setting that changes a signature (normalisation, shingling, hashing)."""
-        basis = {
+        basis: dict[str, Any] = {
             "scheme": SHINGLE_SCHEME_VERSION,
             "shingle": asdict(self.shingle),
             "minhash": asdict(self.minhash),
         }
+        if self.crosslingual.enabled:
+            # only then: the fingerprint of a scan without cross-lingual matching is unchanged
+            basis["crosslingual"] = self.crosslingual.fingerprint_basis()
         blob = json.dumps(basis, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

@@ -11,8 +11,8 @@ Hierarchy::
     └── RecordError             one record of an input is unusable (not fatal: it becomes a Skip)
 
 Per-record problems never stop a scan: the readers turn a `RecordError` into a `dedup.Skip`
-entry that is counted and listed in the report. Only `ConfigError`, `InputError` and
-`EngineError` end a run.
+entry that is counted and listed in the report. Only `ConfigError`, `InputError`,
+`EngineError` and `IndexStoreError` end a run.
 """
 
 from __future__ import annotations

@@ -89,7 +89,10 @@ class Member:
 
     `containment` is the share of this member's text found in the origin (how much of the copy is
     reused material); `reuse` is the share of the origin's text that this member reproduces.
-    Both are 1.0 for the origin itself.
+    Both are 1.0 for the origin itself. `language` is the detected language (ISO 639-1; an
+    estimate, None if unknown). A member in another language than the origin that is not a
+    word-shingle copy of it has `match` ``"translation"`` and `score`, its exact cross-lingual
+    score against the origin (see `dedup.crosslingual`); for every other member both are None.
     """
 
     id: str
@@ -103,21 +106,29 @@ class Member:
     reuse: float
     credit: str | None
     source: str | None = None
+    language: str | None = None
+    match: str | None = None
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "role": self.role,
             "url": self.url,
             "site": self.site,
             "title": self.title,
             "date": self.date,
+            "language": self.language,
             "jaccard": round(self.jaccard, 4),
             "containment": round(self.containment, 4),
             "reuse": round(self.reuse, 4),
             "credit": self.credit,
             "source": self.source,
         }
+        if self.match is not None:  # only translations: other members read as before
+            out["match"] = self.match
+            out["score"] = None if self.score is None else round(self.score, 4)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +154,12 @@ class Cluster:
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """Counts of everything a scan saw. read = extracted + skipped + failed."""
+    """Counts of everything a scan saw. read = extracted + skipped + failed.
+
+    `candidate_pairs` and `verified_pairs` are the word-shingle path's; the cross-lingual
+    stage's (`translation_candidates`, `translation_pairs`: pairs of different languages) are
+    listed by `to_dict` only when it found a translation, so that a report without one reads
+    exactly as a report of a scan without cross-lingual matching."""
 
     files: int = 0
     read: int = 0
@@ -155,9 +171,11 @@ class Stats:
     clusters: int = 0
     clustered_documents: int = 0
     copies: int = 0
+    translation_candidates: int = 0
+    translation_pairs: int = 0
 
     def to_dict(self) -> dict[str, int]:
-        return {
+        out = {
             "files": self.files,
             "read": self.read,
             "extracted": self.extracted,
@@ -169,6 +187,10 @@ class Stats:
             "clustered_documents": self.clustered_documents,
             "copies": self.copies,
         }
+        if self.translation_pairs:  # only when translations were found: else as before
+            out["translation_candidates"] = self.translation_candidates
+            out["translation_pairs"] = self.translation_pairs
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Per-record work, done in batches (and in worker processes with `jobs` > 1):
-extraction (HTML -> text), credit detection, shingling and MinHash signing.
+extraction (HTML -> text), credit detection, language identification, shingling and MinHash
+signing, and with cross-lingual matching on, anchor extraction.
 
 The text of a document is not kept past this stage: later stages need its shingle set, its
 signature and its metadata only. That keeps a scan's memory at about the size of the shingle
@@ -14,9 +15,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from dedup.anchors import Anchors, extract_anchors
 from dedup.config import ScanConfig
 from dedup.errors import RecordError
 from dedup.extract import extract_html
+from dedup.language import detect_language
 from dedup.model import Document, Skip
 from dedup.shingle import HashArray, shingle_batch
 from dedup.signature import MinHasher
@@ -26,7 +29,8 @@ from dedup.syndication import detect_credit
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What the later stages know of a document: its metadata and the credit it gives."""
+    """What the later stages know of a document: its metadata, the credit it gives, its
+    language (ISO 639-1, None if unknown) and, with cross-lingual matching on, its anchors."""
 
     id: str
     url: str | None
@@ -35,6 +39,8 @@ class Entry:
     date: str | None
     source: str | None
     credit: str | None
+    language: str | None = None
+    anchors: Anchors | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -109,8 +115,12 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Pre
         if s.size == 0:
             out.skips.append(_skip_for(d, "no words in text after normalisation"))
             continue
+        lang = detect_language(d.text)
+        anchors = extract_anchors(d.text, lang) if cfg.crosslingual.enabled else None
         out.entries.append(
-            Entry(d.id, d.url, d.site, d.title, d.date, d.source, detect_credit(d.text))
+            Entry(
+                d.id, d.url, d.site, d.title, d.date, d.source, detect_credit(d.text), lang, anchors
+            )
         )
         out.sets.append(s)
         out.sigs.append(sigs[i])

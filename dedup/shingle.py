@@ -1,8 +1,9 @@
 """Word shingles of normalised text, hashed to 64-bit integers, computed a batch at a time.
 
-A whole batch of texts is folded (NFKC + case folding) as one string and turned into one array
-of code points; the character classes of `dedup.normalize` are looked up, token boundaries found
-and token hashes computed with numpy, without a Python loop over words. The hashing scheme:
+Each text of a batch is put in NFKC (only the lines that need it), the batch joined into one
+array of code points and case-folded with the character classes of `dedup.normalize` in one
+table lookup; token boundaries are found and token hashes computed with numpy, without a Python
+loop over words. The hashing scheme:
 
 - token hash: ``mix64(poly ^ (len * G) ^ K)`` where ``poly = sum(c_i * P**i)`` over the
   token's coded points ``c_i = class << 24 | code point`` (see `dedup.normalize`), mod 2**64,
@@ -23,6 +24,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +33,7 @@ from dedup.normalize import (
     APOSTROPHE,
     CLASS_SHIFT,
     MULTI,
+    SEPARATOR,
     SOLO,
     WORD,
     bmp_fold_table,
@@ -94,24 +97,108 @@ class _Powers:
 _POWERS = _Powers()
 
 
-def _coded_points(joined: str) -> npt.NDArray[np.uint32]:
-    """NFKC + case folding of `joined`, each character coded ``class << 24 | code point``."""
-    nfkc = unicodedata.normalize("NFKC", joined)
-    cp = np.frombuffer(nfkc.encode("utf-32-le"), dtype=np.uint32)
+def _nfkc(text: str) -> str:
+    """NFKC of one text, normalising only the lines that need it.
+
+    A line break is a stable boundary for NFKC (a starter that takes part in no composition
+    and is its own normal form), so NFKC of the whole text is the NFKC of its lines joined by
+    line breaks. Most news text is ASCII, or normalised but for a non-breaking space or an
+    ellipsis character, which are replaced by their NFKC forms directly: only the lines that
+    still need it are normalised, several times faster than whole texts (or one string a
+    batch)."""
+    if text.isascii():
+        return text
+    # the two characters that most often make news text not NFKC, replaced by their NFKC forms
+    # (both are starters that compose with nothing, as are their replacements)
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
+    if "\u2026" in text:
+        text = text.replace("\u2026", "...")
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return "\n".join(unicodedata.normalize("NFKC", line) for line in text.split("\n"))
+
+
+def _fold_slow(text: str) -> npt.NDArray[np.uint32]:
+    """Case folding and classes of an NFKC text by folding the string itself: for a text with
+    a character that folds to several, or a character beyond the BMP."""
+    cp = np.frombuffer(text.casefold().encode("utf-32-le"), dtype=np.uint32)
     if cp.size == 0:
         return cp
-    if int(cp.max()) <= 0xFFFF:
-        coded = bmp_fold_table().take(cp)
-        if int(coded.max()) != MULTI:
-            return coded
-    # a character that folds to several, or beyond the table: fold the string itself
-    cp = np.frombuffer(nfkc.casefold().encode("utf-32-le"), dtype=np.uint32)
     cls = bmp_table().take(cp, mode="clip")
     if int(cp.max()) > 0xFFFF:
         idx = np.flatnonzero(cp > 0xFFFF)
         uniq, inv = np.unique(cp[idx], return_inverse=True)
         cls[idx] = np.array([char_class(int(u)) for u in uniq], dtype=np.uint8)[inv]
     return (cls.astype(np.uint32) << np.uint32(CLASS_SHIFT)) | cp
+
+
+@lru_cache(maxsize=1)
+def _fold_nfkc_table() -> npt.NDArray[np.uint32]:
+    """`dedup.normalize.bmp_fold_table` for text that has not been put in NFKC.
+
+    A character that NFKC leaves alone, in any context, keeps its entry; one whose NFKC form
+    is only separators (a non-breaking or thin space, an ellipsis, ...) is coded as a space:
+    the tokens are the same, since separators only part them. Every other character gets
+    `MULTI` (the string path): those that NFKC changes, and those it may merge with the
+    character before them or move (combining marks of any class, Hangul jamo: the second
+    characters of every canonical composition are among them), and the surrogates (of the
+    characters beyond the BMP, in UTF-16).
+    """
+    table = bmp_fold_table().copy()
+    space = np.uint32((SEPARATOR << CLASS_SHIFT) | 0x20)
+    for cp in range(0x80, 0x10000):
+        ch = chr(cp)
+        if (
+            unicodedata.combining(ch)
+            or unicodedata.category(ch)[0] == "M"
+            or 0x1100 <= cp <= 0x11FF
+        ):
+            table[cp] = MULTI
+            continue
+        nf = unicodedata.normalize("NFKC", ch)
+        if nf == ch:
+            continue
+        if all(char_class(ord(c)) == SEPARATOR for c in nf.casefold()):
+            table[cp] = space
+        else:
+            table[cp] = MULTI
+    table[0xD800:0xE000] = MULTI
+    return table
+
+
+def _coded_points(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
+    """NFKC + case folding of `texts` joined by NUL, each character coded
+    ``class << 24 | code point`` (NUL codes to 0; `texts` must hold no NUL).
+
+    One table lookup (`_fold_nfkc_table`) folds and classifies the characters of the texts
+    that NFKC leaves as they are, the great majority; only the texts holding a character the
+    table cannot code are put in NFKC and case-folded as strings, their codes spliced in.
+    Case folding maps characters one at a time, so this equals folding the whole joined
+    string. (The codes of separators may differ from those of the NFKC text: a separator's
+    code never reaches a token hash.)
+    """
+    # UTF-16 (half the bytes of UTF-32): a character beyond the BMP is a surrogate pair, and
+    # surrogates send their text down the string path
+    cp = np.frombuffer("\x00".join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if cp.size == 0:
+        return np.empty(0, dtype=np.uint32)
+    coded = _fold_nfkc_table().take(cp)
+    if int(coded.max()) != MULTI:
+        return coded
+    bad = np.flatnonzero(coded == MULTI)
+    breaks = np.flatnonzero(cp == 0)
+    bad_docs = np.unique(np.searchsorted(breaks, bad)).tolist()
+    starts = np.concatenate(([0], breaks + 1)).tolist()
+    ends = [*breaks.tolist(), cp.size]
+    pieces: list[npt.NDArray[np.uint32]] = []
+    prev = 0
+    for d in bad_docs:
+        pieces.append(coded[prev : starts[d]])
+        pieces.append(_fold_slow(_nfkc(texts[d])))
+        prev = ends[d]
+    pieces.append(coded[prev:])
+    return np.concatenate(pieces)
 
 
 def token_hashes_batch(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
@@ -139,23 +226,20 @@ def token_hashes_batch(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
 
 def _token_hashes_chunk(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
     # NUL separates texts: a separator class, so no token crosses from one text to the next.
-    joined = "\x00".join(t.replace("\x00", " ") if "\x00" in t else t for t in texts)
-    cp = _coded_points(joined)
+    cp = _coded_points([t.replace("\x00", " ") if "\x00" in t else t for t in texts])
     n = cp.size
     if n == 0:
         return np.empty(0, dtype=U64), np.zeros(len(texts), dtype=np.int64)
     cls = (cp >> np.uint32(CLASS_SHIFT)).astype(np.uint8)
-    # apostrophes between two WORD characters vanish; all others separate
+    # apostrophes between two WORD characters vanish; all others separate. The vanishing ones
+    # are kept in place as part of their token here, and taken out of its hash below.
     apos = np.flatnonzero(cls == APOSTROPHE)
+    inner = apos[:0]
     if apos.size:
         inner = apos[(apos > 0) & (apos < n - 1)]
         inner = inner[(cls[inner - 1] == WORD) & (cls[inner + 1] == WORD)]
-        cls[apos] = 0
-        if inner.size:
-            keep = np.ones(n, dtype=bool)
-            keep[inner] = False
-            cp, cls = cp[keep], cls[keep]
-            n = cp.size
+        cls[apos] = SEPARATOR
+        cls[inner] = WORD
     is_word = cls == WORD
     if (cls == SOLO).any():
         is_tok = is_word | (cls == SOLO)
@@ -165,9 +249,9 @@ def _token_hashes_chunk(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
         ends = np.flatnonzero(is_tok & ~(is_word & next_word)) + 1  # exclusive
     else:
         # tokens are the runs of WORD characters: their edges are where is_word flips
-        padded = np.zeros(n + 2, dtype=np.int8)
+        padded = np.zeros(n + 2, dtype=bool)
         padded[1:-1] = is_word
-        edges = np.flatnonzero(np.diff(padded))
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
         starts, ends = edges[0::2], edges[1::2]
     # tokens per text: how many tokens start before each NUL separator
     doc_breaks = np.flatnonzero(cp == 0)
@@ -179,12 +263,51 @@ def _token_hashes_chunk(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
     prefix = np.empty(n + 1, dtype=U64)
     prefix[0] = 0
     with np.errstate(over="ignore"):
-        np.multiply(cp, pw, out=prefix[1:], dtype=U64)
+        # widen into the output, then multiply in place: about twice as fast as a mixed-type
+        # multiply, which casts through small buffers
+        prefix[1:] = cp
+        np.multiply(prefix[1:], pw, out=prefix[1:])
         np.cumsum(prefix[1:], out=prefix[1:])
         poly = (prefix[ends] - prefix[starts]) * inv[starts]
-        lengths = (ends - starts).astype(U64)
-        th = mix64(poly ^ (lengths * U64(_G)) ^ U64(_K))
+        lengths = ends - starts
+        if inner.size:
+            _without_apostrophes(poly, lengths, prefix, inv, starts, ends, inner)
+        th = mix64(poly ^ (lengths.view(U64) * U64(_G)) ^ U64(_K))
     return th, counts
+
+
+def _without_apostrophes(
+    poly: HashArray,
+    lengths: IndexArray,
+    prefix: HashArray,
+    inv: HashArray,
+    starts: IndexArray,
+    ends: IndexArray,
+    inner: IndexArray,
+) -> None:
+    """Correct, in place, the hashes and lengths of the tokens that hold vanishing apostrophes
+    (at sorted positions `inner`) to those of the tokens without them.
+
+    A token [s, e) with apostrophes at a_1 < ... < a_m is the pieces [s, a_1), [a_1 + 1, a_2),
+    ..., [a_m + 1, e); a character of piece j sits j places earlier once the apostrophes are
+    gone, so ``poly = P**-s * sum_j P**-j * (prefix[end_j] - prefix[start_j])``.
+    """
+    tok = np.searchsorted(starts, inner, side="right") - 1
+    first = np.empty(inner.size, dtype=bool)
+    first[0] = True
+    np.not_equal(tok[1:], tok[:-1], out=first[1:])
+    last = np.empty(inner.size, dtype=bool)
+    last[-1] = True
+    last[:-1] = first[1:]
+    group = np.flatnonzero(first)
+    rank = np.arange(1, inner.size + 1) - np.repeat(group, np.diff(np.append(group, inner.size)))
+    piece_end = np.where(last, ends[tok], np.append(inner[1:], 0))
+    with np.errstate(over="ignore"):
+        after = (prefix[piece_end] - prefix[inner + 1]) * inv[rank]
+        utok = tok[group]
+        head = prefix[inner[group]] - prefix[starts[utok]]
+        poly[utok] = (head + np.add.reduceat(after, group)) * inv[starts[utok]]
+    lengths[utok] -= np.diff(np.append(group, inner.size))
 
 
 def shingles_from_tokens(th: HashArray, counts: IndexArray, k: int) -> tuple[HashArray, IndexArray]:
@@ -198,13 +321,17 @@ def shingles_from_tokens(th: HashArray, counts: IndexArray, k: int) -> tuple[Has
     if ntok == 0:
         return np.empty(0, dtype=U64), sh_counts
     m = max(ntok - k + 1, 0)
-    acc = np.zeros(m, dtype=U64)
     with np.errstate(over="ignore"):
-        for j in range(k):
-            acc = (acc ^ th[j : j + m]) * U64(_M)
-    # window i is valid when it ends inside the text it starts in
-    doc_of_tok = np.repeat(np.arange(ndoc), counts)
-    valid = doc_of_tok[:m] == doc_of_tok[k - 1 : k - 1 + m] if m else np.empty(0, dtype=bool)
+        acc = th[:m] * U64(_M)
+        for j in range(1, k):
+            acc ^= th[j : j + m]
+            acc *= U64(_M)
+    # window i is valid when it ends inside the text it starts in: not when a text starts at
+    # one of the tokens i+1 .. i+k-1
+    valid = np.ones(m, dtype=bool)
+    for o in range(1, k):
+        i = tok_start[1:] - o
+        valid[i[(i >= 0) & (i < m)]] = False
     full = acc[valid]
     short_docs = np.flatnonzero((counts > 0) & (counts < k))
     if short_docs.size == 0:

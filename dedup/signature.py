@@ -53,25 +53,142 @@ def oph_signatures(
     return sig
 
 
+# Densification looks the probe sequences up rather than hashing them for every text:
+#: most (empty bin, attempt) pairs handled at once (bounds the temporaries to ~32 MB)
+_DENSIFY_BLOCK = 1 << 22
+#: the first attempts of every bin's probe sequence are kept in a table per (num_perm, seed)
+#: of at most this many entries
+_PROBE_TABLE_ENTRIES = 1 << 21
+#: the first-hit table (`_first_hits`) is kept for num_perm up to this
+_FIRST_HIT_MAX_PERM = 1024
+_NEVER = np.iinfo(np.int32).max
+_PROBE_TABLES: dict[tuple[int, int], IndexArray] = {}
+_FIRST_HITS: dict[tuple[int, int], npt.NDArray[np.int32]] = {}
+
+
+def _compute_probes(
+    cols: IndexArray, first: int, count: int, num_perm: int, seed: int
+) -> IndexArray:
+    """Bins probed by attempts ``first .. first+count-1`` of bins `cols`, shape (cols, count)."""
+    key = _seed_key(seed ^ 0x5DEECE66D)
+    attempts = np.arange(first, first + count, dtype=U64)
+    with np.errstate(over="ignore"):
+        probe = mix64((cols.astype(U64) << U64(32))[:, None] ^ attempts[None, :] ^ key)
+        return (((probe >> U64(32)) * U64(num_perm)) >> U64(32)).astype(np.int64)
+
+
+def _probes(cols: IndexArray, first: int, count: int, num_perm: int, seed: int) -> IndexArray:
+    """`_compute_probes`, from a table for the first attempts."""
+    width = min(1024, _PROBE_TABLE_ENTRIES // num_perm)
+    if first + count - 1 > width:
+        return _compute_probes(cols, first, count, num_perm, seed)
+    table = _PROBE_TABLES.get((num_perm, seed))
+    if table is None:
+        every = np.arange(num_perm, dtype=np.int64)
+        table = _PROBE_TABLES[(num_perm, seed)] = _compute_probes(every, 1, width, num_perm, seed)
+    return table[cols, first - 1 : first - 1 + count]
+
+
+def _first_hits(num_perm: int, seed: int) -> npt.NDArray[np.int32] | None:
+    """``R[c, b]``: the first attempt at which bin c's probe sequence lands on bin b
+    (`_NEVER` if not within 64 * num_perm attempts); None when num_perm is too large to keep it.
+
+    The bin an empty bin c borrows from is then the filled bin b with the smallest ``R[c, b]``:
+    for a text with k filled bins that takes k look-ups per empty bin, where probing takes
+    about num_perm / k attempts.
+    """
+    if num_perm > _FIRST_HIT_MAX_PERM:
+        return None
+    table = _FIRST_HITS.get((num_perm, seed))
+    if table is None:
+        every = np.arange(num_perm, dtype=np.int64)
+        hits = np.full(num_perm * num_perm, _NEVER, dtype=np.int32)
+        attempt = 1
+        while attempt <= 64 * num_perm and (hits == _NEVER).any():
+            cand = _compute_probes(every, attempt, num_perm, num_perm, seed)
+            at = np.broadcast_to(np.arange(attempt, attempt + num_perm, dtype=np.int32), cand.shape)
+            np.minimum.at(hits, (every[:, None] * num_perm + cand).ravel(), at.ravel())
+            attempt += num_perm
+        table = _FIRST_HITS[(num_perm, seed)] = hits.reshape(num_perm, num_perm)
+    return table
+
+
 def _densify(
     sig: npt.NDArray[np.uint32], nonempty: npt.NDArray[np.bool_], num_perm: int, seed: int
 ) -> None:
-    """Fill empty bins in place from other bins along a fixed probe sequence per bin."""
-    filled = sig != EMPTY_VALUE
-    rows, cols = np.nonzero(~filled & nonempty[:, None])
+    """Fill empty bins in place from other bins along a fixed probe sequence per bin.
+
+    Empty bin c of a text takes the value of bin ``probe(c, a)`` for the first attempt
+    a = 1, 2, ... that lands on a bin filled by a shingle. The probe sequences depend on the
+    bin and the seed only, so they are computed once per (num_perm, seed) and looked up:
+
+    - texts with few filled bins (k * k < num_perm) take, for each empty bin, the filled bin
+      that its sequence reaches first, from the first-hit table (k look-ups an empty bin);
+    - the others probe: all their empty bins together, attempts in blocks that double in
+      length (1, 2, 4, ... attempts at a time), which ends in a few numpy passes.
+
+    Both give the bin of the first attempt that hits a filled bin: the result is the same.
+    """
+    empty = sig == EMPTY_VALUE
+    rows, cols = np.nonzero(empty & nonempty[:, None])
     if rows.size == 0:
         return
-    key = _seed_key(seed ^ 0x5DEECE66D)
-    src_vals = sig.copy()
-    attempt = 1
-    while rows.size:
-        with np.errstate(over="ignore"):
-            probe = mix64((cols.astype(U64) << U64(32)) ^ U64(attempt) ^ key)
-            cand = (((probe >> U64(32)) * U64(num_perm)) >> U64(32)).astype(np.int64)
-        ok = filled[rows, cand]
-        sig[rows[ok], cols[ok]] = src_vals[rows[ok], cand[ok]]
-        rows, cols = rows[~ok], cols[~ok]
-        attempt += 1
+    flat = sig.ravel()
+    filled = ~empty.ravel()
+    k = num_perm - empty.sum(axis=1)
+    hits = _first_hits(num_perm, seed)
+    if hits is not None:
+        sparse = (k * k < num_perm)[rows]
+        if sparse.any():
+            done = _densify_sparse(flat, filled, k, rows[sparse], cols[sparse], hits)
+            rows = np.concatenate((rows[~sparse], rows[sparse][~done]))
+            cols = np.concatenate((cols[~sparse], cols[sparse][~done]))
+    base = rows * num_perm
+    attempt, block = 1, 1
+    while base.size:
+        src = base[:, None] + _probes(cols, attempt, block, num_perm, seed)
+        hit = filled[src]
+        ok = hit.any(axis=1)
+        first = hit.argmax(axis=1)
+        # a filled bin is never written here, so reading sig gives its own shingle's value
+        flat[base[ok] + cols[ok]] = flat[src[ok, first[ok]]]
+        base, cols = base[~ok], cols[~ok]
+        attempt += block
+        block = max(1, min(block * 2, _DENSIFY_BLOCK // max(base.size, 1)))
+    if not np.shares_memory(flat, sig):  # sig was not contiguous: ravel made a copy
+        sig[...] = flat.reshape(sig.shape)
+
+
+def _densify_sparse(
+    flat: npt.NDArray[np.uint32],
+    filled: npt.NDArray[np.bool_],
+    k: IndexArray,
+    rows: IndexArray,
+    cols: IndexArray,
+    hits: npt.NDArray[np.int32],
+) -> npt.NDArray[np.bool_]:
+    """Fill empty bins (rows, cols) of texts with few filled bins from the first-hit table;
+    returns which were filled (a pair whose filled bins all lie beyond the table is not)."""
+    num_perm = hits.shape[0]
+    # the filled bins of every row concerned, row by row
+    urows = np.unique(rows)
+    _, fbin = np.nonzero(filled.reshape(-1, num_perm)[urows])
+    fstart = np.zeros(urows.size + 1, dtype=np.int64)
+    np.cumsum(k[urows], out=fstart[1:])
+    slot = np.searchsorted(urows, rows)
+    # one (empty bin, filled bin) pair for each filled bin of its row
+    per = k[rows]
+    seg = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(per, out=seg[1:])
+    owner = np.repeat(np.arange(rows.size), per)
+    b = fbin[fstart[slot][owner] + np.arange(seg[-1]) - seg[:-1][owner]]
+    # first-hit attempt and bin in one key: attempts differ across bins, so the minimum is unique
+    key = hits[cols[owner], b].astype(np.int64) * num_perm + b
+    best = np.minimum.reduceat(key, seg[:-1])
+    ok: npt.NDArray[np.bool_] = best // num_perm < _NEVER
+    src = rows[ok] * num_perm + best[ok] % num_perm
+    flat[rows[ok] * num_perm + cols[ok]] = flat[src]
+    return ok
 
 
 class MinHasher:

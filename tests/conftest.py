@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +30,43 @@ def shared_example() -> str:
     if not path.is_file():
         pytest.skip("../shared/examples/syndicated-copy-fr.txt is not present in this checkout")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `redis-server` of our own on a free loopback port, stopped after the session:
+    ``redis://127.0.0.1:PORT``. Skips only when the binary is missing (.ci/run installs it)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    import redis
+
+    workdir = tmp_path_factory.mktemp("redis")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir)]
+    args += ["--save", "", "--appendonly", "no", "--logfile", str(workdir / "redis.log")]
+    proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {port}") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def redis_index(redis_server: str) -> str:
+    """The location of a new, empty index on the test Redis server (its own key prefix)."""
+    return f"{redis_server}/0?prefix=test-{uuid.uuid4().hex[:12]}:"

@@ -436,6 +436,14 @@ def _http(status: str, ctype: str) -> StatusAndHeaders:
     return StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
 
 
+def _fixed(n: int) -> dict[str, str]:
+    """Fixed record id and date, so that the crawl's bytes are the same in every run."""
+    return {
+        "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>",
+        "WARC-Date": "2005-02-03T10:00:00Z",
+    }
+
+
 def write_warc(path: Path, compress: bool) -> str:
     """A small crawl: request, HTML page, PNG image, 404 page. Returns the page's record id."""
     paras = "".join(f"<p>{p}</p>" for p in WILLIS.split("\n\n"))
@@ -448,13 +456,17 @@ def write_warc(path: Path, compress: bool) -> str:
             [("Host", "www.bbc.co.uk")],
             is_http_request=True,
         )
-        w.write_record(w.create_warc_record(PAGE_URL, "request", http_headers=req_http))
+        w.write_record(
+            w.create_warc_record(
+                PAGE_URL, "request", http_headers=req_http, warc_headers_dict=_fixed(1)
+            )
+        )
         html = w.create_warc_record(
             PAGE_URL,
             "response",
             payload=io.BytesIO(page.encode()),
             http_headers=_http("200 OK", "text/html; charset=utf-8"),
-            warc_headers_dict={"WARC-Date": "2005-02-03T10:00:00Z"},
+            warc_headers_dict=_fixed(2),
         )
         w.write_record(html)
         w.write_record(
@@ -463,6 +475,7 @@ def write_warc(path: Path, compress: bool) -> str:
                 "response",
                 payload=io.BytesIO(BINARY),
                 http_headers=_http("200 OK", "image/png"),
+                warc_headers_dict=_fixed(3),
             )
         )
         gone = b"<html><body><h1>Not found</h1></body></html>"
@@ -472,6 +485,7 @@ def write_warc(path: Path, compress: bool) -> str:
                 "response",
                 payload=io.BytesIO(gone),
                 http_headers=_http("404 Not Found", "text/html"),
+                warc_headers_dict=_fixed(4),
             )
         )
     rid = html.rec_headers.get_header("WARC-Record-ID")

@@ -9,6 +9,7 @@ import sys
 import typer
 
 from dedup.cli.common import err
+from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ def _main() -> None:
 
 
 app.command("scan")(scan_cmd)
+app.add_typer(index_app, name="index")
 
 __all__ = ["app", "main"]
 

@@ -22,6 +22,7 @@ from dedup.api import ProgressHook, scan
 from dedup.cli.common import err, fail
 from dedup.config import (
     INPUT_FORMATS,
+    CrossLingualConfig,
     ExtractConfig,
     InputConfig,
     MinHashConfig,
@@ -116,6 +117,14 @@ def scan_cmd(
             "--jobs", "-j", help="Worker processes for extraction and signing [default: all cores]."
         ),
     ] = None,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="Also find translations: articles in another language that translate a story"
+            " (matched on names, numbers and dates).",
+        ),
+    ] = False,
     engine: Annotated[
         str, typer.Option(help="local (this machine, --jobs processes) or dask (a Dask cluster).")
     ] = "local",
@@ -164,7 +173,10 @@ def scan_cmd(
                 min_reuse=min_reuse,
                 min_shared=min_shared,
             ),
+            crosslingual=CrossLingualConfig(enabled=cross_lingual),
         )
+        if cross_lingual and engine == "dask":
+            raise fail("--cross-lingual runs on the local engine only", 2)
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
         raise fail(str(exc), 2) from None

@@ -33,4 +33,5 @@ def summary_line(report: Report) -> str:
     return (
         f"read {s.read} records from {s.files} files: {s.extracted} scanned, {s.skipped} skipped, "
         f"{s.failed} failed; {s.clusters} clusters, {s.copies} copies"
+        + (f", {s.translation_pairs} translation pairs" if s.translation_pairs else "")
     )

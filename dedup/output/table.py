@@ -33,16 +33,19 @@ def render_table(report: Report, width: int = 140, color: bool = False) -> str:
         t.add_column("role")
         t.add_column("site")
         t.add_column("date")
+        t.add_column("lang")
         t.add_column("jaccard", justify="right")
         t.add_column("in origin", justify="right")
         t.add_column("of origin", justify="right")
         t.add_column("credit")
         t.add_column("id", overflow="fold")
         for m in c.members:
+            role = m.role if m.match is None else f"{m.match} {m.score or 0:.2f}"
             t.add_row(
-                m.role,
+                role,
                 m.site or "",
                 (m.date or "")[:16],
+                m.language or "",
                 f"{m.jaccard:.2f}",
                 _pct(m.containment),
                 _pct(m.reuse),
@@ -61,6 +64,12 @@ def render_table(report: Report, width: int = 140, color: bool = False) -> str:
         "'in origin': share of the article's text found in the origin; "
         "'of origin': share of the origin it reproduces."
     )
+    if s.translation_pairs:  # as for JSON: a table without translations reads as before
+        con.print(
+            f"cross-lingual: {s.translation_candidates} candidate pairs, "
+            f"{s.translation_pairs} translations ('translation 0.53': a translation of the story, "
+            "with its anchor score against the origin)"
+        )
     if report.skipped:
         con.print(f"skipped {len(report.skipped)}:")
         for sk in report.skipped[:MAX_SKIPS_SHOWN]:

@@ -18,6 +18,7 @@ CSV_COLUMNS = (
     "site",
     "title",
     "date",
+    "language",
     "jaccard",
     "containment",
     "reuse",

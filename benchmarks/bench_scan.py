@@ -1,0 +1,563 @@
+"""End-to-end scan throughput and peak memory, beside the baseline recipe of `quality.py`.
+
+Usage::
+
+    python benchmarks/bench_scan.py [--repeats 3] [--copies 2] [--full]
+
+Text input: the ~21,000 real news texts (Reuters-21578 bodies and BBC articles) written as one
+JSONL file in a temporary directory. HTML input: the 181 real article pages of
+html_scrapinghub_aeb, each written ``--copies`` times as its own ``.html`` file (so every page has
+copies to find). Every measured job runs in a fresh Python process (``--worker``), which reports
+its wall time, its stages and its peak resident memory (``getrusage`` ``ru_maxrss`` of itself
+and of its children, the worker processes of ``--jobs 2``):
+
+* ``dedup.scan(paths, jobs=N)`` through the library, the stages timed in process: for
+  ``jobs=1`` inside the preparation too (read, extract, shingle, sign, credit), by wrapping
+  those functions; LSH candidates and verification are told apart by the progress hook;
+* ``dedup scan -j N`` through the CLI, timed from outside (process start, imports and report
+  writing included);
+* the baseline recipe of `benchmarks/quality.py` (datasketch MinHashLSH, 256 permutations, word
+  2-grams, threshold 0.45, union-find; on HTML, trafilatura's main text of each page), on the
+  same input, reading it included;
+* on HTML, trafilatura alone: ``trafilatura.extract`` of every page, default and ``fast=True``,
+  and ``dedup.extract.extract_html`` (trafilatura with metadata, as dedup calls it).
+
+Peak memory is measured on the text corpus at two sizes (every other text, and all) and
+extrapolated linearly to 100,000 documents. Timings are medians of ``--repeats`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpora
+
+HERE = Path(__file__).resolve()
+#: records per chunk in the "what-if" HTML row (the library's CHUNK_RECORDS is 256)
+HTML_CHUNK = 16
+Stages = dict[str, float]
+
+
+# ---------------------------------------------------------------------------------------------
+# In the worker process: one measured job
+# ---------------------------------------------------------------------------------------------
+
+
+def _maxrss_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of its largest finished child, in MB (Linux: kB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def _rss(own: float, kids: float, main: float | None = None) -> dict[str, float]:
+    """The memory fields of a job's result: `main` is the process the row is about."""
+    return {"rss_mb": own if main is None else main, "self_rss_mb": own, "children_rss_mb": kids}
+
+
+class _Timers:
+    def __init__(self) -> None:
+        self.spent: Stages = defaultdict(float)
+        self.started: Stages = {}
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            self.started.setdefault(name, t0)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[name] += time.perf_counter() - t0
+
+        return timed
+
+
+#: functions of `dedup.prepare` timed as stages of their own (those that exist)
+_PREPARE_STAGES = {
+    "extract_html": "extract",
+    "shingle_batch": "shingle",
+    "detect_credit": "credit",
+    "detect_language": "language",
+    "extract_anchors": "anchors",
+}
+#: functions of `dedup.api` that `dedup.scan` calls, timed as stages (those that exist)
+_SCAN_STAGES = {
+    "collect": "collect",
+    "find_matches": "find_matches",
+    "find_translations": "cross-lingual",
+    "build_clusters": "cluster",
+}
+
+
+def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
+    """`dedup.scan` as it is, with its stages timed by wrapping the functions it calls."""
+    import dedup
+    import dedup.api
+    import dedup.parallel
+    import dedup.prepare
+    from dedup.config import ExtractConfig
+
+    jobs = int(spec["jobs"])
+    if spec.get("chunk"):  # records per chunk handed to a worker (a what-if: not the default)
+        dedup.parallel.CHUNK_RECORDS = int(spec["chunk"])
+    cfg = dedup.ScanConfig(extract=ExtractConfig(fast=bool(spec.get("fast", False))))
+    timers = _Timers()
+    for name, label in _SCAN_STAGES.items():
+        if hasattr(dedup.api, name):
+            setattr(dedup.api, name, timers.wrap(label, getattr(dedup.api, name)))
+    inner: list[str] = []
+    if jobs == 1:  # stages inside the preparation: only in this process
+        p = dedup.prepare
+        for name, label in _PREPARE_STAGES.items():
+            if hasattr(p, name):
+                setattr(p, name, timers.wrap(label, getattr(p, name)))
+                inner.append(label)
+        p.MinHasher.sign_batch = timers.wrap("sign", p.MinHasher.sign_batch)  # type: ignore[method-assign]
+        inner.append("sign")
+        dedup.parallel.prepare_chunk = timers.wrap("prepare", dedup.parallel.prepare_chunk)
+    first_verify: list[float] = []
+
+    def hook(stage: str, done: int, total: int | None) -> None:
+        if stage == "verify" and not first_verify:
+            first_verify.append(time.perf_counter())
+
+    t0 = time.perf_counter()
+    report = dedup.scan(spec["paths"], cfg, progress=hook, jobs=jobs)
+    seconds = time.perf_counter() - t0
+    s = timers.spent
+    stages: Stages = {}
+    if jobs == 1:
+        stages["read + collect"] = s["collect"] - s["prepare"]
+        for k in inner:
+            stages[k] = s[k]
+        stages["prepare, other"] = s["prepare"] - sum(s[k] for k in inner)
+    else:
+        stages["read + prepare (2 workers)"] = s["collect"]
+    lsh = first_verify[0] - timers.started["find_matches"] if first_verify else 0.0
+    stages["LSH candidates"] = lsh
+    stages["verify"] = s["find_matches"] - lsh
+    for label in ("cross-lingual", "cluster"):
+        if label in s:
+            stages[label] = s[label]
+    top = ("collect", "find_matches", "cross-lingual", "cluster")
+    stages["report"] = seconds - sum(s[k] for k in top if k in s)
+    own, kids = _maxrss_mb()
+    return {
+        "seconds": seconds,
+        "stages": stages,
+        "docs": report.stats.extracted,
+        "read": report.stats.read,
+        "clusters": report.stats.clusters,
+        **_rss(own, kids),
+    }
+
+
+def _job_baseline(spec: dict[str, Any]) -> dict[str, Any]:
+    import trafilatura
+    from quality import baseline_pairs
+
+    t0 = time.perf_counter()
+    if "jsonl" in spec:
+        docs = list(corpora.read_jsonl(Path(spec["jsonl"])))
+    else:
+        docs = [(p, trafilatura.extract(Path(p).read_bytes()) or "") for p in spec["paths"]]
+    t1 = time.perf_counter()
+    pairs = baseline_pairs(docs)
+    t2 = time.perf_counter()
+    own, kids = _maxrss_mb()
+    read = "read + extract" if "paths" in spec else "read"
+    return {
+        "seconds": t2 - t0,
+        "stages": {read: t1 - t0, "MinHash + LSH + union-find": t2 - t1},
+        "docs": len(docs),
+        "pairs": len(pairs),
+        **_rss(own, kids),
+    }
+
+
+def _job_extract(spec: dict[str, Any]) -> dict[str, Any]:
+    import trafilatura
+
+    from dedup.config import ExtractConfig
+    from dedup.errors import RecordError
+    from dedup.extract import extract_html
+
+    pages = [Path(p).read_bytes() for p in spec["paths"]]
+    fast = bool(spec.get("fast", False))
+    t0 = time.perf_counter()
+    got = 0
+    for raw in pages:
+        if spec["how"] == "dedup":
+            try:
+                got += bool(extract_html(raw, ExtractConfig(fast=fast)).text)
+            except RecordError:
+                pass
+        else:
+            got += bool(trafilatura.extract(raw, fast=fast))
+    t1 = time.perf_counter()
+    own, kids = _maxrss_mb()
+    return {"seconds": t1 - t0, "stages": {}, "docs": got, **_rss(own, kids)}
+
+
+def _job_cli(spec: dict[str, Any]) -> dict[str, Any]:
+    exe = shutil.which("dedup") or "dedup"
+    out = Path(spec["out"])
+    args = [exe, "scan", "-q", "-f", "json", "-o", str(out), "-j", str(spec["jobs"])]
+    if spec.get("fast"):
+        args.append("--fast-extract")
+    t0 = time.perf_counter()
+    subprocess.run([*args, *spec["paths"]], check=True)
+    t1 = time.perf_counter()
+    report = json.loads(out.read_text("utf-8"))
+    own, kids = _maxrss_mb()
+    stats = report.get("stats", {})
+    return {
+        "seconds": t1 - t0,
+        "stages": {},
+        "docs": stats.get("extracted", 0),
+        **_rss(own, kids, main=kids),  # main: the CLI process (or a worker, if larger)
+    }
+
+
+#: datatrove's MinHash deduplication (its four stages, default MinhashConfig: word 5-grams,
+#: 14 buckets x 8 hashes), reading and writing JSONL; run with the ``--ext-python`` interpreter
+DATATROVE_SCRIPT = """
+import os, sys
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.dedup import (MinhashDedupBuckets, MinhashDedupCluster,
+    MinhashDedupFilter, MinhashDedupSignature)
+from datatrove.pipeline.dedup.minhash import MinhashConfig
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
+src, work, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+folder, name = os.path.split(src)
+cfg = MinhashConfig()
+def run(steps, tasks, n):
+    LocalPipelineExecutor(pipeline=steps, tasks=tasks, workers=min(workers, tasks),
+                          logging_dir=f"{work}/logs{n}").run()
+run([JsonlReader(folder, glob_pattern=name),
+     MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg)], 1, 1)
+run([MinhashDedupBuckets(input_folder=f"{work}/sigs", output_folder=f"{work}/buckets",
+                         config=cfg)], cfg.num_buckets, 2)
+run([MinhashDedupCluster(input_folder=f"{work}/buckets", output_folder=f"{work}/remove",
+                         config=cfg)], 1, 3)
+run([JsonlReader(folder, glob_pattern=name), MinhashDedupFilter(input_folder=f"{work}/remove"),
+     JsonlWriter(f"{work}/out")], 1, 4)
+"""
+
+
+def _job_external(spec: dict[str, Any]) -> dict[str, Any]:
+    """text-dedup's or datatrove's MinHash pipeline on a JSONL file, in `spec["python"]`."""
+    work = Path(tempfile.mkdtemp(prefix=f"{spec['kind']}-", dir=spec["tmp"]))
+    env = dict(os.environ, HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", TQDM_DISABLE="1")
+    if spec["kind"] == "text-dedup":
+        # text-dedup's defaults: 250 permutations, word 5-grams, threshold 0.7
+        args = [
+            spec["python"], "-m", "text_dedup.minhash", "--path", "json",
+            "--data_files", spec["jsonl"], "--split", "train", "--cache_dir", str(work / "cache"),
+            "--output", str(work / "out"), "--column", "text", "--num_proc", str(spec["jobs"]),
+        ]  # fmt: skip
+    else:
+        script = work / "datatrove_minhash.py"
+        script.write_text(DATATROVE_SCRIPT)
+        args = [spec["python"], str(script), spec["jsonl"], str(work), str(spec["jobs"])]
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, env=env, cwd=work, capture_output=True)
+    t1 = time.perf_counter()
+    shutil.rmtree(work, ignore_errors=True)
+    own, kids = _maxrss_mb()
+    return {"seconds": t1 - t0, "stages": {}, "docs": spec["docs"], **_rss(own, kids, main=kids)}
+
+
+JOBS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "text-dedup": _job_external,
+    "datatrove": _job_external,
+    "dedup": _job_dedup,
+    "baseline": _job_baseline,
+    "extract": _job_extract,
+    "cli": _job_cli,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# In the main process: run jobs in fresh processes, gather rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    label: str
+    input: str
+    docs: int
+    seconds: list[float] = field(default_factory=list)
+    stages: list[Stages] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    tree_rss_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def rate(self) -> float:
+        return self.docs / self.median
+
+    def stage_medians(self) -> Stages:
+        keys = list(self.stages[0]) if self.stages else []
+        return {k: statistics.median(s.get(k, 0.0) for s in self.stages) for k in keys}
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it (from /proc)."""
+    parent: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            parent[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(c for c, p in parent.items() if p == pid)
+    return out
+
+
+def _hwm_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a live process, in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_job(spec: dict[str, Any]) -> dict[str, Any]:
+    """One measured job in a fresh Python process.
+
+    While it runs, the peak resident memory (VmHWM) of it and of every process below it is
+    sampled from /proc every 50 ms: ``tree_rss_mb`` is the sum of those peaks (all processes
+    of the job together; an upper bound of their peak together).
+    """
+    env = dict(os.environ, RAYON_NUM_THREADS="1", PYTHONHASHSEED="0")
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE), "--worker", json.dumps(spec)],
+            stdout=out,
+            text=True,
+            env=env,
+        )
+        peaks: dict[int, float] = {}
+        while proc.poll() is None:
+            for pid in _descendants(proc.pid):
+                peaks[pid] = max(peaks.get(pid, 0.0), _hwm_mb(pid))
+            time.sleep(0.05)
+        if proc.returncode:
+            raise RuntimeError(f"job failed ({proc.returncode}): {spec['kind']}")
+        out.seek(0)
+        result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
+    # the job's own figure (ru_maxrss) is exact for it; the samples add the processes below it
+    peaks[proc.pid] = max(peaks.get(proc.pid, 0.0), float(result["self_rss_mb"]))
+    result["tree_rss_mb"] = sum(peaks.values())
+    return result
+
+
+def measure(
+    label: str, input_kind: str, spec: dict[str, Any], repeats: int, docs: int | None = None
+) -> Result:
+    res: Result | None = None
+    for _ in range(repeats):
+        out = run_job(spec)
+        if res is None:
+            res = Result(label, input_kind, docs if docs is not None else int(out["docs"]))
+        res.seconds.append(float(out["seconds"]))
+        res.stages.append(out["stages"])
+        res.rss_mb.append(float(out["rss_mb"]))
+        res.tree_rss_mb.append(float(out["tree_rss_mb"]))
+        print(f"#   {label} [{input_kind}]: {out['seconds']:.2f}s", file=sys.stderr, flush=True)
+    assert res is not None
+    return res
+
+
+def _fmt_stages(st: Stages) -> str:
+    total = sum(st.values()) or 1.0
+    return ", ".join(f"{k} {v:.2f}s ({v / total:.0%})" for k, v in st.items())
+
+
+def format_table(results: Sequence[Result], base: dict[str, float]) -> str:
+    header = (
+        "input",
+        "run",
+        "docs",
+        "seconds",
+        "docs/s",
+        "x baseline",
+        "peak RSS MB (main; all processes)",
+        "stages",
+    )
+    rows = []
+    for r in results:
+        peak, tree = max(r.rss_mb), max(r.tree_rss_mb)
+        rss = f"{peak:,.0f}" + (f" ({tree:,.0f} all)" if tree > peak + 1 else "")
+        b = base.get(r.input)
+        rows.append(
+            (
+                r.input,
+                r.label,
+                f"{r.docs:,}",
+                f"{r.median:.2f}",
+                f"{r.rate:,.0f}",
+                f"{r.rate / b:.1f}" if b else "-",
+                rss,
+                _fmt_stages(r.stage_medians()),
+            )
+        )
+    widths = [max(len(x[i]) for x in [header, *rows]) for i in range(len(header))]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        cells = [
+            c.ljust(w) if i in (0, 1, 7) else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@contextmanager
+def _workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
+        yield Path(tmp)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=3, help="runs per row (median)")
+    parser.add_argument("--copies", type=int, default=2, help="copies of each HTML page")
+    parser.add_argument("--full", action="store_true", help="5 repeats, 6 copies of each page")
+    parser.add_argument("--no-html", action="store_true", help="text input only")
+    parser.add_argument("--no-text", action="store_true", help="HTML input only")
+    parser.add_argument(
+        "--ext-python",
+        help="a Python interpreter with text-dedup and datatrove installed: adds their rows",
+    )
+    parser.add_argument(
+        "--ext-repeats", type=int, default=1, help="runs per text-dedup/datatrove row"
+    )
+    args = parser.parse_args(argv)
+    if args.worker:
+        spec = json.loads(args.worker)
+        print(json.dumps(JOBS[spec["kind"]](spec)))
+        return 0
+    if args.full:
+        args.repeats, args.copies = max(args.repeats, 5), max(args.copies, 6)
+    results: list[Result] = []
+    base: dict[str, float] = {}
+    memory: list[tuple[str, int, float]] = []
+    reps = args.repeats
+    with _workdir() as tmp:
+        if not args.no_text:
+            texts = corpora.news_corpus()
+            full = corpora.write_jsonl(texts, tmp / "news.jsonl")
+            half = corpora.write_jsonl(texts[::2], tmp / "news-half.jsonl")
+            kind = f"JSONL text ({len(texts):,})"
+            print(f"# {kind}", file=sys.stderr, flush=True)
+            bl = measure("baseline recipe", kind, {"kind": "baseline", "jsonl": str(full)}, reps)
+            base[kind] = bl.rate
+            results.append(bl)
+            for j in (1, 2):
+                spec = {"kind": "dedup", "paths": [str(full)], "jobs": j}
+                results.append(measure(f"dedup.scan -j {j}", kind, spec, reps))
+            for j in (1, 2):
+                spec = {"kind": "cli", "paths": [str(full)], "jobs": j, "out": str(tmp / "r.json")}
+                results.append(measure(f"dedup scan CLI -j {j}", kind, spec, reps))
+            if args.ext_python:
+                for tool in ("text-dedup", "datatrove"):
+                    for j in (1, 2):
+                        spec = {
+                            "kind": tool, "python": args.ext_python, "jsonl": str(full),
+                            "tmp": str(tmp), "jobs": j, "docs": len(texts),
+                        }  # fmt: skip
+                        label = f"{tool} -j {j}"
+                        results.append(measure(label, kind, spec, args.ext_repeats))
+            for name, path, n in (("half", half, len(texts[::2])), ("full", full, len(texts))):
+                d = run_job({"kind": "dedup", "paths": [str(path)], "jobs": 1})
+                b = run_job({"kind": "baseline", "jsonl": str(path)})
+                memory.append(("dedup.scan -j 1", n, float(d["rss_mb"])))
+                memory.append(("baseline recipe", n, float(b["rss_mb"])))
+                print(
+                    f"#   memory {name}: {d['rss_mb']:.0f} / {b['rss_mb']:.0f} MB", file=sys.stderr
+                )
+        if not args.no_html:
+            pages = corpora.write_pages(corpora.scrapinghub_pages(), tmp / "pages", args.copies)
+            paths = [str(p) for p in pages]
+            kind = f"HTML pages ({len(pages):,})"
+            print(f"# {kind}", file=sys.stderr, flush=True)
+            n = len(pages)
+            for label, how, fast in (
+                ("trafilatura.extract", "trafilatura", False),
+                ("trafilatura.extract fast", "trafilatura", True),
+                ("dedup extract_html only", "dedup", False),
+            ):
+                spec = {"kind": "extract", "paths": paths, "how": how, "fast": fast}
+                results.append(measure(label, kind, spec, reps, docs=n))
+            bl = measure("baseline recipe", kind, {"kind": "baseline", "paths": paths}, reps, n)
+            base[kind] = bl.rate
+            results.append(bl)
+            for j in (1, 2):
+                spec = {"kind": "dedup", "paths": paths, "jobs": j}
+                results.append(measure(f"dedup.scan -j {j}", kind, spec, reps, docs=n))
+            # what-if: chunks of HTML_CHUNK records instead of CHUNK_RECORDS (256), so that the
+            # pages are spread over both workers
+            spec = {"kind": "dedup", "paths": paths, "jobs": 2, "chunk": HTML_CHUNK}
+            label = f"dedup.scan -j 2, {HTML_CHUNK}-record chunks"
+            results.append(measure(label, kind, spec, reps, docs=n))
+            for j in (1, 2):
+                spec = {"kind": "cli", "paths": paths, "jobs": j, "out": str(tmp / "r.json")}
+                results.append(measure(f"dedup scan CLI -j {j}", kind, spec, reps, docs=n))
+    print(
+        f"# docs/s = documents read / median wall seconds of {reps} runs (text-dedup, datatrove: "
+        f"{args.ext_repeats}); 'x baseline' = "
+        "throughput relative to the baseline recipe on the same input"
+    )
+    print(format_table(results, base))
+    if memory:
+        print()
+        print(
+            "| run | peak RSS at n docs | peak RSS at N docs | MB per 100k docs (slope) | "
+            "extrapolated peak at 100k docs |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        for label in ("dedup.scan -j 1", "baseline recipe"):
+            (n1, m1), (n2, m2) = [(n, m) for lab, n, m in memory if lab == label]
+            slope = (m2 - m1) / (n2 - n1)
+            print(
+                f"| {label} | {m1:,.0f} MB at {n1:,} | {m2:,.0f} MB at {n2:,} | "
+                f"{slope * 1e5:,.0f} | {m2 + slope * (1e5 - n2):,.0f} MB |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,327 @@
+"""`dedup index add|query|stats|remove`: a persistent index, to check each new article against
+everything seen before. The index is a file path (SQLite) or ``redis://host:port/db``; give it
+with ``--index`` or the ``DEDUP_INDEX`` environment variable."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dedup.cli.common import err, fail
+from dedup.config import (
+    INPUT_FORMATS,
+    ExtractConfig,
+    InputConfig,
+    MinHashConfig,
+    ScanConfig,
+    ShingleConfig,
+    VerifyConfig,
+)
+from dedup.errors import ConfigError, DedupError
+from dedup.index import DUPLICATE_POLICIES, Index
+from dedup.output.index import (
+    QUERY_FORMATS,
+    add_summary,
+    dumps,
+    query_summary,
+    remove_summary,
+    stats_text,
+)
+from dedup.parallel import default_jobs
+
+index_app = typer.Typer(
+    help="A persistent index: is a new article a copy of anything seen before, and of what?",
+    no_args_is_help=True,
+)
+
+_D = ScanConfig()
+_TEXT_FORMATS = ("text", "json")
+
+IndexOpt = Annotated[
+    str,
+    typer.Option(
+        "--index",
+        "-i",
+        envvar="DEDUP_INDEX",
+        help="The index: a file (SQLite, created by `add`) or redis://host:port/db.",
+    ),
+]
+Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
+InputFormat = Annotated[
+    str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
+]
+IdField = Annotated[str, typer.Option(help="JSONL/CSV field of the id.")]
+TextField = Annotated[str, typer.Option(help="JSONL/CSV field of the text.")]
+HtmlField = Annotated[str, typer.Option(help="JSONL/CSV field of the HTML.")]
+UrlField = Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")]
+DateField = Annotated[str, typer.Option(help="JSONL/CSV field of the date.")]
+SiteField = Annotated[str, typer.Option(help="JSONL/CSV field of the site.")]
+TitleField = Annotated[str, typer.Option(help="JSONL/CSV field of the title.")]
+FastExtract = Annotated[
+    bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Worker processes for extraction and signing [all cores]."),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")]
+TextFormat = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+
+
+def _input(
+    input_format: str,
+    id_field: str,
+    text_field: str,
+    html_field: str,
+    url_field: str,
+    date_field: str,
+    site_field: str,
+    title_field: str,
+) -> InputConfig:
+    return InputConfig(
+        format=input_format,
+        id_field=id_field,
+        text_field=text_field,
+        html_field=html_field,
+        url_field=url_field,
+        date_field=date_field,
+        site_field=site_field,
+        title_field=title_field,
+    )
+
+
+def _jobs(jobs: int | None) -> int:
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise fail(f"--jobs must be at least 1, got {jobs}", 2)
+    return jobs
+
+
+def _check_format(fmt: str, choices: tuple[str, ...] | list[str]) -> None:
+    if fmt not in choices:
+        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(choices)}", 2)
+
+
+def _open(
+    location: str,
+    create: bool,
+    settings: tuple[int | None, int | None, int | None] = (None, None, None),
+) -> Index:
+    """Open the index; with signature settings given, they must be the index's."""
+    size, num_perm, bands = settings
+    if size is None and num_perm is None and bands is None:
+        return Index.open(location, None, create=create)
+    try:
+        cfg = ScanConfig(
+            shingle=ShingleConfig(size=_D.shingle.size if size is None else size),
+            minhash=MinHashConfig(
+                num_perm=_D.minhash.num_perm if num_perm is None else num_perm,
+                bands=_D.minhash.bands if bands is None else bands,
+            ),
+        )
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    return Index.open(location, cfg, create=create)
+
+
+@index_app.command("add")
+def add_cmd(
+    paths: Paths,
+    index: IndexOpt,
+    on_duplicate: Annotated[
+        str,
+        typer.Option(
+            help="An id already in the index: refuse (keep the indexed one, list the record as "
+            "skipped) or replace it."
+        ),
+    ] = "refuse",
+    fmt: TextFormat = "text",
+    input_format: InputFormat = "auto",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    html_field: HtmlField = "html",
+    url_field: UrlField = "url",
+    date_field: DateField = "date",
+    site_field: SiteField = "site",
+    title_field: TitleField = "title",
+    fast_extract: FastExtract = _D.extract.fast,
+    shingle_size: Annotated[
+        int | None, typer.Option(help="Words per shingle (new index) [default: 5].")
+    ] = None,
+    num_perm: Annotated[
+        int | None, typer.Option(help="MinHash permutations (new index) [default: 255].")
+    ] = None,
+    bands: Annotated[int | None, typer.Option(help="LSH bands (new index) [default: 85].")] = None,
+    batch_size: Annotated[
+        int, typer.Option(help="Documents written a transaction (a crash loses at most one).")
+    ] = 10_000,
+    jobs: Jobs = None,
+    quiet: Quiet = False,
+) -> None:
+    """Add the articles under PATHS to the index (created if missing)."""
+    _check_format(fmt, _TEXT_FORMATS)
+    n_jobs = _jobs(jobs)
+    if on_duplicate not in DUPLICATE_POLICIES:
+        raise fail(
+            f"unknown --on-duplicate {on_duplicate!r}; choose one of "
+            f"{', '.join(DUPLICATE_POLICIES)}",
+            2,
+        )
+    if batch_size < 1:
+        raise fail(f"--batch-size must be at least 1, got {batch_size}", 2)
+    try:
+        inp = _input(
+            input_format,
+            id_field,
+            text_field,
+            html_field,
+            url_field,
+            date_field,
+            site_field,
+            title_field,
+        )
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        with _open(index, True, (shingle_size, num_perm, bands)) as ix:
+            ix.config = replace(ix.config, input=inp, extract=ExtractConfig(fast=fast_extract))
+            result = ix.add(
+                paths,
+                on_duplicate="replace" if on_duplicate == "replace" else "refuse",
+                jobs=n_jobs,
+                batch_size=batch_size,
+            )
+    except DedupError as exc:
+        raise fail(str(exc)) from None
+    if fmt == "json":
+        sys.stdout.write(dumps(result.to_dict()))
+    if not quiet:
+        err.print(add_summary(result), markup=False, soft_wrap=True)
+
+
+@index_app.command("query")
+def query_cmd(
+    paths: Paths,
+    index: IndexOpt,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, jsonl or csv [default: table on a terminal, else json]",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many matches a document, best first.")
+    ] = None,
+    input_format: InputFormat = "auto",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    html_field: HtmlField = "html",
+    url_field: UrlField = "url",
+    date_field: DateField = "date",
+    site_field: SiteField = "site",
+    title_field: TitleField = "title",
+    fast_extract: FastExtract = _D.extract.fast,
+    min_jaccard: Annotated[
+        float, typer.Option(help="Copy if Jaccard >= this.")
+    ] = _D.verify.min_jaccard,
+    min_containment: Annotated[
+        float, typer.Option(help="...or if the smaller text is contained in the larger at >= this")
+    ] = _D.verify.min_containment,
+    min_reuse: Annotated[
+        float, typer.Option(help="...and the shared part is >= this share of the larger text.")
+    ] = _D.verify.min_reuse,
+    min_shared: Annotated[
+        int, typer.Option(help="Shared shingles a copy needs at least.")
+    ] = _D.verify.min_shared,
+    jobs: Jobs = None,
+    quiet: Quiet = False,
+) -> None:
+    """Check each article under PATHS against the index: its verified matches, best first."""
+    if fmt is None:
+        fmt = "table" if sys.stdout.isatty() else "json"
+    _check_format(fmt, list(QUERY_FORMATS))
+    n_jobs = _jobs(jobs)
+    if limit is not None and limit < 1:
+        raise fail(f"--limit must be at least 1, got {limit}", 2)
+    try:
+        inp = _input(
+            input_format,
+            id_field,
+            text_field,
+            html_field,
+            url_field,
+            date_field,
+            site_field,
+            title_field,
+        )
+        verify = VerifyConfig(
+            min_jaccard=min_jaccard,
+            min_containment=min_containment,
+            min_reuse=min_reuse,
+            min_shared=min_shared,
+        )
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        with _open(index, False) as ix:
+            ix.config = replace(
+                ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), verify=verify
+            )
+            report = ix.query_many(paths, limit=limit, jobs=n_jobs)
+    except DedupError as exc:
+        raise fail(str(exc)) from None
+    sys.stdout.write(QUERY_FORMATS[fmt](report))
+    sys.stdout.flush()
+    if not quiet:
+        err.print(query_summary(report), markup=False, soft_wrap=True)
+
+
+@index_app.command("stats")
+def stats_cmd(
+    index: IndexOpt,
+    fmt: TextFormat = "text",
+    check: Annotated[
+        bool, typer.Option(help="Also read the whole index for damage (slow); exit 1 if any.")
+    ] = False,
+) -> None:
+    """What the index holds and the settings it was built with."""
+    _check_format(fmt, _TEXT_FORMATS)
+    try:
+        with _open(index, False) as ix:
+            stats = ix.stats()
+            problems = ix.check() if check else []
+    except DedupError as exc:
+        raise fail(str(exc)) from None
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise fail(f"{stats.location}: damaged: {problems[0]}{more}")
+    out = stats.to_dict()
+    if check:
+        out["check"] = "ok"
+    sys.stdout.write(dumps(out) if fmt == "json" else stats_text(stats, checked=check))
+
+
+@index_app.command("remove")
+def remove_cmd(
+    ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove.")],
+    index: IndexOpt,
+    fmt: TextFormat = "text",
+    quiet: Quiet = False,
+) -> None:
+    """Remove documents from the index by id (ids not in it are listed, not an error)."""
+    _check_format(fmt, _TEXT_FORMATS)
+    try:
+        with _open(index, False) as ix:
+            result = ix.remove(ids)
+    except DedupError as exc:
+        raise fail(str(exc)) from None
+    if fmt == "json":
+        sys.stdout.write(dumps(result.to_dict()))
+    if not quiet:
+        err.print(remove_summary(result), markup=False, soft_wrap=True)

@@ -1,0 +1,392 @@
+"""`dedup.Index`: a persistent, incremental index of documents, to ask of each new article
+"is this a copy of anything seen before, and of what?".
+
+A query finds its candidates from the index's LSH buckets (the same bands as a scan) and
+verifies each exactly on the stored shingle sets with `dedup.verify.is_copy`: its matches are
+exactly the indexed documents that `dedup.scan` would verify as copies of it under the same
+config. Back ends: one SQLite file (`dedup.index.sqlite`, the default) or a Redis server
+(``redis://host:port/db``, `dedup.index.redis`), shared by processes on several machines.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.config import ScanConfig
+from dedup.errors import ConfigError, IndexStoreError
+from dedup.index.base import (
+    Store,
+    check_meta,
+    config_from_meta,
+    meta_of,
+    shingles_from_bytes,
+)
+from dedup.index.ingest import (
+    Input,
+    ProgressHook,
+    Reader,
+    Totals,
+    no_progress,
+    one_per_id,
+    skip_of,
+    split,
+    stored,
+)
+from dedup.index.lsh import band_keys
+from dedup.index.results import (
+    AddResult,
+    IndexMatch,
+    IndexStats,
+    QueryReport,
+    QueryResult,
+    RemoveResult,
+)
+from dedup.index.sqlite import DEFAULT_CACHE_MB, SQLiteStore
+from dedup.model import Document, Skip
+from dedup.parallel import prepare_all
+from dedup.prepare import Prepared, prepare_chunk
+from dedup.shingle import HashArray
+from dedup.verify import is_copy, similarity
+
+DuplicatePolicy = Literal["refuse", "replace"]
+DUPLICATE_POLICIES: tuple[str, ...] = ("refuse", "replace")
+#: documents written a transaction by `Index.add`: bucket rows are written sorted, so larger
+#: batches touch each b-tree page fewer times; a crash loses at most the batch being written
+DEFAULT_BATCH = 10_000
+#: id given to a query made from bare text
+TEXT_QUERY_ID = "(query)"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _open_store(location: str | os.PathLike[str], create: bool, cache_mb: int) -> Store:
+    loc = os.fspath(location)
+    if loc.startswith(REDIS_SCHEMES):
+        from dedup.index.redis import RedisStore
+
+        return RedisStore(loc)
+    return SQLiteStore(loc, create=create, cache_mb=cache_mb)
+
+
+class Index:
+    """A persistent index of documents' shingle sets, signatures and LSH buckets.
+
+    ``Index.open("news.db")`` opens (or creates) an SQLite index; ``Index.open("redis://host:
+    6379/0")`` one on a Redis server. Use it as a context manager, or `close()` it::
+
+        with dedup.Index.open("news.db") as index:
+            index.add(["crawl/"])
+            for m in index.query(text):
+                print(m.id, m.jaccard, m.containment)
+
+    Contract: `query` returns exactly the indexed documents that a `dedup.scan` of the index's
+    documents plus the query would verify as copies of the query (same LSH bands, exact
+    verification), with exact Jaccard and containments, best first. An index records the
+    settings its signatures were made with (shingle scheme and size, permutations, bands,
+    seed, byte order, `ScanConfig.fingerprint()`) and refuses a config that differs
+    (`IndexStoreError` naming the setting). Each add batch is one transaction: a crash loses
+    at most the batch being written, and running the same add again is safe. Readers never see
+    part of a batch. Several processes may add and query at once (SQLite serialises writers;
+    Redis runs each batch atomically); within a process, use one `Index` a thread.
+    """
+
+    def __init__(self, store: Store, config: ScanConfig, meta: dict[str, str]) -> None:
+        """Use `Index.open`."""
+        self._store = store
+        self._meta = meta
+        self._config = config
+        self._bands = config.minhash.bands
+
+    @classmethod
+    def open(
+        cls,
+        location: str | os.PathLike[str],
+        config: ScanConfig | None = None,
+        *,
+        create: bool = True,
+        cache_mb: int = DEFAULT_CACHE_MB,
+    ) -> Index:
+        """Open the index at `location` (a file path, or ``redis://host:port/db``).
+
+        `config` None: an existing index is used with the settings it was built with, a new one
+        is built with the defaults; otherwise its shingle and MinHash settings must be those
+        of the index. `create` False: a missing index is an error. `cache_mb`: SQLite's page
+        cache per connection (the memory a querying process uses does not grow with the index).
+        Raises `IndexStoreError` for a missing (with `create` False), corrupt, foreign,
+        unreachable or mismatched index; the index is then left untouched.
+        """
+        if config is not None and not isinstance(config, ScanConfig):
+            raise ConfigError("config must be a dedup.ScanConfig")
+        store = _open_store(location, create, cache_mb)
+        loc = store.location
+        try:
+            meta = store.meta()
+            if meta is None:
+                if not create:
+                    raise IndexStoreError(f"{loc}: no such index (empty)")
+                cfg = config or ScanConfig()
+                meta = store.create(meta_of(cfg))
+                check_meta(loc, meta, cfg)
+            elif config is None:
+                cfg = config_from_meta(loc, meta, ScanConfig())
+            else:
+                check_meta(loc, meta, config)
+                cfg = config
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, cfg, meta)
+
+    @property
+    def location(self) -> str:
+        return self._store.location
+
+    @property
+    def config(self) -> ScanConfig:
+        """The config in use. It may be replaced by one with the same signature settings, e.g.
+        ``index.config = replace(index.config, verify=VerifyConfig(min_jaccard=0.6))``."""
+        return self._config
+
+    @config.setter
+    def config(self, value: ScanConfig) -> None:
+        if not isinstance(value, ScanConfig):
+            raise ConfigError("config must be a dedup.ScanConfig")
+        check_meta(self.location, self._meta, value)
+        self._config = value
+
+    # --- adding ------------------------------------------------------------------------------
+
+    def _policy(self, on_duplicate: str) -> bool:
+        if on_duplicate not in DUPLICATE_POLICIES:
+            raise ConfigError(
+                f"on_duplicate must be one of {', '.join(DUPLICATE_POLICIES)}, got {on_duplicate!r}"
+            )
+        return on_duplicate == "replace"
+
+    def add(
+        self,
+        inputs: Iterable[Input],
+        *,
+        on_duplicate: DuplicatePolicy = "refuse",
+        jobs: int = 1,
+        batch_size: int = DEFAULT_BATCH,
+        progress: ProgressHook | None = None,
+    ) -> AddResult:
+        """Add documents: paths (files or directories, every format `scan` reads) and/or
+        `Document`s, read, extracted and signed as a scan does (`jobs` worker processes).
+
+        A document whose id is already in the index is refused (a skip saying so) with
+        ``on_duplicate="refuse"``, or replaces the indexed one with ``"replace"``; an id is
+        never held twice. Within one add, the first of several records with one id wins under
+        "refuse", the last under "replace". Written in input order, `batch_size` documents a
+        transaction (the last one fewer).
+        """
+        replace_ = self._policy(on_duplicate)
+        if batch_size < 1 or jobs < 1:
+            raise ConfigError("batch_size and jobs must be at least 1")
+        hook = progress or no_progress
+        reader = Reader(inputs, self._config)
+        total = Totals()
+        pending = Prepared()
+        done = 0
+        for n, part in prepare_all(reader.records(), self._config, jobs):
+            done += n
+            pending.entries.extend(part.entries)
+            pending.sets.extend(part.sets)
+            pending.sigs.extend(part.sigs)
+            total.skipped.extend(part.skips)
+            while len(pending.entries) >= batch_size:
+                head, pending = split(pending, batch_size)
+                total.update(self._write(head, replace_))
+            hook("add", done, None)
+        total.update(self._write(pending, replace_))
+        return AddResult(
+            added=tuple(total.added),
+            replaced=tuple(total.replaced),
+            skipped=tuple(reader.skips + total.skipped),
+            files=reader.files,
+            read=reader.read,
+            documents=self._store.count(),
+        )
+
+    def add_prepared(
+        self, prepared: Prepared, *, on_duplicate: DuplicatePolicy = "refuse"
+    ) -> AddResult:
+        """Add documents already prepared (`dedup.prepare.prepare_chunk`) in one transaction."""
+        total = Totals()
+        total.update(self._write(prepared, self._policy(on_duplicate)))
+        return AddResult(
+            added=tuple(total.added),
+            replaced=tuple(total.replaced),
+            skipped=tuple(prepared.skips) + tuple(total.skipped),
+            documents=self._store.count(),
+        )
+
+    def _write(self, part: Prepared, replace_: bool) -> Totals:
+        """One transaction: the batch's documents (one a id, see `one_per_id`)."""
+        out = Totals()
+        rows, out.skipped = one_per_id(part.entries, replace_)
+        if not rows:
+            return out
+        docs = [stored(part, i) for i in rows]
+        sigs = np.stack([part.sigs[i] for i in rows])
+        status = self._store.put(docs, band_keys(sigs, self._bands), replace_)
+        for i, st in zip(rows, status, strict=True):
+            e = part.entries[i]
+            if st == "added":
+                out.added.append(e.id)
+            elif st == "replaced":
+                out.replaced.append(e.id)
+            else:
+                out.skipped.append(
+                    skip_of(e, f"id {e.id!r} is already in the index (not replaced)")
+                )
+        return out
+
+    # --- querying ----------------------------------------------------------------------------
+
+    def query(
+        self, document_or_text: Document | str, *, limit: int | None = None
+    ) -> list[IndexMatch]:
+        """Verified matches of one document (or bare text), best first: highest Jaccard, then
+        highest containment either way, then id. An indexed document with the query's own id is
+        left out (a document is no copy of itself). A text with no words matches nothing."""
+        if isinstance(document_or_text, Document):
+            doc, exclude = document_or_text, document_or_text.id
+        elif isinstance(document_or_text, str):
+            doc, exclude = Document(id=TEXT_QUERY_ID, text=document_or_text), None
+        else:
+            raise ConfigError("query takes a dedup.Document or a str")
+        part = prepare_chunk([doc], self._config)
+        if not part.entries:
+            return []
+        return self.match(part.sets[0], part.sigs[0], exclude=exclude, limit=limit)
+
+    def query_many(
+        self,
+        inputs: Iterable[Input],
+        *,
+        limit: int | None = None,
+        jobs: int = 1,
+        progress: ProgressHook | None = None,
+    ) -> QueryReport:
+        """`query` every document under `inputs` (paths and/or `Document`s, read as `add`
+        reads them); results in input order, unusable records as skips."""
+        hook = progress or no_progress
+        reader = Reader(inputs, self._config)
+        results: list[QueryResult] = []
+        skips: list[Skip] = []
+        done = 0
+        for n, part in prepare_all(reader.records(), self._config, jobs):
+            skips.extend(part.skips)
+            for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
+                matches = self.match(s, sig, exclude=e.id, limit=limit)
+                results.append(
+                    QueryResult(e.id, e.url, e.site, e.title, e.date, e.source, tuple(matches))
+                )
+            done += n
+            hook("query", done, None)
+        return QueryReport(tuple(results), tuple(reader.skips + skips), reader.files, reader.read)
+
+    def match(
+        self,
+        shingles: HashArray,
+        signature: npt.NDArray[np.uint32],
+        *,
+        exclude: str | None = None,
+        limit: int | None = None,
+    ) -> list[IndexMatch]:
+        """`query` for a document already prepared: its sorted unique shingle set and its
+        signature (as `dedup.prepare.prepare_chunk` makes them)."""
+        keys = band_keys(np.asarray(signature, dtype=np.uint32)[None, :], self._bands)[0]
+        out: list[IndexMatch] = []
+        for d in self._store.lookup(keys):
+            if d.id == exclude:
+                continue
+            sim = similarity(shingles, shingles_from_bytes(d.shingles))
+            if is_copy(sim, self._config.verify):
+                out.append(
+                    IndexMatch(
+                        id=d.id,
+                        url=d.url,
+                        site=d.site,
+                        title=d.title,
+                        date=d.date,
+                        credit=d.credit,
+                        source=d.source,
+                        jaccard=sim.jaccard,
+                        containment=sim.containment_ab,
+                        reuse=sim.containment_ba,
+                        shared=sim.shared,
+                    )
+                )
+        out.sort(key=lambda m: (-m.jaccard, -max(m.containment, m.reuse), m.id))
+        return out if limit is None else out[: max(0, limit)]
+
+    def candidates(self, signature: npt.NDArray[np.uint32]) -> list[str]:
+        """Ids of the indexed documents sharing a band with `signature`, unverified and
+        unsorted: what an LSH index returns (`match` verifies them)."""
+        keys = band_keys(np.asarray(signature, dtype=np.uint32)[None, :], self._bands)[0]
+        return self._store.candidate_ids(keys)
+
+    # --- the rest ----------------------------------------------------------------------------
+
+    def remove(self, ids: Iterable[str]) -> RemoveResult:
+        """Remove documents by id, in one transaction; ids not in the index are reported."""
+        wanted = list(dict.fromkeys(ids))
+        removed = set(self._store.delete(wanted)) if wanted else set()
+        return RemoveResult(
+            removed=tuple(i for i in wanted if i in removed),
+            missing=tuple(i for i in wanted if i not in removed),
+            documents=self._store.count(),
+        )
+
+    def stats(self) -> IndexStats:
+        """Documents held, size where known, and the settings the index was built with."""
+        details = self._store.details()
+        cfg = self._config
+        settings = {
+            "shingle_scheme": int(self._meta["shingle_scheme"]),
+            "shingle_size": cfg.shingle.size,
+            "num_perm": cfg.minhash.num_perm,
+            "bands": cfg.minhash.bands,
+            "rows": cfg.minhash.rows,
+            "seed": cfg.minhash.seed,
+            "byte_order": "little",
+        }
+        return IndexStats(
+            location=self.location,
+            backend=str(details.get("backend")),
+            documents=self._store.count(),
+            fingerprint=self._meta["fingerprint"],
+            settings=settings,
+            bytes=details.get("bytes"),
+        )
+
+    def check(self) -> list[str]:
+        """Read the whole index and return the problems found (empty: sound). SQLite: its
+        `quick_check` of every page (an operation only notices damage in the pages it reads).
+        Takes time proportional to the index."""
+        return self._store.check()
+
+    def __len__(self) -> int:
+        return self._store.count()
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

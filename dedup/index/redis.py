@@ -1,0 +1,255 @@
+"""The shared back end: one Redis server, so that crawler processes on several machines add to
+and query one index. Location: ``redis://[:password@]host:port/db`` (also ``rediss://`` and
+``unix:///path.sock?db=0``); ``?prefix=NAME:`` keeps several indexes in one database
+(default prefix ``dedup:``).
+
+Keys (``P`` the prefix)::
+
+    P meta                  hash: the settings (see dedup.index.base)
+    P ids                   set: every document id
+    P d:<id>                hash: url site title date source credit (absent when unknown),
+                            sh (shingles, uint64 little-endian), sig (signature, uint32
+                            little-endian), k (the document's bucket names, 10 bytes each)
+    P b<band><key>          set: ids of the documents in this bucket; <band> 2 bytes and <key>
+                            8 bytes, little-endian, so equal keys in other bands are other buckets
+
+Every write (a batch of documents, a removal) and every query's read is one Lua script, which
+Redis runs atomically: no reader sees part of a document or of a batch. The scripts name keys
+they build from the prefix, so a Redis Cluster (keys spread over nodes) is not supported; a
+single server (with replicas) is. Durability is the server's (AOF or RDB, as configured).
+
+Start a server for it (Debian: ``apt-get install redis-server``)::
+
+    redis-server --port 6379 --appendonly yes --dir /var/lib/dedup-redis
+    dedup index add crawl/ --index redis://localhost:6379/0
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import redis as redis_lib
+
+from dedup.errors import IndexStoreError
+from dedup.index.base import KeyArray, StoredDoc, check_format
+
+DEFAULT_PREFIX = "dedup:"
+_FIELDS = ("url", "site", "title", "date", "source", "credit")
+_BUCKET_BYTES = 10  # band (uint16) + key (uint64), little-endian
+
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], unpack(ARGV))
+end
+return redis.call('HGETALL', KEYS[1])
+"""
+
+# ARGV: prefix, replace ("1"/"0"), then per document: id, buckets, nfields, field, value...
+_PUT = """
+local p, replace = ARGV[1], ARGV[2] == '1'
+local out, i = {}, 3
+while i <= #ARGV do
+  local id, ks, nf = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  i = i + 3
+  local dk = p .. 'd:' .. id
+  local exists = redis.call('EXISTS', dk) == 1
+  if exists and not replace then
+    out[#out + 1] = 'exists'
+  else
+    if exists then
+      local old = redis.call('HGET', dk, 'k') or ''
+      for j = 1, #old, 10 do redis.call('SREM', p .. 'b' .. string.sub(old, j, j + 9), id) end
+      redis.call('DEL', dk)
+      out[#out + 1] = 'replaced'
+    else
+      out[#out + 1] = 'added'
+    end
+    local args = {'k', ks}
+    for f = 0, nf - 1 do
+      args[#args + 1] = ARGV[i + 2 * f]
+      args[#args + 1] = ARGV[i + 2 * f + 1]
+    end
+    redis.call('HSET', dk, unpack(args))
+    for j = 1, #ks, 10 do redis.call('SADD', p .. 'b' .. string.sub(ks, j, j + 9), id) end
+    redis.call('SADD', p .. 'ids', id)
+  end
+  i = i + 2 * nf
+end
+return out
+"""
+
+# ARGV: prefix, bucket names (10 bytes each, concatenated), "1" to read the documents too
+_LOOKUP = """
+local p, ks = ARGV[1], ARGV[2]
+local names = {}
+for j = 1, #ks, 10 do names[#names + 1] = p .. 'b' .. string.sub(ks, j, j + 9) end
+local ids = redis.call('SUNION', unpack(names))
+if ARGV[3] ~= '1' then return ids end
+local out = {}
+for _, id in ipairs(ids) do
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HMGET', p .. 'd:' .. id,
+    'url', 'site', 'title', 'date', 'source', 'credit', 'sh', 'sig')
+end
+return out
+"""
+
+# ARGV: prefix, ids...
+_DELETE = """
+local p = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local dk = p .. 'd:' .. id
+  if redis.call('EXISTS', dk) == 1 then
+    local old = redis.call('HGET', dk, 'k') or ''
+    for j = 1, #old, 10 do redis.call('SREM', p .. 'b' .. string.sub(old, j, j + 9), id) end
+    redis.call('DEL', dk)
+    redis.call('SREM', p .. 'ids', id)
+    out[#out + 1] = id
+  end
+end
+return out
+"""
+
+
+def _shown(url: str) -> str:
+    """The location without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _bucket_blob(keys: KeyArray) -> bytes:
+    """The bucket names of one document's band keys: (band, key) little-endian, 10 bytes each."""
+    k = np.asarray(keys, dtype=np.uint64)
+    return b"".join(struct.pack("<HQ", b, int(v)) for b, v in enumerate(k.tolist()))
+
+
+def _text(v: bytes | None) -> str | None:
+    return None if v is None else v.decode("utf-8")
+
+
+class RedisStore:
+    """`dedup.index.base.Store` on a Redis server; see the module docstring for the keys."""
+
+    def __init__(self, url: str) -> None:
+        self.location = _shown(url)
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        prefix = dict(query).get("prefix", DEFAULT_PREFIX)
+        rest = urlencode([(k, v) for k, v in query if k != "prefix"])
+        self._prefix = prefix.encode("utf-8")
+        try:
+            self._r = redis_lib.Redis.from_url(urlunsplit(parts._replace(query=rest)))
+            self._r.ping()
+        except (redis_lib.RedisError, ValueError) as exc:
+            raise IndexStoreError(f"{self.location}: cannot connect: {exc}") from None
+        self._create = self._r.register_script(_CREATE)
+        self._put = self._r.register_script(_PUT)
+        self._lookup = self._r.register_script(_LOOKUP)
+        self._delete = self._r.register_script(_DELETE)
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except redis_lib.ResponseError as exc:
+            if "WRONGTYPE" in str(exc):
+                raise IndexStoreError(
+                    f"{self.location}: not a dedup index (keys under prefix "
+                    f"{self._prefix.decode()!r} hold other data)"
+                ) from None
+            raise IndexStoreError(f"{self.location}: {exc}") from None
+        except redis_lib.RedisError as exc:
+            raise IndexStoreError(f"{self.location}: {exc}") from None
+
+    def meta(self) -> dict[str, str] | None:
+        raw = cast(dict[bytes, bytes], self._call(self._r.hgetall, self._prefix + b"meta"))
+        if not raw:
+            return None
+        meta = {k.decode(): v.decode() for k, v in raw.items()}
+        check_format(self.location, meta)
+        return meta
+
+    def create(self, meta: Mapping[str, str]) -> dict[str, str]:
+        flat = [x for kv in sorted(meta.items()) for x in kv]
+        raw = cast(list[bytes], self._call(self._create, keys=[self._prefix + b"meta"], args=flat))
+        got = {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
+        check_format(self.location, got)
+        return got
+
+    def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
+        args: list[bytes | str] = [self._prefix, "1" if replace else "0"]
+        for d, k in zip(docs, keys, strict=True):
+            fields: list[bytes | str] = []
+            for name in _FIELDS:
+                value = getattr(d, name)
+                if value is not None:
+                    fields += [name, value]
+            fields += ["sh", d.shingles, "sig", d.signature]
+            args += [d.id, _bucket_blob(k), str(len(fields) // 2), *fields]
+        out = cast(list[bytes], self._call(self._put, args=args))
+        return [s.decode() for s in out]
+
+    def lookup(self, keys: KeyArray) -> list[StoredDoc]:
+        raw = cast(
+            list[Any], self._call(self._lookup, args=[self._prefix, _bucket_blob(keys), "1"])
+        )
+        out: list[StoredDoc] = []
+        for i in range(0, len(raw), 2):
+            vals = raw[i + 1]
+            if vals[6] is None:  # pragma: no cover - ids and documents are written together
+                continue
+            url, site, title, date, source, credit = (_text(v) for v in vals[:6])
+            out.append(
+                StoredDoc(
+                    id=raw[i].decode("utf-8"),
+                    url=url,
+                    site=site,
+                    title=title,
+                    date=date,
+                    source=source,
+                    credit=credit,
+                    shingles=bytes(vals[6]),
+                    signature=bytes(vals[7]),
+                )
+            )
+        return out
+
+    def candidate_ids(self, keys: KeyArray) -> list[str]:
+        raw = cast(
+            list[bytes], self._call(self._lookup, args=[self._prefix, _bucket_blob(keys), "0"])
+        )
+        return [r.decode("utf-8") for r in raw]
+
+    def delete(self, ids: Sequence[str]) -> list[str]:
+        out = cast(list[bytes], self._call(self._delete, args=[self._prefix, *ids]))
+        return [r.decode("utf-8") for r in out]
+
+    def count(self) -> int:
+        return int(cast(int, self._call(self._r.scard, self._prefix + b"ids")))
+
+    def check(self) -> list[str]:
+        """Every id has its document and every document its id (Redis keeps its own data
+        sound; this finds keys changed by hand)."""
+        ids = cast(set[bytes], self._call(self._r.smembers, self._prefix + b"ids"))
+        problems = []
+        for i in sorted(ids):
+            if not self._call(self._r.exists, self._prefix + b"d:" + i):
+                problems.append(f"document {i.decode('utf-8')!r} is listed but missing")
+        return problems
+
+    def details(self) -> dict[str, Any]:
+        return {"backend": "redis", "bytes": None}
+
+    def close(self) -> None:
+        self._r.close()

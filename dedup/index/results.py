@@ -1,0 +1,175 @@
+"""The values `dedup.Index` returns: matches of a query, and what an add, a remove and `stats`
+did or found. All frozen; `to_dict()` is the one serialisable view every output renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedup.model import Skip
+
+
+def _r(x: float) -> float:
+    return round(x, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexMatch:
+    """An indexed document that the query is a copy of (or that is a copy of the query).
+
+    Every figure is exact, computed on the two shingle sets: `jaccard`; `containment`, the share
+    of the query's text found in this document (1.0: the query is wholly made of it); `reuse`,
+    the share of this document's text that the query reproduces; `shared`, the shingles both
+    hold. The same figures a scan reports for a copy (`containment`) against its origin (`reuse`).
+    """
+
+    id: str
+    url: str | None
+    site: str | None
+    title: str | None
+    date: str | None
+    credit: str | None
+    source: str | None
+    jaccard: float
+    containment: float
+    reuse: float
+    shared: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "site": self.site,
+            "title": self.title,
+            "date": self.date,
+            "jaccard": _r(self.jaccard),
+            "containment": _r(self.containment),
+            "reuse": _r(self.reuse),
+            "shared": self.shared,
+            "credit": self.credit,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """One queried document and its verified matches, best first."""
+
+    id: str
+    url: str | None
+    site: str | None
+    title: str | None
+    date: str | None
+    source: str | None
+    matches: tuple[IndexMatch, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "site": self.site,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryReport:
+    """Every queried document of a batch query (in input order) and the records skipped."""
+
+    results: tuple[QueryResult, ...]
+    skipped: tuple[Skip, ...] = ()
+    files: int = 0
+    read: int = 0
+
+    def counts(self) -> dict[str, int]:
+        failed = sum(1 for s in self.skipped if s.status == "failed")
+        return {
+            "files": self.files,
+            "read": self.read,
+            "queried": len(self.results),
+            "skipped": len(self.skipped) - failed,
+            "failed": failed,
+            "with_matches": sum(1 for r in self.results if r.matches),
+            "matches": sum(len(r.matches) for r in self.results),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stats": self.counts(),
+            "results": [r.to_dict() for r in self.results],
+            "skipped": [s.to_dict() for s in self.skipped],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What an add did: ids added (new) and replaced, records skipped (with the reason: no
+    text, unreadable, or an id already in the index under ``on_duplicate="refuse"``), and the
+    number of documents in the index afterwards."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+    files: int = 0
+    read: int = 0
+    documents: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        failed = sum(1 for s in self.skipped if s.status == "failed")
+        return {
+            "stats": {
+                "files": self.files,
+                "read": self.read,
+                "added": len(self.added),
+                "replaced": len(self.replaced),
+                "skipped": len(self.skipped) - failed,
+                "failed": failed,
+                "documents": self.documents,
+            },
+            "added": list(self.added),
+            "replaced": list(self.replaced),
+            "skipped": [s.to_dict() for s in self.skipped],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveResult:
+    """Ids removed, ids that were not in the index, documents left."""
+
+    removed: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    documents: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "removed": list(self.removed),
+            "missing": list(self.missing),
+            "documents": self.documents,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What an index holds and how it was built (the settings recorded in it)."""
+
+    location: str
+    backend: str
+    documents: int
+    fingerprint: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    bytes: int | None = None  # on disk (SQLite: file and WAL); None where unknown
+
+    def to_dict(self) -> dict[str, Any]:
+        per_doc = round(self.bytes / self.documents) if self.bytes and self.documents else None
+        return {
+            "location": self.location,
+            "backend": self.backend,
+            "documents": self.documents,
+            "bytes": self.bytes,
+            "bytes_per_document": per_doc,
+            "fingerprint": self.fingerprint,
+            "settings": dict(self.settings),
+        }

@@ -1,0 +1,309 @@
+"""The embedded back end: one SQLite file (stdlib `sqlite3`), in WAL mode.
+
+Schema (format version 1)::
+
+    meta(key TEXT PRIMARY KEY, value TEXT)               -- settings, see dedup.index.base
+    docs(n INTEGER PRIMARY KEY,                          -- internal number, used by buckets
+         id TEXT NOT NULL UNIQUE, url, site, title, date, source, credit TEXT,
+         signature BLOB,                                 -- uint32 little-endian
+         shingles BLOB)                                  -- sorted uint64 little-endian
+    buckets(key INTEGER, band INTEGER, doc INTEGER,       -- one row a (document, band)
+            PRIMARY KEY (key, band, doc)) WITHOUT ROWID
+
+A band key already depends on its band (`dedup.index.lsh.band_keys`), so the bucket table is
+keyed by the 64-bit key first: a query finds its candidates with one ``key IN (...)`` look-up
+of its own keys (one a band) and keeps the rows whose band is the band of that key, exactly the
+candidates a scan would pair. Bucket rows are written sorted by key, a batch a transaction.
+
+Each write is one transaction (`BEGIN IMMEDIATE`); readers run in a read transaction, so they
+see whole batches or nothing (WAL: readers never wait for the writer). ``synchronous=NORMAL``:
+a killed process loses nothing committed; a power cut may lose the last transactions but never
+leaves a broken file. Memory: SQLite's page cache is capped (`cache_mb`), so a process querying
+the index holds the pages it touched, never the index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from dedup.errors import IndexStoreError
+from dedup.index.base import KeyArray, StoredDoc, check_format, keys_of
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: 8 KiB pages: documents carry a few KiB of shingles, bucket rows ~20 bytes; larger pages make
+#: fewer, shallower b-tree levels for the bucket table without much waste on the blobs.
+PAGE_SIZE = 8192
+#: page cache of a connection, MiB (SQLite's default is 2); a cap, filled only as pages are read
+DEFAULT_CACHE_MB = 64
+#: seconds a writer waits for another writer's transaction before giving up
+BUSY_TIMEOUT_S = 600
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " url TEXT, site TEXT, title TEXT, date TEXT, source TEXT, credit TEXT,"
+    " signature BLOB NOT NULL, shingles BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS buckets (key INTEGER NOT NULL, band INTEGER NOT NULL,"
+    " doc INTEGER NOT NULL, PRIMARY KEY (key, band, doc)) WITHOUT ROWID",
+)
+_DOC_COLUMNS = "id, url, site, title, date, source, credit, shingles, signature"
+_IN_JSON = "(SELECT value FROM json_each(?))"
+
+
+def _json_list(values: Sequence[object]) -> str:
+    """A list bound as one JSON parameter (``x IN (SELECT value FROM json_each(?))``): one
+    cached statement whatever the list's length, no limit on the number of variables."""
+    return json.dumps(list(values))
+
+
+def _describe(exc: sqlite3.Error) -> str:
+    msg = str(exc)
+    if "not a database" in msg or "malformed" in msg:
+        return f"corrupt or not a dedup index ({msg})"
+    return msg
+
+
+def _signed(keys: KeyArray) -> list[int]:
+    """uint64 band keys as SQLite's signed 64-bit integers (same bits)."""
+    out: list[int] = keys.astype(np.uint64).view(np.int64).tolist()
+    return out
+
+
+class SQLiteStore:
+    """`dedup.index.base.Store` in one SQLite file; see the module docstring for the layout."""
+
+    def __init__(self, path: str | os.PathLike[str], create: bool, cache_mb: int) -> None:
+        self.location = os.fspath(path)
+        self._con = self._connect(create, cache_mb)
+        self._bands: int | None = None
+
+    # --- opening -----------------------------------------------------------------------------
+
+    def _connect(self, create: bool, cache_mb: int) -> sqlite3.Connection:
+        loc = self.location
+        exists = os.path.exists(loc)
+        if exists:
+            if os.path.isdir(loc):
+                raise IndexStoreError(f"{loc}: is a directory, not an index file")
+            try:
+                with open(loc, "rb") as fh:
+                    head = fh.read(len(SQLITE_MAGIC))
+            except OSError as exc:
+                raise IndexStoreError(f"{loc}: cannot read: {exc.strerror}") from None
+            # an empty file is a new index; anything else must be SQLite, checked before
+            # SQLite is let near it, so that a foreign file is never written to
+            if head and head != SQLITE_MAGIC:
+                raise IndexStoreError(f"{loc}: not a dedup index (not an SQLite database)")
+        elif not create:
+            raise IndexStoreError(
+                f"{loc}: no such index (create one with `dedup index add PATH --index {loc}`)"
+            )
+        elif not os.path.isdir(os.path.dirname(os.path.abspath(loc))):
+            raise IndexStoreError(f"{loc}: the directory to create the index in does not exist")
+        try:
+            con = sqlite3.connect(loc, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise IndexStoreError(f"{loc}: cannot open: {exc}") from None
+        try:
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            con.execute(f"PRAGMA cache_size = -{max(1, cache_mb) * 1024}")
+        except sqlite3.Error as exc:
+            con.close()
+            raise IndexStoreError(f"{loc}: {_describe(exc)}") from None
+        return con
+
+    def _configure(self) -> None:
+        """WAL and durability settings; run once the file is known to be ours."""
+        self._con.execute("PRAGMA journal_mode = WAL")
+        self._con.execute("PRAGMA synchronous = NORMAL")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise IndexStoreError(f"{self.location}: {_describe(exc)}") from None
+
+    @contextmanager
+    def _txn(self, write: bool) -> Iterator[sqlite3.Connection]:
+        with self._errors():
+            self._con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield self._con
+            except BaseException:
+                if self._con.in_transaction:
+                    self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def meta(self) -> dict[str, str] | None:
+        with self._errors():
+            tables = {
+                r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables:
+                return None
+            if "meta" not in tables:
+                raise IndexStoreError(f"{self.location}: not a dedup index (an SQLite database)")
+            meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+        if not meta:
+            return None
+        check_format(self.location, meta)
+        self._configure()
+        self._bands = int(meta["minhash.bands"])
+        return meta
+
+    def create(self, meta: Mapping[str, str]) -> dict[str, str]:
+        with self._errors():
+            if not self._con.execute("SELECT 1 FROM sqlite_master").fetchone():
+                self._con.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self._configure()
+        with self._txn(write=True) as con:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone() is None:
+                if con.execute("SELECT 1 FROM sqlite_master").fetchone():
+                    raise IndexStoreError(
+                        f"{self.location}: not a dedup index (an SQLite database)"
+                    )
+            for stmt in _SCHEMA:
+                con.execute(stmt)
+            con.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", sorted(meta.items()))
+        got = self.meta()
+        if got is None:  # pragma: no cover - written just above
+            raise IndexStoreError(f"{self.location}: could not record the index settings")
+        return got
+
+    @property
+    def bands(self) -> int:
+        if self._bands is None:  # pragma: no cover - Index always reads meta first
+            raise IndexStoreError(f"{self.location}: index settings not read")
+        return self._bands
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def _existing(
+        self, con: sqlite3.Connection, ids: Sequence[str]
+    ) -> dict[str, tuple[int, bytes]]:
+        rows = con.execute(
+            f"SELECT id, n, signature FROM docs WHERE id IN {_IN_JSON}", (_json_list(ids),)
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def _drop_buckets(self, con: sqlite3.Connection, olds: Sequence[tuple[int, bytes]]) -> None:
+        rows: list[tuple[int, int, int]] = []
+        for n, sig in olds:
+            for band, key in enumerate(_signed(keys_of(sig, self.bands))):
+                rows.append((key, band, n))
+        rows.sort()
+        con.executemany("DELETE FROM buckets WHERE key = ? AND band = ? AND doc = ?", rows)
+
+    def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
+        status: list[str] = []
+        with self._txn(write=True) as con:
+            old = self._existing(con, [d.id for d in docs])
+            if replace and old:
+                self._drop_buckets(con, list(old.values()))
+            (top,) = con.execute("SELECT coalesce(max(n), 0) FROM docs").fetchone()
+            numbers: list[int] = []
+            rows: list[tuple[object, ...]] = []
+            blobs: list[tuple[bytes, bytes]] = []
+            for d in docs:
+                prev = old.get(d.id)
+                if prev is not None and not replace:
+                    status.append("exists")
+                    numbers.append(-1)
+                    continue
+                if prev is not None:
+                    n = prev[0]
+                    status.append("replaced")
+                else:
+                    top += 1
+                    n = top
+                    status.append("added")
+                numbers.append(n)
+                rows.append((n, d.id, d.url, d.site, d.title, d.date, d.source, d.credit))
+                blobs.append((d.signature, d.shingles))
+            con.executemany(
+                "INSERT OR REPLACE INTO docs (n, id, url, site, title, date, source, credit,"
+                " signature, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*r, *b) for r, b in zip(rows, blobs, strict=True)],
+            )
+            nums = np.asarray(numbers, dtype=np.int64)
+            keep = nums >= 0
+            if keep.any():
+                bands = keys.shape[1]
+                k = keys[keep].astype(np.uint64).view(np.int64).ravel()
+                b = np.tile(np.arange(bands, dtype=np.int64), int(keep.sum()))
+                doc = np.repeat(nums[keep], bands)
+                order = np.lexsort((doc, b, k))
+                con.executemany(
+                    "INSERT OR IGNORE INTO buckets (key, band, doc) VALUES (?, ?, ?)",
+                    zip(k[order].tolist(), b[order].tolist(), doc[order].tolist(), strict=True),
+                )
+        return status
+
+    def delete(self, ids: Sequence[str]) -> list[str]:
+        with self._txn(write=True) as con:
+            old = self._existing(con, ids)
+            self._drop_buckets(con, list(old.values()))
+            con.executemany("DELETE FROM docs WHERE n = ?", [(n,) for n, _ in old.values()])
+        return [i for i in ids if i in old]
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _bucket_docs(self, con: sqlite3.Connection, keys: KeyArray) -> list[int]:
+        signed = _signed(keys)
+        band_of = {k: b for b, k in enumerate(signed)}
+        rows = con.execute(
+            f"SELECT key, band, doc FROM buckets WHERE key IN {_IN_JSON}", (_json_list(signed),)
+        )
+        return sorted({doc for key, band, doc in rows if band_of.get(key) == band})
+
+    def lookup(self, keys: KeyArray) -> list[StoredDoc]:
+        with self._txn(write=False) as con:
+            docs = self._bucket_docs(con, keys)
+            if not docs:
+                return []
+            rows = con.execute(
+                f"SELECT {_DOC_COLUMNS} FROM docs WHERE n IN {_IN_JSON}", (_json_list(docs),)
+            ).fetchall()
+        return [StoredDoc(*r) for r in rows]
+
+    def candidate_ids(self, keys: KeyArray) -> list[str]:
+        with self._txn(write=False) as con:
+            docs = self._bucket_docs(con, keys)
+            if not docs:
+                return []
+            rows = con.execute(
+                f"SELECT id FROM docs WHERE n IN {_IN_JSON}", (_json_list(docs),)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def count(self) -> int:
+        with self._errors():
+            (n,) = self._con.execute("SELECT count(*) FROM docs").fetchone()
+        return int(n)
+
+    def check(self) -> list[str]:
+        try:
+            rows = self._con.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [_describe(exc)]
+        return [] if rows == [("ok",)] else [str(r[0]) for r in rows]
+
+    def details(self) -> dict[str, Any]:
+        size = sum(
+            os.path.getsize(self.location + s)
+            for s in ("", "-wal")
+            if os.path.exists(self.location + s)
+        )
+        return {"backend": "sqlite", "bytes": size}
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,142 @@
+"""Renderers of what `dedup.Index` returns: query reports in the formats of a scan report
+(table, json, jsonl, csv), and the one-line summaries and text views of add, remove and stats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
+
+QUERY_CSV_COLUMNS = (
+    "query",
+    "id",
+    "url",
+    "site",
+    "title",
+    "date",
+    "jaccard",
+    "containment",
+    "reuse",
+    "shared",
+    "credit",
+    "source",
+)
+
+
+def dumps(obj: Any, indent: int | None = 2) -> str:
+    """JSON as every dedup output writes it (UTF-8 text, not escaped), newline-terminated."""
+    sep = None if indent else (",", ":")
+    return json.dumps(obj, ensure_ascii=False, indent=indent, separators=sep) + "\n"
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def query_table(report: QueryReport, width: int = 140) -> str:
+    """A table of matches for each queried document that has any, then the counts."""
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, color_system=None, highlight=False)
+    for r in report.results:
+        if not r.matches:
+            continue
+        about = " ".join(x for x in (r.site, (r.date or "")[:16], r.title) if x)
+        t = Table(
+            title=f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else ""),
+            title_justify="left",
+        )
+        for name in ("site", "date", "jaccard", "in match", "of match", "credit"):
+            numeric = name in ("jaccard", "in match", "of match")
+            t.add_column(name, justify="right" if numeric else "left")
+        t.add_column("id", overflow="fold")
+        for m in r.matches:
+            t.add_row(
+                m.site or "",
+                (m.date or "")[:16],
+                f"{m.jaccard:.2f}",
+                _pct(m.containment),
+                _pct(m.reuse),
+                m.credit or "",
+                m.id,
+            )
+        con.print(t)
+        con.print()
+    con.print(query_summary(report))
+    con.print(
+        "'in match': share of the queried text found in the match; "
+        "'of match': share of the match the queried text reproduces."
+    )
+    for sk in report.skipped:
+        con.print(f"skipped {sk}", markup=False)
+    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
+
+
+def query_json(report: QueryReport) -> str:
+    """``{"stats": ..., "results": [{"id": ..., "matches": [...]}, ...], "skipped": [...]}``."""
+    return dumps(report.to_dict())
+
+
+def query_jsonl(report: QueryReport) -> str:
+    """One queried document a line, with its matches (also those with none)."""
+    return "".join(dumps(r.to_dict(), indent=None) for r in report.results)
+
+
+def query_csv(report: QueryReport) -> str:
+    """One match a row, the queried document's id first."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(QUERY_CSV_COLUMNS)
+    for r in report.results:
+        for m in r.matches:
+            d = m.to_dict()
+            w.writerow([r.id, *("" if d[k] is None else d[k] for k in QUERY_CSV_COLUMNS[1:])])
+    return buf.getvalue()
+
+
+QUERY_FORMATS: dict[str, Callable[[QueryReport], str]] = {
+    "table": query_table,
+    "json": query_json,
+    "jsonl": query_jsonl,
+    "csv": query_csv,
+}
+
+
+def query_summary(report: QueryReport) -> str:
+    c = report.counts()
+    return (
+        f"read {c['read']} records from {c['files']} files: {c['queried']} queried, "
+        f"{c['skipped']} skipped, {c['failed']} failed; {c['with_matches']} with matches, "
+        f"{c['matches']} matches"
+    )
+
+
+def add_summary(result: AddResult) -> str:
+    s = result.to_dict()["stats"]
+    return (
+        f"read {s['read']} records from {s['files']} files: {s['added']} added, "
+        f"{s['replaced']} replaced, {s['skipped']} skipped, {s['failed']} failed; "
+        f"the index holds {s['documents']} documents"
+    )
+
+
+def remove_summary(result: RemoveResult) -> str:
+    line = f"removed {len(result.removed)} documents"
+    if result.missing:
+        line += f"; not in the index: {', '.join(result.missing)}"
+    return f"{line}; the index holds {result.documents} documents"
+
+
+def stats_text(stats: IndexStats, checked: bool = False) -> str:
+    d = stats.to_dict()
+    lines = [f"{k}: {'' if d[k] is None else d[k]}" for k in d if k != "settings"]
+    lines += [f"{k}: {v}" for k, v in d["settings"].items()]
+    if checked:
+        lines.append("check: ok")
+    return "\n".join(lines) + "\n"
