@@ -6,16 +6,30 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dedup.cli.common import err, fail
+from dedup.cli.options import (
+    DateField,
+    FastExtract,
+    HtmlField,
+    IdField,
+    InputFormat,
+    Jobs,
+    Paths,
+    Quiet,
+    SiteField,
+    TextField,
+    TitleField,
+    UrlField,
+    check_format,
+    input_config,
+    resolve_jobs,
+)
 from dedup.config import (
-    INPUT_FORMATS,
     ExtractConfig,
-    InputConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
@@ -31,7 +45,6 @@ from dedup.output.index import (
     remove_summary,
     stats_text,
 )
-from dedup.parallel import default_jobs
 
 index_app = typer.Typer(
     help="A persistent index: is a new article a copy of anything seen before, and of what?",
@@ -50,60 +63,7 @@ IndexOpt = Annotated[
         help="The index: a file (SQLite, created by `add`) or redis://host:port/db.",
     ),
 ]
-Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
-InputFormat = Annotated[
-    str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
-]
-IdField = Annotated[str, typer.Option(help="JSONL/CSV field of the id.")]
-TextField = Annotated[str, typer.Option(help="JSONL/CSV field of the text.")]
-HtmlField = Annotated[str, typer.Option(help="JSONL/CSV field of the HTML.")]
-UrlField = Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")]
-DateField = Annotated[str, typer.Option(help="JSONL/CSV field of the date.")]
-SiteField = Annotated[str, typer.Option(help="JSONL/CSV field of the site.")]
-TitleField = Annotated[str, typer.Option(help="JSONL/CSV field of the title.")]
-FastExtract = Annotated[
-    bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
-]
-Jobs = Annotated[
-    int | None,
-    typer.Option("--jobs", "-j", help="Worker processes for extraction and signing [all cores]."),
-]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")]
 TextFormat = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
-
-
-def _input(
-    input_format: str,
-    id_field: str,
-    text_field: str,
-    html_field: str,
-    url_field: str,
-    date_field: str,
-    site_field: str,
-    title_field: str,
-) -> InputConfig:
-    return InputConfig(
-        format=input_format,
-        id_field=id_field,
-        text_field=text_field,
-        html_field=html_field,
-        url_field=url_field,
-        date_field=date_field,
-        site_field=site_field,
-        title_field=title_field,
-    )
-
-
-def _jobs(jobs: int | None) -> int:
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs < 1:
-        raise fail(f"--jobs must be at least 1, got {jobs}", 2)
-    return jobs
-
-
-def _check_format(fmt: str, choices: tuple[str, ...] | list[str]) -> None:
-    if fmt not in choices:
-        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(choices)}", 2)
 
 
 def _open(
@@ -163,8 +123,8 @@ def add_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Add the articles under PATHS to the index (created if missing)."""
-    _check_format(fmt, _TEXT_FORMATS)
-    n_jobs = _jobs(jobs)
+    check_format(fmt, _TEXT_FORMATS)
+    n_jobs = resolve_jobs(jobs)
     if on_duplicate not in DUPLICATE_POLICIES:
         raise fail(
             f"unknown --on-duplicate {on_duplicate!r}; choose one of "
@@ -174,7 +134,7 @@ def add_cmd(
     if batch_size < 1:
         raise fail(f"--batch-size must be at least 1, got {batch_size}", 2)
     try:
-        inp = _input(
+        inp = input_config(
             input_format,
             id_field,
             text_field,
@@ -245,12 +205,12 @@ def query_cmd(
     """Check each article under PATHS against the index: its verified matches, best first."""
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() else "json"
-    _check_format(fmt, list(QUERY_FORMATS))
-    n_jobs = _jobs(jobs)
+    check_format(fmt, list(QUERY_FORMATS))
+    n_jobs = resolve_jobs(jobs)
     if limit is not None and limit < 1:
         raise fail(f"--limit must be at least 1, got {limit}", 2)
     try:
-        inp = _input(
+        inp = input_config(
             input_format,
             id_field,
             text_field,
@@ -291,7 +251,7 @@ def stats_cmd(
     ] = False,
 ) -> None:
     """What the index holds and the settings it was built with."""
-    _check_format(fmt, _TEXT_FORMATS)
+    check_format(fmt, _TEXT_FORMATS)
     try:
         with _open(index, False) as ix:
             stats = ix.stats()
@@ -315,7 +275,7 @@ def remove_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Remove documents from the index by id (ids not in it are listed, not an error)."""
-    _check_format(fmt, _TEXT_FORMATS)
+    check_format(fmt, _TEXT_FORMATS)
     try:
         with _open(index, False) as ix:
             result = ix.remove(ids)

@@ -20,11 +20,26 @@ from rich.progress import (
 
 from dedup.api import ProgressHook, scan
 from dedup.cli.common import err, fail
+from dedup.cli.options import (
+    DateField,
+    FastExtract,
+    HtmlField,
+    IdField,
+    InputFormat,
+    Jobs,
+    Paths,
+    Quiet,
+    SiteField,
+    TextField,
+    TitleField,
+    UrlField,
+    check_format,
+    input_config,
+    resolve_jobs,
+)
 from dedup.config import (
-    INPUT_FORMATS,
     CrossLingualConfig,
     ExtractConfig,
-    InputConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
@@ -33,7 +48,6 @@ from dedup.config import (
 from dedup.engines import DaskEngine
 from dedup.errors import ConfigError, DedupError
 from dedup.output import FORMATS, render, summary_line
-from dedup.parallel import default_jobs
 
 _D = ScanConfig()
 
@@ -69,7 +83,7 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def scan_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")],
+    paths: Paths,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -81,19 +95,15 @@ def scan_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
     ] = None,
-    input_format: Annotated[
-        str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
-    ] = "auto",
-    id_field: Annotated[str, typer.Option(help="JSONL/CSV field of the id.")] = "id",
-    text_field: Annotated[str, typer.Option(help="JSONL/CSV field of the text.")] = "text",
-    html_field: Annotated[str, typer.Option(help="JSONL/CSV field of the HTML.")] = "html",
-    url_field: Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")] = "url",
-    date_field: Annotated[str, typer.Option(help="JSONL/CSV field of the date.")] = "date",
-    site_field: Annotated[str, typer.Option(help="JSONL/CSV field of the site.")] = "site",
-    title_field: Annotated[str, typer.Option(help="JSONL/CSV field of the title.")] = "title",
-    fast_extract: Annotated[
-        bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
-    ] = _D.extract.fast,
+    input_format: InputFormat = "auto",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    html_field: HtmlField = "html",
+    url_field: UrlField = "url",
+    date_field: DateField = "date",
+    site_field: SiteField = "site",
+    title_field: TitleField = "title",
+    fast_extract: FastExtract = _D.extract.fast,
     shingle_size: Annotated[int, typer.Option(help="Words per shingle.")] = _D.shingle.size,
     num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = _D.minhash.num_perm,
     bands: Annotated[
@@ -111,12 +121,7 @@ def scan_cmd(
     min_shared: Annotated[
         int, typer.Option(help="Shared shingles a copy needs at least.")
     ] = _D.verify.min_shared,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", help="Worker processes for extraction and signing [default: all cores]."
-        ),
-    ] = None,
+    jobs: Jobs = None,
     cross_lingual: Annotated[
         bool,
         typer.Option(
@@ -135,34 +140,28 @@ def scan_cmd(
     workers: Annotated[
         int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
     ] = 2,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")
-    ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() and output is None else "json"
-    if jobs is None:
-        jobs = default_jobs()
-    if jobs < 1:
-        raise fail(f"--jobs must be at least 1, got {jobs}", 2)
+    n_jobs = resolve_jobs(jobs)
     if engine not in ("local", "dask"):
         raise fail(f"unknown --engine {engine!r}; choose local or dask", 2)
     if engine == "local" and scheduler is not None:
         raise fail("--scheduler needs --engine dask", 2)
-    if fmt not in FORMATS:
-        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    check_format(fmt, list(FORMATS))
     try:
         config = ScanConfig(
-            input=InputConfig(
-                format=input_format,
-                id_field=id_field,
-                text_field=text_field,
-                html_field=html_field,
-                url_field=url_field,
-                date_field=date_field,
-                site_field=site_field,
-                title_field=title_field,
+            input=input_config(
+                input_format,
+                id_field,
+                text_field,
+                html_field,
+                url_field,
+                date_field,
+                site_field,
+                title_field,
             ),
             extract=ExtractConfig(fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
@@ -192,9 +191,9 @@ def scan_cmd(
             )
             with Progress(*columns, console=err, transient=True) as bar:
                 hook: ProgressHook = _RichProgress(bar)
-                report = scan(paths, config, progress=hook, jobs=jobs, engine=dask_engine)
+                report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
         else:
-            report = scan(paths, config, jobs=jobs, engine=dask_engine)
+            report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
         _write(render(report, fmt), output)
     except DedupError as exc:
         raise fail(str(exc)) from None

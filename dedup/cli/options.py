@@ -1,0 +1,66 @@
+"""Options and argument checks shared by the commands (`scan`, `index ...`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dedup.cli.common import fail
+from dedup.config import INPUT_FORMATS, InputConfig
+from dedup.parallel import default_jobs
+
+Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
+InputFormat = Annotated[
+    str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
+]
+IdField = Annotated[str, typer.Option(help="JSONL/CSV field of the id.")]
+TextField = Annotated[str, typer.Option(help="JSONL/CSV field of the text.")]
+HtmlField = Annotated[str, typer.Option(help="JSONL/CSV field of the HTML.")]
+UrlField = Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")]
+DateField = Annotated[str, typer.Option(help="JSONL/CSV field of the date.")]
+SiteField = Annotated[str, typer.Option(help="JSONL/CSV field of the site.")]
+TitleField = Annotated[str, typer.Option(help="JSONL/CSV field of the title.")]
+FastExtract = Annotated[
+    bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Worker processes for extraction and signing [all cores]."),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")]
+
+
+def input_config(
+    input_format: str,
+    id_field: str,
+    text_field: str,
+    html_field: str,
+    url_field: str,
+    date_field: str,
+    site_field: str,
+    title_field: str,
+) -> InputConfig:
+    return InputConfig(
+        format=input_format,
+        id_field=id_field,
+        text_field=text_field,
+        html_field=html_field,
+        url_field=url_field,
+        date_field=date_field,
+        site_field=site_field,
+        title_field=title_field,
+    )
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise fail(f"--jobs must be at least 1, got {jobs}", 2)
+    return jobs
+
+
+def check_format(fmt: str, choices: tuple[str, ...] | list[str]) -> None:
+    if fmt not in choices:
+        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(choices)}", 2)
