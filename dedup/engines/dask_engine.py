@@ -38,7 +38,6 @@ from dedup.engines.tasks import (
     ClusterOut,
     FilePart,
     band_rows,
-    bucket_pairs,
     cluster_group,
     drop_duplicates,
     entries_at,
@@ -47,6 +46,7 @@ from dedup.engines.tasks import (
     keeper_refs,
     members_at,
     needed,
+    pairs_by_owner,
     part_summary,
     partitions_needed,
     prepare_part,
@@ -175,7 +175,7 @@ def _run(
     brows = [submit(band_rows, A[p], p, bands, R, pure=False) for p in range(P)]
     cand = [
         submit(
-            bucket_pairs, [submit(get, brows[p], r, pure=False) for p in range(P)], P, pure=False
+            pairs_by_owner, [submit(get, brows[p], r, pure=False) for p in range(P)], P, pure=False
         )
         for r in range(R)
     ]

@@ -19,7 +19,7 @@ import xxhash
 
 from dedup.api import Matches, build_clusters, dedupe_key, duplicate_skip
 from dedup.config import ScanConfig
-from dedup.index.lsh import band_keys
+from dedup.index.lsh import band_keys, bucket_pairs
 from dedup.model import Document, Match, Member, Similarity, Skip
 from dedup.parallel import prepare_all
 from dedup.prepare import Entry
@@ -151,23 +151,10 @@ def band_rows(part: Part, p: int, bands: int, buckets: int) -> list[npt.NDArray[
     return [rows[which == b] for b in range(buckets)]
 
 
-def bucket_pairs(rows: Sequence[npt.NDArray[np.uint64]], partitions: int) -> list[RefArray]:
+def pairs_by_owner(rows: Sequence[npt.NDArray[np.uint64]], partitions: int) -> list[RefArray]:
     """Candidate pairs (ref_a < ref_b) of the LSH buckets in these rows, by partition of ref_a."""
     allrows = np.concatenate(rows) if rows else np.empty((0, 2), dtype=np.uint64)
-    found: list[RefArray] = []
-    if allrows.shape[0] > 1:
-        order = np.lexsort((allrows[:, 1], allrows[:, 0]))
-        keys = allrows[order, 0]
-        refs = allrows[order, 1].astype(np.int64)
-        bounds = np.flatnonzero(np.diff(keys)) + 1
-        starts = np.concatenate(([0], bounds))
-        ends = np.concatenate((bounds, [keys.size]))
-        for s, e in zip(starts, ends, strict=True):
-            if e - s > 1:
-                members = np.unique(refs[s:e])
-                ii, jj = np.triu_indices(members.size, k=1)
-                found.append(np.stack((members[ii], members[jj]), axis=1))
-    pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+    pairs = bucket_pairs(allrows[:, 0], allrows[:, 1].astype(np.int64))
     owner = pairs[:, 0] >> _SHIFT
     return [pairs[owner == q] for q in range(partitions)]
 

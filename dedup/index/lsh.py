@@ -28,12 +28,40 @@ def band_keys(sigs: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64
     return acc
 
 
+def bucket_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Every pair ``(a, b)``, a < b, of ids that share a key, shape ``(m, 2)``; a pair that
+    shares several keys appears once for each. Buckets of two (most of them) are paired in one
+    vectorised step; larger buckets one by one."""
+    if keys.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.lexsort((ids, keys))
+    sk, si = keys[order], ids[order]
+    boundaries = np.flatnonzero(np.diff(sk)) + 1
+    starts = np.concatenate(([0], boundaries))
+    sizes = np.diff(np.concatenate((starts, [sk.size])))
+    found: list[npt.NDArray[np.int64]] = []
+    two = starts[sizes == 2]
+    if two.size:
+        a, b = si[two], si[two + 1]
+        found.append(np.stack((np.minimum(a, b), np.maximum(a, b)), axis=1))
+    big = sizes > 2
+    for s, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
+        members = np.unique(si[s : s + size])
+        ii, jj = np.triu_indices(members.size, k=1)
+        found.append(np.stack((members[ii], members[jj]), axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs: npt.NDArray[np.int64] = np.concatenate(found)
+    return pairs[pairs[:, 0] != pairs[:, 1]]
+
+
 def candidate_pairs(
     sigs: npt.NDArray[np.uint32], bands: int, valid: npt.NDArray[np.bool_] | None = None
 ) -> npt.NDArray[np.int64]:
     """Unique candidate pairs ``(i, j)`` with i < j, sorted, shape ``(m, 2)``.
 
-    Documents with `valid` False (e.g. empty) are left out.
+    Documents with `valid` False (e.g. empty) are left out. The band number is mixed into
+    every band key, so all bands are bucketed in one sort.
     """
     n = sigs.shape[0]
     idx = np.arange(n, dtype=np.int64)
@@ -42,26 +70,8 @@ def candidate_pairs(
     if idx.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     keys = band_keys(sigs[idx], bands)
-    found: list[npt.NDArray[np.int64]] = []
-    for b in range(bands):
-        col = keys[:, b]
-        order = np.argsort(col, kind="stable")
-        sk = col[order]
-        # runs of equal keys = buckets
-        boundaries = np.flatnonzero(np.diff(sk)) + 1
-        starts = np.concatenate(([0], boundaries))
-        sizes = np.diff(np.concatenate((starts, [sk.size])))
-        # buckets of two (most of them): their pairs at once
-        two = starts[sizes == 2]
-        if two.size:
-            a, c = idx[order[two]], idx[order[two + 1]]
-            found.append(np.minimum(a, c) * n + np.maximum(a, c))
-        big = sizes > 2
-        for s, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
-            members = np.sort(idx[order[s : s + size]])
-            ii, jj = np.triu_indices(members.size, k=1)
-            found.append(members[ii] * n + members[jj])
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    pairs = bucket_pairs(keys.ravel(), np.repeat(idx, bands))
+    if pairs.size == 0:
+        return pairs
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack((codes // n, codes % n), axis=1)
