@@ -52,7 +52,8 @@ def bucket_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64]) -> np
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs: npt.NDArray[np.int64] = np.concatenate(found)
-    return pairs[pairs[:, 0] != pairs[:, 1]]
+    distinct: npt.NDArray[np.int64] = pairs[pairs[:, 0] != pairs[:, 1]]
+    return distinct
 
 
 def candidate_pairs(
