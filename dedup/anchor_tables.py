@@ -102,6 +102,12 @@ SCALES: dict[str, int] = {_fold(w): p for p, words in _SCALE_LINES for w in word
 SCALE_WORDS = frozenset(
     [w.lower() for line in _SCALE_LINES for w in line[1].split()] + list(SCALES)
 )
+#: Japanese (月曜日 ... 日曜日) and Chinese (星期一 ... 星期日/天) weekday characters, Monday = 1
+CJK_WEEKDAYS = {
+    **{c: i for i, c in enumerate("月火水木金土日", start=1)},
+    **{c: i for i, c in enumerate("一二三四五六日", start=1)},
+    "天": 7,
+}
 #: Chinese and Japanese scale characters: 万 10**4, 亿/億 10**8
 CJK_SCALES = {"万": 4, "萬": 4, "亿": 8, "億": 8}
 

@@ -30,6 +30,7 @@ Changing any rule means bumping `dedup.config.ANCHOR_SCHEME_VERSION`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +43,7 @@ from dedup.anchor_tables import (
     ACRONYMS,
     CALENDAR_WORDS,
     CJK_SCALES,
+    CJK_WEEKDAYS,
     CYRILLIC_ACRONYMS,
     CYRILLIC_ENDINGS,
     DICTIONARY_LANGUAGES,
@@ -73,6 +75,7 @@ _TOKEN = re.compile(
     r"|([.!?:;\n\u3002\uff01\uff1f\u2013\u2014\"\u00ab\u201c\u201e(\[]+)"
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK_WEEKDAY = re.compile("([月火水木金土日])曜日|星期([一二三四五六日天])")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NOT_DIGIT = re.compile(r"\D")
 # digraphs first (longest first), then single letters, applied to lower-case ASCII
@@ -213,6 +216,8 @@ def _tokens(text: str) -> tuple[list[tuple[int, str, bool]], set[str], set[str]]
     line_start, caps = 0, 0
     for num, word, brk in _TOKEN.findall(text):
         if num:
+            if not num.isascii():  # full-width (１８), Arabic-Indic, ... digits: to 0-9
+                num = "".join(str(unicodedata.decimal(c, c)) for c in num)
             toks.append((0, num, initial))
         elif word:
             if word[-1] == ".":  # a dotted acronym: "U.S." -> "US"
@@ -259,6 +264,8 @@ def anchor_features(text: str, lang: str | None) -> list[str]:
                 _calendar(toks, i, tok, out, used)
             continue
         if first >= "\u3040" and _CJK.match(tok):
+            for m in _CJK_WEEKDAY.finditer(tok):  # 水曜日, 星期三
+                out.append(f"wd:{CJK_WEEKDAYS[m.group(1) or m.group(2)]}")
             # CJK dates: <n>月<n>日, a month after a number, the day after it
             if first == "月" and i > 0 and toks[i - 1][0] == 0:
                 cjk_month = int(_NOT_DIGIT.sub("", toks[i - 1][1]) or 0)

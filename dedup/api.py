@@ -224,7 +224,7 @@ def build_clusters(
                     reuse=sim.containment_ba,
                     credit=e.credit,
                     source=e.source,
-                    language=e.language,
+                    language=e.detected_language(),
                     match=match,
                     score=score,
                 )

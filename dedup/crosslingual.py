@@ -217,28 +217,28 @@ def cross_candidates(
     idx = np.flatnonzero(ok)
     if idx.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = band_keys(sigs[idx], cfg.bands)
+    # one sort over every (document, band) key: the band number is part of the key
+    keys = band_keys(sigs[idx], cfg.bands).ravel()
+    docs = np.repeat(idx, cfg.bands)
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    cuts = np.flatnonzero(np.diff(sk)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [sk.size]))
+    multi = (ends - starts) > 1
     found: list[npt.NDArray[np.int64]] = []
-    for band in range(keys.shape[1]):
-        col = keys[:, band]
-        order = np.argsort(col, kind="stable")
-        sk = col[order]
-        cuts = np.flatnonzero(np.diff(sk)) + 1
-        starts = np.concatenate(([0], cuts))
-        ends = np.concatenate((cuts, [sk.size]))
-        multi = (ends - starts) > 1
-        for s, e in zip(starts[multi], ends[multi], strict=True):
-            members = np.sort(idx[order[s:e]])
-            ml = lang[members]
-            if (ml == ml[0]).all():
-                continue
-            counts = np.bincount(ml)
-            cross_pairs = (int(counts.sum()) ** 2 - int((counts**2).sum())) // 2
-            if cross_pairs > cfg.max_bucket_pairs:
-                continue  # anchors common to a period, not one story (see module docstring)
-            ii, jj = np.triu_indices(members.size, k=1)
-            cross = ml[ii] != ml[jj]
-            found.append(members[ii[cross]] * n + members[jj[cross]])
+    for s, e in zip(starts[multi].tolist(), ends[multi].tolist(), strict=True):
+        members = np.sort(docs[order[s:e]])
+        ml = lang[members]
+        if (ml == ml[0]).all():
+            continue
+        counts = np.bincount(ml)
+        cross_pairs = (int(counts.sum()) ** 2 - int((counts**2).sum())) // 2
+        if cross_pairs > cfg.max_bucket_pairs:
+            continue  # anchors common to a period, not one story (see module docstring)
+        ii, jj = np.triu_indices(members.size, k=1)
+        cross = ml[ii] != ml[jj]
+        found.append(members[ii[cross]] * n + members[jj[cross]])
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.concatenate(found))
