@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_scan.py [--repeats 3] [--copies 2] [--full]
+    python benchmarks/bench_scan.py [--repeats 2] [--copies 2] [--full] [--ext-python PY]
 
 Text input: the ~21,000 real news texts (Reuters-21578 bodies and BBC articles) written as one
 JSONL file in a temporary directory. HTML input: the 181 real article pages of
@@ -29,10 +29,12 @@ extrapolated linearly to 100,000 documents. Timings are medians of ``--repeats``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -51,6 +53,8 @@ import corpora
 HERE = Path(__file__).resolve()
 #: records per chunk in the "what-if" HTML row (the library's CHUNK_RECORDS is 256)
 HTML_CHUNK = 16
+#: a measured job still running after this many seconds is stopped and reported as failed
+JOB_TIMEOUT = 1200
 Stages = dict[str, float]
 
 
@@ -72,17 +76,28 @@ def _rss(own: float, kids: float, main: float | None = None) -> dict[str, float]
 
 
 class _Timers:
+    """Time spent in wrapped functions, by stage name."""
+
     def __init__(self) -> None:
         self.spent: Stages = defaultdict(float)
         self.started: Stages = {}
+        self.running: dict[str, int] = defaultdict(int)
 
-    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(
+        self, name: str, fn: Callable[..., Any], inside: str | None = None
+    ) -> Callable[..., Any]:
+        """`fn`, its time added to `name` (only while stage `inside` runs, if given)."""
+
         def timed(*args: Any, **kwargs: Any) -> Any:
+            if inside is not None and not self.running[inside]:
+                return fn(*args, **kwargs)
             t0 = time.perf_counter()
             self.started.setdefault(name, t0)
+            self.running[name] += 1
             try:
                 return fn(*args, **kwargs)
             finally:
+                self.running[name] -= 1
                 self.spent[name] += time.perf_counter() - t0
 
         return timed
@@ -126,9 +141,10 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
         p = dedup.prepare
         for name, label in _PREPARE_STAGES.items():
             if hasattr(p, name):
-                setattr(p, name, timers.wrap(label, getattr(p, name)))
+                setattr(p, name, timers.wrap(label, getattr(p, name), inside="prepare"))
                 inner.append(label)
-        p.MinHasher.sign_batch = timers.wrap("sign", p.MinHasher.sign_batch)  # type: ignore[method-assign]
+        sign = timers.wrap("sign", p.MinHasher.sign_batch, inside="prepare")
+        p.MinHasher.sign_batch = sign  # type: ignore[method-assign]
         inner.append("sign")
         dedup.parallel.prepare_chunk = timers.wrap("prepare", dedup.parallel.prepare_chunk)
     first_verify: list[float] = []
@@ -169,6 +185,7 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job_baseline(spec: dict[str, Any]) -> dict[str, Any]:
+    """The baseline recipe of `benchmarks/quality.py` (`baseline_pairs`), reading included."""
     import trafilatura
     from quality import baseline_pairs
 
@@ -192,6 +209,7 @@ def _job_baseline(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job_extract(spec: dict[str, Any]) -> dict[str, Any]:
+    """Extraction alone: ``trafilatura.extract`` or dedup's `extract_html`, page after page."""
     import trafilatura
 
     from dedup.config import ExtractConfig
@@ -216,6 +234,7 @@ def _job_extract(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job_cli(spec: dict[str, Any]) -> dict[str, Any]:
+    """``dedup scan`` as a command, timed from outside (start-up and report writing included)."""
     exe = shutil.which("dedup") or "dedup"
     out = Path(spec["out"])
     args = [exe, "scan", "-q", "-f", "json", "-o", str(out), "-j", str(spec["jobs"])]
@@ -245,20 +264,25 @@ from datatrove.pipeline.dedup import (MinhashDedupBuckets, MinhashDedupCluster,
 from datatrove.pipeline.dedup.minhash import MinhashConfig
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
-src, work, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-folder, name = os.path.split(src)
-cfg = MinhashConfig()
-def run(steps, tasks, n):
+
+def run(steps, tasks, workers, logs):
     LocalPipelineExecutor(pipeline=steps, tasks=tasks, workers=min(workers, tasks),
-                          logging_dir=f"{work}/logs{n}").run()
-run([JsonlReader(folder, glob_pattern=name),
-     MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg)], 1, 1)
-run([MinhashDedupBuckets(input_folder=f"{work}/sigs", output_folder=f"{work}/buckets",
-                         config=cfg)], cfg.num_buckets, 2)
-run([MinhashDedupCluster(input_folder=f"{work}/buckets", output_folder=f"{work}/remove",
-                         config=cfg)], 1, 3)
-run([JsonlReader(folder, glob_pattern=name), MinhashDedupFilter(input_folder=f"{work}/remove"),
-     JsonlWriter(f"{work}/out")], 1, 4)
+                          logging_dir=logs).run()
+
+if __name__ == "__main__":  # worker processes import this file again
+    src, work, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    folder, name = os.path.split(src)
+    cfg = MinhashConfig()
+    run([JsonlReader(folder, glob_pattern=name),
+         MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg)], 1, workers,
+        f"{work}/logs1")
+    run([MinhashDedupBuckets(input_folder=f"{work}/sigs", output_folder=f"{work}/buckets",
+                             config=cfg)], cfg.num_buckets, workers, f"{work}/logs2")
+    run([MinhashDedupCluster(input_folder=f"{work}/buckets", output_folder=f"{work}/remove",
+                             config=cfg)], 1, workers, f"{work}/logs3")
+    run([JsonlReader(folder, glob_pattern=name),
+         MinhashDedupFilter(input_folder=f"{work}/remove"), JsonlWriter(f"{work}/out")],
+        1, workers, f"{work}/logs4")
 """
 
 
@@ -368,9 +392,17 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
             env=env,
         )
         peaks: dict[int, float] = {}
+        deadline = time.monotonic() + JOB_TIMEOUT
         while proc.poll() is None:
-            for pid in _descendants(proc.pid):
+            tree = _descendants(proc.pid)
+            for pid in tree:
                 peaks[pid] = max(peaks.get(pid, 0.0), _hwm_mb(pid))
+            if time.monotonic() > deadline:
+                for pid in reversed(tree):
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                proc.wait()
+                raise RuntimeError(f"timed out after {JOB_TIMEOUT} s")
             time.sleep(0.05)
         if proc.returncode:
             raise RuntimeError(f"job failed ({proc.returncode}): {spec['kind']}")
@@ -384,10 +416,15 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
 
 def measure(
     label: str, input_kind: str, spec: dict[str, Any], repeats: int, docs: int | None = None
-) -> Result:
+) -> Result | None:
+    """`repeats` runs of a job; None if every run failed (each failure is reported)."""
     res: Result | None = None
     for _ in range(repeats):
-        out = run_job(spec)
+        try:
+            out = run_job(spec)
+        except RuntimeError as exc:
+            print(f"#   {label} [{input_kind}]: {exc}", file=sys.stderr, flush=True)
+            continue
         if res is None:
             res = Result(label, input_kind, docs if docs is not None else int(out["docs"]))
         res.seconds.append(float(out["seconds"]))
@@ -395,7 +432,6 @@ def measure(
         res.rss_mb.append(float(out["rss_mb"]))
         res.tree_rss_mb.append(float(out["tree_rss_mb"]))
         print(f"#   {label} [{input_kind}]: {out['seconds']:.2f}s", file=sys.stderr, flush=True)
-    assert res is not None
     return res
 
 
@@ -453,7 +489,7 @@ def _workdir() -> Iterator[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--repeats", type=int, default=3, help="runs per row (median)")
+    parser.add_argument("--repeats", type=int, default=2, help="runs per row (median)")
     parser.add_argument("--copies", type=int, default=2, help="copies of each HTML page")
     parser.add_argument("--full", action="store_true", help="5 repeats, 6 copies of each page")
     parser.add_argument("--no-html", action="store_true", help="text input only")
@@ -472,7 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.full:
         args.repeats, args.copies = max(args.repeats, 5), max(args.copies, 6)
-    results: list[Result] = []
+    results: list[Result | None] = []
     base: dict[str, float] = {}
     memory: list[tuple[str, int, float]] = []
     reps = args.repeats
@@ -484,7 +520,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             kind = f"JSONL text ({len(texts):,})"
             print(f"# {kind}", file=sys.stderr, flush=True)
             bl = measure("baseline recipe", kind, {"kind": "baseline", "jsonl": str(full)}, reps)
-            base[kind] = bl.rate
+            if bl is not None:
+                base[kind] = bl.rate
             results.append(bl)
             for j in (1, 2):
                 spec = {"kind": "dedup", "paths": [str(full)], "jobs": j}
@@ -523,7 +560,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 spec = {"kind": "extract", "paths": paths, "how": how, "fast": fast}
                 results.append(measure(label, kind, spec, reps, docs=n))
             bl = measure("baseline recipe", kind, {"kind": "baseline", "paths": paths}, reps, n)
-            base[kind] = bl.rate
+            if bl is not None:
+                base[kind] = bl.rate
             results.append(bl)
             for j in (1, 2):
                 spec = {"kind": "dedup", "paths": paths, "jobs": j}
@@ -541,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.ext_repeats}); 'x baseline' = "
         "throughput relative to the baseline recipe on the same input"
     )
-    print(format_table(results, base))
+    print(format_table([r for r in results if r is not None], base))
     if memory:
         print()
         print(

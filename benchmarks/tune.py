@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 import dedup
-from dedup.api import Matches, build_clusters, collect
+from dedup.api import Matches, build_clusters, collect, match_edges
 from dedup.index.lsh import candidate_pairs
 from dedup.model import Match
 from dedup.verify import is_copy, similarity
@@ -73,7 +73,12 @@ def evaluate(prep: Prepared, verify: dedup.VerifyConfig) -> tuple[float, float, 
     cfg = dedup.ScanConfig(verify=verify)
     matches = [Match(a, b, s) for a, b, s in prep.sims if is_copy(s, verify)]
     corpus = prep.corpus
-    clusters = build_clusters(corpus.entries, corpus.sets, Matches(matches, len(prep.sims)), cfg)  # type: ignore[attr-defined]
+    clusters = build_clusters(
+        corpus.entries,  # type: ignore[attr-defined]
+        corpus.sets,  # type: ignore[attr-defined]
+        match_edges(Matches(matches, len(prep.sims))),
+        cfg,
+    )
     pred: Pairs = set()
     for c in clusters:
         ids = [m.id for m in c.members]

@@ -168,15 +168,20 @@ def find_matches(
     return Matches(out, len(pairs))
 
 
+def match_edges(matches: Matches) -> list[tuple[int, int, int]]:
+    """The verified matches as clustering edges: (a, b, shared shingles)."""
+    return [(m.a, m.b, m.similarity.shared) for m in matches.matches]
+
+
 def build_clusters(
     entries: Sequence[Entry],
     sets: Sequence[HashArray],
-    matches: Matches,
+    edges: Sequence[tuple[int, int, int]],
     cfg: ScanConfig,
     translations: Translations | None = None,
 ) -> list[Cluster]:
-    """Star clusters of the verified matches (see `dedup.cluster`), origin first, largest first.
-    Verified `translations` (cross-lingual stage) are edges too."""
+    """Star clusters over verified `edges` (a, b, shared shingles; see `dedup.cluster`), origin
+    first, largest first. Verified `translations` (cross-lingual stage) are edges too."""
     min_overlap = cfg.verify.min_coherence
     keys = [origin_key(e, int(s.size)) for e, s in zip(entries, sets, strict=True)]
     rank = [0] * len(entries)
@@ -194,7 +199,7 @@ def build_clusters(
         both = np.intersect1d(a_part, j_part, assume_unique=True).size
         return both >= min_overlap * min(a_part.size, j_part.size)
 
-    edges = [(m.a, m.b, m.similarity.shared) for m in matches.matches]
+    edges = list(edges)
     if translations is not None:  # cross-lingual hook (issue 5)
         edges += translations.edges(edges)
     groups = star_clusters(len(entries), edges, rank, coherent)
@@ -281,7 +286,7 @@ def scan(
         else None
     )
     # -- end of the cross-lingual stage --
-    clusters = build_clusters(corpus.entries, corpus.sets, matches, cfg, translations)
+    clusters = build_clusters(corpus.entries, corpus.sets, match_edges(matches), cfg, translations)
     skips = sorted(corpus.skips, key=skip_sort_key)
     n_failed = sum(1 for s in skips if s.status == "failed")
     clustered = sum(len(c.members) for c in clusters)

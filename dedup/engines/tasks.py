@@ -17,10 +17,10 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedup.api import Matches, build_clusters, dedupe_key, duplicate_skip
+from dedup.api import build_clusters, dedupe_key, duplicate_skip
 from dedup.config import ScanConfig
 from dedup.index.lsh import band_keys, bucket_pairs
-from dedup.model import Document, Match, Member, Similarity, Skip
+from dedup.model import Document, Member, Skip
 from dedup.parallel import prepare_all
 from dedup.prepare import Entry
 from dedup.shingle import HashArray
@@ -190,19 +190,20 @@ def verify_pairs(
     pairs: RefArray,
     fetched: dict[int, tuple[npt.NDArray[np.int64], list[HashArray]]],
     cfg: ScanConfig,
-) -> list[tuple[int, int, Similarity]]:
-    """Exact verification of the candidate pairs owned by partition p."""
+) -> RefArray:
+    """Exact verification of the candidate pairs owned by partition p: the verified ones as
+    ``(ref_a, ref_b, shared shingles)`` rows, 24 bytes an edge whatever the documents."""
     lookup: dict[int, HashArray] = {}
     for q, (indices, sets) in fetched.items():
         for i, s in zip(indices.tolist(), sets, strict=True):
             lookup[int(ref(q, i))] = s
     mask = (1 << _SHIFT) - 1
-    out: list[tuple[int, int, Similarity]] = []
+    out: list[tuple[int, int, int]] = []
     for a, b in pairs.tolist():
         sim = similarity(part.sets[a & mask], lookup[b])
         if is_copy(sim, cfg.verify):
-            out.append((a, b, sim))
-    return out
+            out.append((a, b, sim.shared))
+    return np.array(out, dtype=np.int64).reshape(-1, 3)
 
 
 # --- clusters ---------------------------------------------------------------------------------
@@ -218,19 +219,20 @@ ClusterOut = tuple[tuple[object, ...], list[Member]]
 def cluster_group(
     refs: Sequence[int],
     fetched: Sequence[tuple[list[Entry], list[HashArray]]],
-    edges: Sequence[tuple[int, int, Similarity]],
+    edges: RefArray,
     cfg: ScanConfig,
 ) -> list[ClusterOut]:
     """Clusters of one group of connected components, with the local engine's own code.
 
-    `refs` lists the group's documents in the order of the concatenated `fetched` lists.
-    Returns each cluster's members with its global sort key (size, then origin key).
+    `refs` lists the group's documents in the order of the concatenated `fetched` lists;
+    `edges` are its verified ``(ref_a, ref_b, shared)`` rows. Returns each cluster's members
+    with its global sort key (size, then origin key).
     """
     entries = [e for es, _ in fetched for e in es]
     sets = [s for _, ss in fetched for s in ss]
     index = {r: i for i, r in enumerate(refs)}
-    matches = [Match(index[a], index[b], sim) for a, b, sim in edges]
-    clusters = build_clusters(entries, sets, Matches(matches, 0), cfg)
+    local = [(index[a], index[b], w) for a, b, w in edges.tolist()]
+    clusters = build_clusters(entries, sets, local, cfg)
     by_id = {e.id: (e, s) for e, s in zip(entries, sets, strict=True)}
     out: list[ClusterOut] = []
     for c in clusters:
