@@ -122,8 +122,7 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Pre
     hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
     batch = shingle_batch([d.text for d in docs], cfg.shingle.size)
     sigs = hasher.sign_batch(batch)
-    for i, d in enumerate(docs):
-        s = np.unique(batch.of(i))
+    for i, (d, s) in enumerate(zip(docs, batch.sets(), strict=True)):
         if s.size == 0:
             out.skips.append(_skip_for(d, "no words in text after normalisation"))
             continue

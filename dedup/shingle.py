@@ -369,8 +369,17 @@ class ShingleBatch:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
 
     def sets(self) -> list[HashArray]:
-        """Sorted unique shingle hashes of every text (what exact verification compares)."""
-        return [np.unique(self.of(i)) for i in range(len(self))]
+        """Sorted unique shingle hashes of every text (what exact verification compares),
+        from one sort of the whole batch."""
+        n = len(self)
+        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.offsets))
+        order = np.lexsort((self.hashes, doc))
+        h, d = self.hashes[order], doc[order]
+        keep = np.ones(h.size, dtype=bool)
+        keep[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+        h, d = h[keep], d[keep]
+        bounds = np.searchsorted(d, np.arange(n + 1))
+        return [h[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
 def shingle_batch(texts: Sequence[str], k: int = 5) -> ShingleBatch:

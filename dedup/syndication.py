@@ -59,19 +59,25 @@ AGENCIES = {
     "cnn wire": "CNN",
     "bbc": "BBC",
 }
+# every word of every agency name but "the": a line without one of them names no agency
+_AGENCY_WORDS = frozenset(w for k in AGENCIES for w in k.split() if w != "the")
+_WORD = re.compile(r"[\w-]+")
 _AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
 
-# "(Reuters) -", "WASHINGTON (AP) —", "PARIS (AFP) -", "MOSCOW, July 15 (Reuters) -"
+# "(Reuters) -", "WASHINGTON (AP) —", "PARIS (AFP) -", "MOSCOW, July 15 (Reuters) -": the
+# parenthesis comes first in the pattern so that the regex engine can skip to each "(" instead
+# of trying the alternation at every character; what precedes it on its line is checked after.
 _DATELINE = re.compile(
-    r"^[^\n()]{0,60}\((?P<who>" + _AGENCY_ALT + r")(?:/[^)]{0,40})?\)\s*[-\u2013\u2014:]",
-    re.IGNORECASE | re.MULTILINE,
+    r"\((?P<who>" + _AGENCY_ALT + r")(?:/[^)]{0,40})?\)\s*[-\u2013\u2014:]", re.IGNORECASE
 )
+_DATELINE_LEAD = re.compile(r"[^\n()]{0,60}")
 _CREDIT_LINE = re.compile(
     r"^\s*(?:source|sources|via|credit|courtesy(?: of)?|originally (?:published|appeared) "
     r"(?:by|on|in|at)|copyright|\u00a9|quelle|fuente|fonte|avec)\s*[:\-\u2013\u2014]?\s*"
     r"(?:\d{4}\s+)?(?P<who>[^\n]{2,80}?)\s*[.;]?\s*$",
     re.IGNORECASE,
 )
+_MENTION_WORDS = ("contributed", "reported", "wrote", "all rights reserved")
 _AGENCY_MENTION = re.compile(
     r"\b(?P<who>" + _AGENCY_ALT + r")\b(?: contributed| reported| wrote|\. all rights reserved)",
     re.IGNORECASE,
@@ -90,6 +96,16 @@ _BARE_DOMAIN = re.compile(
 _TRAILING_WORDS = re.compile(r"\b(?:all rights reserved|this material may not be.*)$", re.I)
 
 
+def _dateline(text: str) -> str | None:
+    """The agency of the first dateline in `text` that starts its line (at most 60 characters
+    and no parenthesis before it on the line)."""
+    for m in _DATELINE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _DATELINE_LEAD.fullmatch(text, line_start, m.start()):
+            return m.group("who")
+    return None
+
+
 def _canonical(who: str) -> str:
     w = " ".join(who.split()).strip(" .,;:-")
     w = _TRAILING_WORDS.sub("", w).strip(" .,;:-")
@@ -104,9 +120,9 @@ _DATELINE_REACH = 3000
 
 def detect_credit(text: str) -> str | None:
     """The agency or outlet a text credits, or None. See the module docstring for the rules."""
-    m = _DATELINE.search(text[:600])
-    if m:
-        return _canonical(m.group("who"))
+    who = _dateline(text[:600])
+    if who:
+        return _canonical(who)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     # credit and byline lines are short: long lines (paragraphs) are not searched
     edge = [ln for ln in lines[:6] + lines[-4:] if len(ln) <= _MAX_CREDIT_LINE]
@@ -122,19 +138,19 @@ def detect_credit(text: str) -> str | None:
             who = _canonical(m.group("who"))
             if who:
                 return who
-    for ln in edge:
+    naming = [ln for ln in edge if _AGENCY_WORDS.intersection(_WORD.findall(ln.lower()))]
+    for ln in naming:
         if len(ln.split()) <= 14:
             m = _BYLINE.search(ln)
             if m:
                 return _canonical(m.group("who") or m.group("who2") or m.group("who3"))
-    for ln in edge:
-        m = _AGENCY_MENTION.search(ln)
+    for ln in naming:
+        low = ln.lower()
+        m = _AGENCY_MENTION.search(ln) if any(w in low for w in _MENTION_WORDS) else None
         if m:
             return _canonical(m.group("who"))
-    m = _DATELINE.search(text[:_DATELINE_REACH])
-    if m:
-        return _canonical(m.group("who"))
-    return None
+    who = _dateline(text[:_DATELINE_REACH])
+    return _canonical(who) if who else None
 
 
 def origin_key(doc: Document | Entry, size: int) -> tuple[int, str, int, str, int, str]:
