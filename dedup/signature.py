@@ -213,12 +213,6 @@ class MinHasher:
         """Signatures of texts already shingled (`dedup.shingle.shingle_batch`)."""
         return oph_signatures(batch.hashes, batch.offsets, self.num_perm, self.seed)
 
-    def sign_set(self, shingles: HashArray) -> SigArray:
-        """The signature of one set of shingle hashes."""
-        offsets = np.array([0, shingles.size], dtype=np.int64)
-        sig: SigArray = oph_signatures(shingles, offsets, self.num_perm, self.seed)[0]
-        return sig
-
 
 def to_bytes(sig: SigArray) -> bytes:
     """A signature as little-endian bytes, the stored form."""
