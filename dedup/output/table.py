@@ -16,7 +16,7 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def render_table(report: Report, width: int = 140, color: bool = False) -> str:
+def render_table(report: Report, width: int = 160, color: bool = False) -> str:
     """Clusters as tables (origin first), then the counts and the skipped records."""
     buf = io.StringIO()
     con = Console(
