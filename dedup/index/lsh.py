@@ -28,6 +28,10 @@ def band_keys(sigs: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64
     return acc
 
 
+#: bands bucketed per sort in `candidate_pairs` (memory: the sort's temporaries scale with it)
+BANDS_PER_SORT = 17
+
+
 def bucket_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Every pair ``(a, b)``, a < b, of ids that share a key, shape ``(m, 2)``; a pair that
     shares several keys appears once for each. Buckets of two (most of them) are paired in one
@@ -62,7 +66,7 @@ def candidate_pairs(
     """Unique candidate pairs ``(i, j)`` with i < j, sorted, shape ``(m, 2)``.
 
     Documents with `valid` False (e.g. empty) are left out. The band number is mixed into
-    every band key, so all bands are bucketed in one sort.
+    every band key, so a group of bands is bucketed in one sort.
     """
     n = sigs.shape[0]
     idx = np.arange(n, dtype=np.int64)
@@ -71,8 +75,14 @@ def candidate_pairs(
     if idx.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     keys = band_keys(sigs[idx], bands)
-    pairs = bucket_pairs(keys.ravel(), np.repeat(idx, bands))
-    if pairs.size == 0:
-        return pairs
-    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack((codes // n, codes % n), axis=1)
+    codes: list[npt.NDArray[np.int64]] = []
+    # bands are bucketed a group at a time: the sort's temporaries stay a fraction of the keys
+    for g in range(0, bands, BANDS_PER_SORT):
+        sub = keys[:, g : g + BANDS_PER_SORT]
+        pairs = bucket_pairs(sub.ravel(), np.repeat(idx, sub.shape[1]))
+        if pairs.size:
+            codes.append(np.unique(pairs[:, 0] * n + pairs[:, 1]))
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64)
+    unique = np.unique(np.concatenate(codes))
+    return np.stack((unique // n, unique % n), axis=1)
