@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample"
@@ -70,3 +71,15 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def redis_index(redis_server: str) -> str:
     """The location of a new, empty index on the test Redis server (its own key prefix)."""
     return f"{redis_server}/0?prefix=test-{uuid.uuid4().hex[:12]}:"
+
+
+def assert_one_line_error(result: Result, code: int, *needles: str) -> str:
+    """A CLI result that failed with exit `code` and one `dedup: error:` line naming `needles`."""
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("dedup: error: ")
+    for needle in needles:
+        assert needle in lines[0]
+    return lines[0]

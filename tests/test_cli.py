@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from dedup.cli import app
+from tests.conftest import assert_one_line_error
 
 IO = Path(__file__).resolve().parent / "fixtures" / "io"
 CORPUS_IDS = ["corpus/original.html", "wire-willis"]  # the copy pair in fixtures/io/corpus
@@ -37,17 +38,6 @@ def run(*args: str) -> Result:
     for stream in (result.stdout, result.stderr):
         assert "Traceback" not in stream
     return result
-
-
-def assert_one_line_error(result: Result, code: int, *needles: str) -> str:
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("dedup: error: ")
-    for needle in needles:
-        assert needle in lines[0]
-    return lines[0]
 
 
 @pytest.fixture(autouse=True)

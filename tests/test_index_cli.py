@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from dedup.cli import app
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, assert_one_line_error
 from tests.test_index import make_bad_file
 
 runner = CliRunner()
@@ -32,17 +32,6 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
     for stream in (result.stdout, result.stderr):
         assert "Traceback" not in stream
     return result
-
-
-def one_line_error(result: Result, code: int, *needles: str) -> str:
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("dedup: error: ")
-    for needle in needles:
-        assert needle in lines[0]
-    return lines[0]
 
 
 @pytest.fixture(autouse=True)
@@ -126,24 +115,26 @@ def test_duplicate_policy_and_environment(db: str) -> None:
         "index", "add", "articles/spotify.jsonl", "--on-duplicate", "replace", "-f", "json", env=env
     )
     assert json.loads(replaced.stdout)["stats"]["replaced"] == 36
-    one_line_error(
+    assert_one_line_error(
         run("index", "add", "articles", "--on-duplicate", "keep", env=env), 2, "--on-duplicate"
     )
 
 
 def test_errors(db: str, tmp_path: Path) -> None:
-    one_line_error(
+    assert_one_line_error(
         run("index", "query", PAGE, "--index", str(tmp_path / "none.db")), 1, "no such index"
     )
     assert not (tmp_path / "none.db").exists()
-    one_line_error(run("index", "query", PAGE, "--index", db, "-f", "xml"), 2, "--format")
-    one_line_error(
+    assert_one_line_error(run("index", "query", PAGE, "--index", db, "-f", "xml"), 2, "--format")
+    assert_one_line_error(
         run("index", "add", "articles", "--index", db, "--shingle-size", "4"),
         1,
         "built with shingle size 5, asked for 4",
     )
-    one_line_error(run("index", "add", "nowhere", "--index", db), 1, "nowhere: no such file")
-    one_line_error(run("index", "add", "articles", "--index", db, "--bands", "7"), 2, "multiple")
+    assert_one_line_error(run("index", "add", "nowhere", "--index", db), 1, "nowhere: no such file")
+    assert_one_line_error(
+        run("index", "add", "articles", "--index", db, "--bands", "7"), 2, "multiple"
+    )
 
 
 @pytest.mark.parametrize("content", [b"\x00\x01 not an index", "sqlite-foreign", "garbled-index"])
@@ -152,7 +143,7 @@ def test_a_corrupt_or_foreign_index_file(tmp_path: Path, content: bytes | str) -
     make_bad_file(path, content)
     before = path.read_bytes()
     for args in (["add", PAGE], ["query", PAGE], ["stats"], ["remove", "x"]):
-        one_line_error(run("index", *args, "--index", str(path)), 1, str(path))
+        assert_one_line_error(run("index", *args, "--index", str(path)), 1, str(path))
     assert path.read_bytes() == before
 
 
@@ -160,4 +151,4 @@ def test_stats_check_finds_damage_that_opening_does_not(tmp_path: Path) -> None:
     path = tmp_path / "index.db"
     make_bad_file(path, "damaged-page")
     assert run("index", "stats", "--index", str(path)).exit_code == 0
-    one_line_error(run("index", "stats", "--index", str(path), "--check"), 1, "damaged: ")
+    assert_one_line_error(run("index", "stats", "--index", str(path), "--check"), 1, "damaged: ")
