@@ -287,21 +287,45 @@ def scan(
     )
     # -- end of the cross-lingual stage --
     clusters = build_clusters(corpus.entries, corpus.sets, match_edges(matches), cfg, translations)
-    skips = sorted(corpus.skips, key=skip_sort_key)
-    n_failed = sum(1 for s in skips if s.status == "failed")
-    clustered = sum(len(c.members) for c in clusters)
-    stats = Stats(
+    return assemble_report(
+        skips=corpus.skips,
         files=corpus.files,
         read=corpus.read,
         extracted=len(corpus.entries),
-        skipped=len(skips) - n_failed,
+        clusters=clusters,
+        candidates=matches.candidates,
+        verified=len(matches.matches),
+        translations=translations,
+    )
+
+
+def assemble_report(
+    *,
+    skips: Iterable[Skip],
+    files: int,
+    read: int,
+    extracted: int,
+    clusters: list[Cluster],
+    candidates: int,
+    verified: int,
+    translations: Translations | None = None,
+) -> Report:
+    """The report of a scan from its counts, skips and clusters (every engine ends here)."""
+    ordered = sorted(skips, key=skip_sort_key)
+    n_failed = sum(1 for s in ordered if s.status == "failed")
+    clustered = sum(len(c.members) for c in clusters)
+    stats = Stats(
+        files=files,
+        read=read,
+        extracted=extracted,
+        skipped=len(ordered) - n_failed,
         failed=n_failed,
-        candidate_pairs=matches.candidates,
-        verified_pairs=len(matches.matches),
+        candidate_pairs=candidates,
+        verified_pairs=verified,
         clusters=len(clusters),
         clustered_documents=clustered,
         copies=clustered - len(clusters),
         translation_candidates=translations.candidates if translations is not None else 0,
         translation_pairs=len(translations.pairs) if translations is not None else 0,
     )
-    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(skips))
+    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(ordered))

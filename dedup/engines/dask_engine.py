@@ -57,7 +57,7 @@ from dedup.engines.tasks import (
     verify_pairs,
 )
 from dedup.errors import DedupError, EngineError, InputError
-from dedup.model import Cluster, Document, Report, Skip, Stats
+from dedup.model import Cluster, Document, Report
 from dedup.sources import detect_format, iter_files
 
 ProgressHook = Callable[[str, int, int | None], None]
@@ -221,7 +221,17 @@ def _run(
         Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
         for n, (_, members) in enumerate(built, start=1)
     ]
-    return _report(summaries, nfiles, clusters, sum(counts), len(edges))
+    from dedup.api import assemble_report
+
+    return assemble_report(
+        skips=(s for _, _, sk in summaries for s in sk),
+        files=nfiles,
+        read=sum(r for r, _, _ in summaries),
+        extracted=sum(k for _, k, _ in summaries),
+        clusters=clusters,
+        candidates=sum(counts),
+        verified=len(edges),
+    )
 
 
 def _entries_of(client: Any, A: list[Any], refs: Sequence[int]) -> dict[int, Any]:
@@ -261,30 +271,3 @@ def _component_groups(edges: npt.NDArray[np.int64], groups: int) -> list[tuple[l
         members[slot[find(x)]].append(x)
     edge_slot = np.array([slot[find(a)] for a in edges[:, 0].tolist()], dtype=np.int64)
     return [(members[g], edges[edge_slot == g]) for g in range(groups) if members[g]]
-
-
-def _report(
-    summaries: Sequence[tuple[int, int, list[Skip]]],
-    nfiles: int,
-    clusters: list[Cluster],
-    candidates: int,
-    verified: int,
-) -> Report:
-    from dedup.api import skip_sort_key
-
-    skips = sorted((s for _, _, sk in summaries for s in sk), key=skip_sort_key)
-    n_failed = sum(1 for s in skips if s.status == "failed")
-    clustered = sum(len(c.members) for c in clusters)
-    stats = Stats(
-        files=nfiles,
-        read=sum(r for r, _, _ in summaries),
-        extracted=sum(k for _, k, _ in summaries),
-        skipped=len(skips) - n_failed,
-        failed=n_failed,
-        candidate_pairs=candidates,
-        verified_pairs=verified,
-        clusters=len(clusters),
-        clustered_documents=clustered,
-        copies=clustered - len(clusters),
-    )
-    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(skips))
