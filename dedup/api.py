@@ -19,13 +19,13 @@ from dedup.cluster import star_clusters
 from dedup.config import ScanConfig
 from dedup.crosslingual import Translations, find_translations
 from dedup.engines import DaskEngine
-from dedup.errors import ConfigError, InputError
+from dedup.errors import ConfigError
 from dedup.index.lsh import candidate_pairs
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
 from dedup.parallel import prepare_all
 from dedup.prepare import Entry, to_document  # noqa: F401 - to_document: part of this module's API
 from dedup.shingle import HashArray
-from dedup.sources import RawRecord, iter_files, read_file
+from dedup.sources import RawRecord, check_paths, iter_files, read_file
 from dedup.syndication import origin_key
 from dedup.verify import is_copy, similarity
 
@@ -92,9 +92,7 @@ def collect(
 ) -> Corpus:
     """Read, extract, shingle and sign every input; one document per id (see `_dedupe`)."""
     hook = progress or _no_progress
-    for p in inputs:
-        if not isinstance(p, Document) and not os.path.exists(p):
-            raise InputError(f"{os.fspath(p)}: no such file or directory")
+    check_paths(p for p in inputs if not isinstance(p, Document))
     corpus = Corpus([], [], np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
     sigs: list[npt.NDArray[np.uint32]] = []
     done = 0

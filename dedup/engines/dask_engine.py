@@ -56,9 +56,9 @@ from dedup.engines.tasks import (
     unique_pairs,
     verify_pairs,
 )
-from dedup.errors import DedupError, EngineError, InputError
+from dedup.errors import DedupError, EngineError
 from dedup.model import Cluster, Document, Report
-from dedup.sources import detect_format, iter_files
+from dedup.sources import check_paths, detect_format, iter_files
 
 ProgressHook = Callable[[str, int, int | None], None]
 _MASK = (1 << 32) - 1
@@ -70,9 +70,7 @@ def plan_partitions(
     """The partitions of a scan in input order, and the number of files."""
     docs = [d for d in inputs if isinstance(d, Document)]
     paths = [p for p in inputs if not isinstance(p, Document)]
-    for p in paths:
-        if not os.path.exists(p):
-            raise InputError(f"{os.fspath(p)}: no such file or directory")
+    check_paths(paths)
     parts: list[FilePart | list[Document]] = []
     step = engine.documents_per_partition
     parts.extend(docs[i : i + step] for i in range(0, len(docs), step))

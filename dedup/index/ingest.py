@@ -9,12 +9,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from dedup.config import ScanConfig
-from dedup.errors import InputError
 from dedup.index.base import StoredDoc, shingles_to_bytes
 from dedup.model import Document, Skip
 from dedup.prepare import Entry, Prepared
 from dedup.signature import to_bytes
-from dedup.sources import RawRecord, read_paths
+from dedup.sources import RawRecord, check_paths, read_paths
 
 #: progress(stage, done, total): called as work advances; total is None when unknown
 ProgressHook = Callable[[str, int, int | None], None]
@@ -32,8 +31,8 @@ def skip_of(entry: Entry, reason: str) -> Skip:
 
 
 def check_path(p: Input) -> None:
-    if not isinstance(p, Document) and not os.path.exists(p):
-        raise InputError(f"{os.fspath(p)}: no such file or directory")
+    if not isinstance(p, Document):
+        check_paths([p])
 
 
 @dataclass

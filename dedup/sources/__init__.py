@@ -23,6 +23,7 @@ from dedup.sources.warc import read_warc
 
 __all__ = [
     "RawRecord",
+    "check_paths",
     "detect_format",
     "iter_files",
     "normalize_date",
@@ -52,12 +53,19 @@ def detect_format(path: Path) -> str | None:
     return _EXTENSIONS.get(os.path.splitext(name)[1])
 
 
+def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """InputError naming the first of `paths` that does not exist."""
+    for given in paths:
+        if not os.path.exists(given):
+            raise InputError(f"{os.fspath(given)}: no such file or directory")
+
+
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
     """Every file under `paths` as (path, path as shown to the user), directories sorted."""
+    paths = list(paths)
+    check_paths(paths)
     for given in paths:
         p = Path(given)
-        if not p.exists():
-            raise InputError(f"{given}: no such file or directory")
         if p.is_dir():
             yield from _walk(p, str(given))
         else:
