@@ -47,6 +47,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     args = ["--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir)]
+    # the same server also listens on a unix socket (for the unix:// location form)
+    args += ["--unixsocket", str(workdir / "redis.sock"), "--unixsocketperm", "700"]
     args += ["--save", "", "--appendonly", "no", "--logfile", str(workdir / "redis.log")]
     proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = redis.Redis(host="127.0.0.1", port=port)

@@ -112,3 +112,14 @@ def test_cli_on_redis(redis_index: str) -> None:
     down = runner.invoke(app, ["index", "stats", "--index", "redis://127.0.0.1:1/0"])
     assert down.exit_code == 1 and down.stderr.count("\n") == 1
     assert down.stderr.startswith("dedup: error: redis://127.0.0.1:1/0: cannot connect")
+
+
+def test_unix_socket_location(redis_server: str) -> None:
+    """`unix:///path.sock?db=0` reaches the same kind of index as redis://host:port/db."""
+    sock = client(redis_server).config_get("unixsocket")["unixsocket"]
+    location = f"unix://{sock}?db=0&prefix=unix-test:"
+    with dedup.Index.open(location) as index:
+        assert index.add(["articles/spotify.jsonl"]).documents == 36
+        assert index.stats().backend == "redis"
+        hits = index.query_many(["articles/spotify.jsonl"])
+        assert sum(len(r.matches) for r in hits.results) > 0

@@ -149,8 +149,14 @@ class RedisStore:
         prefix = dict(query).get("prefix", DEFAULT_PREFIX)
         rest = urlencode([(k, v) for k, v in query if k != "prefix"])
         self._prefix = prefix.encode("utf-8")
+        # urlunsplit would write unix:///x.sock as unix:/x.sock, which redis-py refuses
+        target = (
+            f"unix://{parts.path}" + (f"?{rest}" if rest else "")
+            if parts.scheme == "unix"
+            else urlunsplit(parts._replace(query=rest))
+        )
         try:
-            self._r = redis_lib.Redis.from_url(urlunsplit(parts._replace(query=rest)))
+            self._r = redis_lib.Redis.from_url(target)
             self._r.ping()
         except (redis_lib.RedisError, ValueError) as exc:
             raise IndexStoreError(f"{self.location}: cannot connect: {exc}") from None
