@@ -107,7 +107,7 @@ class _Timers:
 _PREPARE_STAGES = {
     "extract_html": "extract",
     "shingle_batch": "shingle",
-    "detect_credit": "credit",
+    "credit_clues": "credit",
     "detect_language": "language",
     "extract_anchors": "anchors",
 }
