@@ -21,9 +21,10 @@ from dedup.crosslingual import Translations, find_translations
 from dedup.engines import DaskEngine
 from dedup.errors import ConfigError
 from dedup.index.lsh import candidate_pairs
+from dedup.language import preload as preload_language_model
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
 from dedup.parallel import prepare_all
-from dedup.prepare import Entry, to_document  # noqa: F401 - to_document: part of this module's API
+from dedup.prepare import Entry, detected_languages, to_document  # noqa: F401 - to_document: part of this module's API
 from dedup.shingle import HashArray
 from dedup.sources import RawRecord, check_paths, iter_files, read_file
 from dedup.syndication import origin_key
@@ -201,6 +202,8 @@ def build_clusters(
     if translations is not None:  # cross-lingual hook (issue 5)
         edges += translations.edges(edges)
     groups = star_clusters(len(entries), edges, rank, coherent)
+    listed = [i for g in groups for i in g]
+    language = dict(zip(listed, detected_languages([entries[i] for i in listed]), strict=True))
     built: list[tuple[tuple[object, ...], list[Member]]] = []
     for g in groups:
         g = sorted(g, key=keys.__getitem__)
@@ -227,7 +230,7 @@ def build_clusters(
                     reuse=sim.containment_ba,
                     credit=e.credit,
                     source=e.source,
-                    language=e.detected_language(),
+                    language=language[i],
                     match=match,
                     score=score,
                 )
@@ -269,6 +272,7 @@ def scan(
         from dedup.engines.dask_engine import scan_dask
 
         return scan_dask(list(inputs), cfg, engine, progress)
+    preload_language_model()  # listed documents need it; load it while documents are prepared
     corpus = collect(list(inputs), cfg, jobs, progress)
     matches = find_matches(corpus.sets, corpus.sigs, cfg, progress)
     # -- cross-lingual stage (issue 5): translations between documents of different languages,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import dedup
-from dedup.language import detect_language
+from dedup.language import BATCH, detect_language, detect_languages
 from tests.conftest import FIXTURES, SAMPLE
 
 WMT = FIXTURES / "crosslingual" / "wmt_translations.jsonl"
@@ -51,3 +51,29 @@ def test_report_members_carry_their_language(monkeypatch: pytest.MonkeyPatch) ->
     assert all(m.to_dict()["language"] == "en" for m in members)
     # translations are marked only by the cross-lingual stage
     assert all("match" not in m.to_dict() for m in members)
+
+
+def _classify_one_at_a_time(text: str) -> str | None:
+    """py3langid's own `classify`, one text at a time, as `detect_language` defines it."""
+    from dedup.language import MIN_LETTERS, SAMPLE_CHARS, _identifier
+
+    sample = text[:SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None
+    return str(_identifier().classify(sample)[0])
+
+
+def test_batch_walk_gives_py3langid_answers() -> None:
+    # every fixture text, its cut-offs (texts of every length walk the automaton together),
+    # upper-case text (py3langid lower-cases it), mixed scripts and texts too short to tell
+    texts = [d["text"] for d in _wmt()]
+    texts += [t[:n] for t in texts[:6] for n in (13, 40, 250)]
+    texts += [texts[0][:300].upper(), "Ça va? Oui — très bien, merci; à demain!", "", "12 345"]
+    texts += [texts[1][:200] + " " + texts[-5][:200]]
+    want = [_classify_one_at_a_time(t) for t in texts]
+    assert detect_languages(texts) == want
+    assert [detect_language(t) for t in texts] == want
+    # batches larger than one walk and any order give each text the same answer
+    many = texts * (BATCH // len(texts) + 2)
+    assert detect_languages(many) == want * (BATCH // len(texts) + 2)
+    assert detect_languages(texts[::-1]) == want[::-1]
