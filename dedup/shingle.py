@@ -369,17 +369,23 @@ class ShingleBatch:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
 
     def sets(self) -> list[HashArray]:
-        """Sorted unique shingle hashes of every text (what exact verification compares),
-        from one sort of the whole batch."""
+        """Sorted unique shingle hashes of every text (what exact verification compares):
+        each text's hashes sorted in place in one copy of the batch (small sorts, in cache),
+        repeats dropped in one pass, the texts' sets views of one array."""
         n = len(self)
-        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.offsets))
-        order = np.lexsort((self.hashes, doc))
-        h, d = self.hashes[order], doc[order]
+        off = self.offsets
+        h = self.hashes.copy()
+        bounds = off.tolist()
+        for i in range(n):
+            h[bounds[i] : bounds[i + 1]].sort()
         keep = np.ones(h.size, dtype=bool)
-        keep[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
-        h, d = h[keep], d[keep]
-        bounds = np.searchsorted(d, np.arange(n + 1))
-        return [h[bounds[i] : bounds[i + 1]] for i in range(n)]
+        keep[1:] = h[1:] != h[:-1]
+        keep[off[:-1][np.diff(off) > 0]] = True  # a text's first hash is never a repeat
+        kept = np.zeros(h.size + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept[1:])
+        cut = kept[off].tolist()
+        h = h[keep]
+        return [h[cut[i] : cut[i + 1]] for i in range(n)]
 
 
 def shingle_batch(texts: Sequence[str], k: int = 5) -> ShingleBatch:

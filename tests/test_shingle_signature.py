@@ -10,7 +10,16 @@ import pytest
 
 from dedup import MinHasher
 from dedup.normalize import tokens
-from dedup.shingle import _G, _K, _P, mix64, shingle_batch, shingle_set, token_hashes_batch
+from dedup.shingle import (
+    _G,
+    _K,
+    _P,
+    ShingleBatch,
+    mix64,
+    shingle_batch,
+    shingle_set,
+    token_hashes_batch,
+)
 from dedup.signature import EMPTY_VALUE, estimate_jaccard, from_bytes, to_bytes
 from tests.conftest import FIXTURES, SHARED_DATA, needs_shared_data
 
@@ -183,3 +192,20 @@ def test_signatures_work_as_datasketch_lean_minhashes() -> None:
     lsh.insert("original", lean[0])
     lsh.insert("other", lean[2])
     assert lsh.query(lean[1]) == ["original"]
+
+
+def test_batch_sets_are_each_texts_unique_sorted_hashes() -> None:
+    # empty texts anywhere, repeats inside a text, the same hash ending one text and starting
+    # the next (a repeat across texts is no repeat)
+    texts = ["", "a b c d e f a b c d e f", "", "one", "x y z " * 40, "", "x y z " * 3, ""]
+    batch = shingle_batch(texts, 5)
+    sets = batch.sets()
+    assert len(sets) == len(texts)
+    for i, s in enumerate(sets):
+        assert s.dtype == np.uint64
+        assert np.array_equal(s, np.unique(batch.of(i))), i
+    crafted = ShingleBatch(
+        np.array([5, 3, 3, 3, 3, 7, 7], dtype=np.uint64), np.array([0, 3, 3, 7], dtype=np.int64)
+    )
+    assert [s.tolist() for s in crafted.sets()] == [[3, 5], [], [3, 7]]
+    assert shingle_batch([], 5).sets() == []
