@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import xxhash
 
 from dedup import MinHasher
 from dedup.normalize import tokens
@@ -20,7 +21,15 @@ from dedup.shingle import (
     shingle_set,
     token_hashes_batch,
 )
-from dedup.signature import EMPTY_VALUE, estimate_jaccard, from_bytes, to_bytes
+from dedup.signature import (
+    EMPTY_VALUE,
+    _compute_probes,
+    _seed_key,
+    estimate_jaccard,
+    from_bytes,
+    oph_signatures,
+    to_bytes,
+)
 from tests.conftest import FIXTURES, SHARED_DATA, needs_shared_data
 
 TEXT = "The quick brown fox jumps over the lazy dog near the river bank today"
@@ -209,3 +218,55 @@ def test_batch_sets_are_each_texts_unique_sorted_hashes() -> None:
     )
     assert [s.tolist() for s in crafted.sets()] == [[3, 5], [], [3, 7]]
     assert shingle_batch([], 5).sets() == []
+
+
+def _densify_reference(sig: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """Optimal densification as defined, one empty bin at a time: bin c of a text with at
+    least one filled bin takes the value of bin probe(c, a) for the first attempt a = 1, 2, ...
+    landing on a bin filled by a shingle."""
+    out = sig.copy()
+    for r in range(sig.shape[0]):
+        filled = sig[r] != EMPTY_VALUE
+        if not filled.any():
+            continue
+        for c in np.flatnonzero(~filled).tolist():
+            a = 1
+            while True:
+                b = int(_compute_probes(np.array([c]), a, 1, num_perm, seed)[0, 0])
+                if filled[b]:
+                    out[r, c] = sig[r, b]
+                    break
+                a += 1
+    return out
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 255])
+def test_densification_is_the_first_filled_bin_of_each_probe_sequence(num_perm: int) -> None:
+    # texts of 1 to ~3 * num_perm shingles: from one filled bin (every empty bin borrows from
+    # it) to nearly full signatures, and an empty text (left empty)
+    rng = np.random.default_rng(7)
+    sizes = [0, 1, 2, 3, 5, 8, 13, 30, num_perm // 2, num_perm, 3 * num_perm]
+    hashes = rng.integers(0, 2**63, size=sum(sizes), dtype=np.uint64)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    raw = np.full((len(sizes), num_perm), EMPTY_VALUE, dtype=np.uint32)
+    sig = oph_signatures(hashes, offsets, num_perm, seed=3)
+    # the undensified signature: each bin's minimum over its own shingles only
+    from dedup.shingle import mix64 as mix
+
+    x = mix(hashes ^ _seed_key(3))
+    bins = (((x >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.int64)
+    doc = np.repeat(np.arange(len(sizes)), sizes)
+    np.minimum.at(raw.ravel(), doc * num_perm + bins, (x & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    assert np.array_equal(sig, _densify_reference(raw, num_perm, 3))
+    assert (sig[0] == EMPTY_VALUE).all() and not (sig[1:] == EMPTY_VALUE).any()
+
+
+GOLDEN_255 = 11452606850990713572
+
+
+def test_golden_signature_of_a_short_text_with_many_empty_bins() -> None:
+    # Pinned (255 permutations, the scan's default, on texts of 9 and 10 shingles:
+    # densification decides ~245 of each 255 values). If this changes, stored signatures change.
+    sig = MinHasher(num_perm=255, ngram=5, seed=1).signatures([TEXT[:60], TEXT])
+    assert int(xxhash.xxh3_64_intdigest(sig.astype("<u4").tobytes())) == GOLDEN_255
