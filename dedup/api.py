@@ -131,10 +131,17 @@ def _dedupe(corpus: Corpus) -> None:
     """Sort by id and keep one document per id (the first by `dedupe_key`); the others become
     skips. Sorting first makes the choice and the order independent of input order."""
 
-    def key(i: int) -> tuple[object, ...]:
-        return dedupe_key(corpus.entries[i], corpus.sets[i])
-
-    order = sorted(range(len(corpus.entries)), key=key)
+    entries = corpus.entries
+    order = sorted(range(len(entries)), key=lambda i: entries[i].id)
+    # the whole `dedupe_key` only where an id is held more than once (it hashes the set)
+    start = 0
+    for end in range(1, len(order) + 1):
+        if end == len(order) or entries[order[end]].id != entries[order[start]].id:
+            if end - start > 1:
+                order[start:end] = sorted(
+                    order[start:end], key=lambda i: dedupe_key(entries[i], corpus.sets[i])
+                )
+            start = end
     keep: list[int] = []
     for i in order:
         e = corpus.entries[i]
