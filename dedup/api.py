@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,10 +23,10 @@ from dedup.errors import ConfigError
 from dedup.index.lsh import candidate_pairs
 from dedup.language import preload as preload_language_model
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
-from dedup.parallel import prepare_all
+from dedup.parallel import plan_units, prepare_units
 from dedup.prepare import Entry, detected_languages, to_document  # noqa: F401 - to_document: part of this module's API
 from dedup.shingle import HashArray
-from dedup.sources import RawRecord, check_paths, iter_files, read_file
+from dedup.sources import check_paths, iter_files
 from dedup.syndication import origin_key
 from dedup.verify import is_copy, similarity
 
@@ -69,41 +69,26 @@ def skip_sort_key(s: Skip) -> tuple[object, ...]:
     return (_natural(s.source), _natural(s.location or ""), s.reason)
 
 
-def _records(
-    inputs: Sequence[Input], cfg: ScanConfig, corpus: Corpus
-) -> Iterator[RawRecord | Document]:
-    """Documents given directly, then every record under the paths; reader skips go to corpus."""
-    for item in inputs:
-        if isinstance(item, Document):
-            corpus.read += 1
-            yield item
-    files = list(iter_files(p for p in inputs if not isinstance(p, Document)))
-    corpus.files = len(files)
-    for path, shown in files:
-        for rec in read_file(path, shown, cfg.input):
-            corpus.read += 1
-            if isinstance(rec, Skip):
-                corpus.skips.append(rec)
-            else:
-                yield rec
-
-
 def collect(
     inputs: Sequence[Input], cfg: ScanConfig, jobs: int = 1, progress: ProgressHook | None = None
 ) -> Corpus:
     """Read, extract, shingle and sign every input; one document per id (see `_dedupe`)."""
     hook = progress or _no_progress
-    check_paths(p for p in inputs if not isinstance(p, Document))
+    documents = [d for d in inputs if isinstance(d, Document)]
+    paths = [p for p in inputs if not isinstance(p, Document)]
+    check_paths(paths)
+    files = list(iter_files(paths))
     corpus = Corpus([], [], np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
+    corpus.files = len(files)
+    units = plan_units(documents, files, cfg)
     sigs: list[npt.NDArray[np.uint32]] = []
-    done = 0
-    for n, part in prepare_all(_records(inputs, cfg, corpus), cfg, jobs):
+    for n, part in prepare_units(units, cfg, jobs):
+        corpus.read += n
         corpus.entries.extend(part.entries)
         corpus.sets.extend(part.sets)
         sigs.extend(part.sigs)
         corpus.skips.extend(part.skips)
-        done += n
-        hook("prepare", done, None)
+        hook("prepare", corpus.read, None)
     if sigs:
         corpus.sigs = np.stack(sigs)
     _dedupe(corpus)

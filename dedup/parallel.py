@@ -1,9 +1,13 @@
-"""Running `prepare_chunk` over a stream of records, in this process or in N worker processes.
+"""Running `prepare_chunk` over a scan's inputs, in this process or in N worker processes.
 
-Chunks are submitted in input order and their results consumed in the same order, with at most
-a few chunks in flight per worker, so the output is identical for any number of jobs and memory
-stays bounded. Workers are started with "forkserver" where the platform has it (never "fork":
-the parent may run threads, e.g. the progress display).
+Work is cut into units in input order: chunks of documents given in memory, groups of small
+files and byte ranges of large JSONL files, which the workers read themselves (the main
+process then neither reads nor ships the texts), and chunks of the records of large files that
+cannot be cut (gzip, WARC, CSV), read by the main process. Units are submitted in input order
+and their results consumed in the same order, with at most a few in flight per worker, so the
+output is identical for any number of jobs and memory stays bounded. Workers are started with
+"forkserver" where the platform has it (never "fork": the parent may run threads, e.g. the
+progress display), the server importing the pipeline once for all of them.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
 from dedup.config import ScanConfig
-from dedup.model import Document
+from dedup.model import Document, Skip
 from dedup.prepare import Prepared, prepare_chunk
-from dedup.sources import RawRecord
+from dedup.sources import FilePart, RawRecord, read_part, split_files
 
 #: work units a chunk: 256 plain texts (enough for vectorised signing to pay off) or 16 HTML
 #: pages (extraction is ~90% of the cost: small chunks spread it evenly over the workers;
@@ -25,6 +32,14 @@ from dedup.sources import RawRecord
 CHUNK_RECORDS = 256
 HTML_WEIGHT = 16
 _IN_FLIGHT_PER_JOB = 3
+#: input bytes a unit of work covers: large uncompressed JSONL files are cut into ranges of
+#: this size (~256 news texts), small files grouped up to it
+PART_BYTES = 1 << 19
+#: whole files in a unit at most (extracting an HTML page costs ~20 ms)
+FILES_PER_UNIT = 16
+#: a file that cannot be cut and is larger than this is read by the main process and its
+#: records sent to the workers in chunks (one worker reading it alone would be the bottleneck)
+READ_HERE_BYTES = 4 * PART_BYTES
 
 
 def default_jobs() -> int:
@@ -40,20 +55,31 @@ def _weight(item: RawRecord | Document) -> int:
     return HTML_WEIGHT if isinstance(item, RawRecord) and item.html is not None else 1
 
 
-def _chunks(
-    items: Iterable[RawRecord | Document], size: int
-) -> Iterator[list[RawRecord | Document]]:
+Item = TypeVar("Item", RawRecord | Document, RawRecord | Document | Skip)
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     """Consecutive chunks of about `size` units of work (16 HTML pages or 256 texts)."""
-    chunk: list[RawRecord | Document] = []
+    chunk: list[Item] = []
     weight = 0
     for item in items:
         chunk.append(item)
-        weight += _weight(item)
+        weight += _weight(item) if not isinstance(item, Skip) else 1
         if weight >= size:
             yield chunk
             chunk, weight = [], 0
     if chunk:
         yield chunk
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # workers fork from a server that imported the pipeline once (no effect if it runs)
+        ctx.set_forkserver_preload(["dedup.prepare", "dedup.parallel"])
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
 
 def prepare_all(
@@ -64,9 +90,7 @@ def prepare_all(
         for chunk in _chunks(items, CHUNK_RECORDS):
             yield len(chunk), prepare_chunk(chunk, cfg)
         return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         pending: deque[tuple[int, Future[Prepared]]] = deque()
         for chunk in _chunks(items, CHUNK_RECORDS):
             pending.append((len(chunk), pool.submit(prepare_chunk, chunk, cfg)))
@@ -76,3 +100,82 @@ def prepare_all(
         while pending:
             n, fut = pending.popleft()
             yield n, fut.result()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of work: records already read (and reader skips), and/or file parts to read."""
+
+    items: tuple[RawRecord | Document | Skip, ...] = ()
+    parts: tuple[FilePart, ...] = ()
+
+
+def prepare_unit(unit: Unit, cfg: ScanConfig) -> tuple[int, Prepared]:
+    """Read the unit's file parts and prepare its records: (records read, prepared), reader
+    skips first among the skips of each chunk."""
+    out = Prepared()
+    read = 0
+
+    def records() -> Iterator[RawRecord | Document]:
+        nonlocal read
+        for item in unit.items:
+            read += 1
+            if isinstance(item, Skip):
+                out.skips.append(item)
+            else:
+                yield item
+        for part in unit.parts:
+            for rec in read_part(part, cfg.input):
+                read += 1
+                if isinstance(rec, Skip):
+                    out.skips.append(rec)
+                else:
+                    yield rec
+
+    for chunk in _chunks(records(), CHUNK_RECORDS):
+        out.extend(prepare_chunk(chunk, cfg))
+    return read, out
+
+
+def plan_units(
+    documents: Sequence[Document], files: Sequence[tuple[Path, str]], cfg: ScanConfig
+) -> Iterator[Unit]:
+    """The units of a scan of `documents` and `files` (path, name shown), in input order
+    (module docstring)."""
+    for chunk in _chunks(documents, CHUNK_RECORDS):
+        yield Unit(items=tuple(chunk))
+    group: list[FilePart] = []
+    size = 0
+    for part in split_files(files, cfg.input, PART_BYTES):
+        if part.byte_range is None and part.size > READ_HERE_BYTES:
+            if group:
+                yield Unit(parts=tuple(group))
+                group, size = [], 0
+            for records in _chunks(read_part(part, cfg.input), CHUNK_RECORDS):
+                yield Unit(items=tuple(records))
+            continue
+        group.append(part)
+        size += part.size
+        if len(group) >= FILES_PER_UNIT or size >= PART_BYTES:
+            yield Unit(parts=tuple(group))
+            group, size = [], 0
+    if group:
+        yield Unit(parts=tuple(group))
+
+
+def prepare_units(
+    units: Iterable[Unit], cfg: ScanConfig, jobs: int = 1
+) -> Iterator[tuple[int, Prepared]]:
+    """`prepare_unit` of every unit, in order, here (`jobs` 1) or in `jobs` processes."""
+    if jobs <= 1:
+        for unit in units:
+            yield prepare_unit(unit, cfg)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        pending: deque[Future[tuple[int, Prepared]]] = deque()
+        for unit in units:
+            pending.append(pool.submit(prepare_unit, unit, cfg))
+            if len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

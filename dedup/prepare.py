@@ -80,6 +80,34 @@ class Prepared:
     sigs: list[npt.NDArray[np.uint32]] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
 
+    def extend(self, other: Prepared) -> None:
+        """Append `other`'s documents and skips."""
+        self.entries.extend(other.entries)
+        self.sets.extend(other.sets)
+        self.sigs.extend(other.sigs)
+        self.skips.extend(other.skips)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # sent between processes as three arrays, not one small array a document
+        sizes = np.fromiter((s.size for s in self.sets), dtype=np.int64, count=len(self.sets))
+        flat = np.concatenate(self.sets) if self.sets else np.empty(0, np.uint64)
+        sigs = np.stack(self.sigs) if self.sigs else None
+        return (_unpack, (self.entries, flat, sizes, sigs, self.skips))
+
+
+def _unpack(
+    entries: list[Entry],
+    flat: HashArray,
+    sizes: npt.NDArray[np.int64],
+    sigs: npt.NDArray[np.uint32] | None,
+    skips: list[Skip],
+) -> Prepared:
+    bounds = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=bounds[1:])
+    cut = bounds.tolist()
+    sets = [flat[cut[i] : cut[i + 1]] for i in range(sizes.size)]
+    return Prepared(entries, sets, list(sigs) if sigs is not None else [], skips)
+
 
 def to_document(rec: RawRecord, cfg: ScanConfig) -> Document:
     """Extract (for HTML) and assemble a Document from a raw record; RecordError if unusable.

@@ -39,7 +39,6 @@ from dedup.config import ScanConfig
 from dedup.engines import DaskEngine
 from dedup.engines.tasks import (
     ClusterOut,
-    FilePart,
     band_rows,
     cluster_group,
     drop_duplicates,
@@ -58,7 +57,7 @@ from dedup.engines.tasks import (
 )
 from dedup.errors import DedupError, EngineError
 from dedup.model import Cluster, Document, Report
-from dedup.sources import check_paths, detect_format, iter_files
+from dedup.sources import FilePart, check_paths, iter_files, split_files
 
 ProgressHook = Callable[[str, int, int | None], None]
 _MASK = (1 << 32) - 1
@@ -75,19 +74,7 @@ def plan_partitions(
     step = engine.documents_per_partition
     parts.extend(docs[i : i + step] for i in range(0, len(docs), step))
     files = list(iter_files(paths))
-    for path, shown in files:
-        fmt = cfg.input.format if cfg.input.format != "auto" else detect_format(path)
-        size = path.stat().st_size
-        if (
-            fmt == "jsonl"
-            and not path.name.lower().endswith(".gz")
-            and size > engine.partition_bytes
-        ):
-            for start in range(0, size, engine.partition_bytes):
-                end = min(start + engine.partition_bytes, size)
-                parts.append(FilePart(os.fspath(path.resolve()), shown, (start, end)))
-        else:
-            parts.append(FilePart(os.fspath(path.resolve()), shown))
+    parts.extend(split_files(files, cfg.input, engine.partition_bytes))
     return parts, len(files)
 
 

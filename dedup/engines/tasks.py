@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -24,21 +23,12 @@ from dedup.model import Document, Member, Skip
 from dedup.parallel import prepare_all
 from dedup.prepare import Entry
 from dedup.shingle import HashArray
-from dedup.sources import RawRecord, read_file
+from dedup.sources import FilePart, RawRecord, read_part
 from dedup.syndication import origin_key
 from dedup.verify import is_copy, similarity
 
 RefArray = npt.NDArray[np.int64]
 _SHIFT = 32
-
-
-@dataclass(frozen=True, slots=True)
-class FilePart:
-    """Where a partition's records are: a file, or the lines of a JSONL file in a byte range."""
-
-    path: str
-    shown: str
-    byte_range: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -61,7 +51,7 @@ def prepare_part(source: FilePart | Sequence[Document], cfg: ScanConfig) -> Part
     part = Part()
     items: list[RawRecord | Document] = []
     if isinstance(source, FilePart):
-        for rec in read_file(Path(source.path), source.shown, cfg.input, source.byte_range):
+        for rec in read_part(source, cfg.input):
             part.read += 1
             if isinstance(rec, Skip):
                 part.skips.append(rec)

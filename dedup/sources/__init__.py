@@ -9,7 +9,8 @@ unreadable directory is an `InputError`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from dedup.config import InputConfig
@@ -22,14 +23,17 @@ from dedup.sources.jsonl import read_jsonl
 from dedup.sources.warc import read_warc
 
 __all__ = [
+    "FilePart",
     "RawRecord",
     "check_paths",
     "detect_format",
     "iter_files",
     "normalize_date",
     "read_file",
+    "read_part",
     "read_paths",
     "site_of",
+    "split_files",
 ]
 
 _EXTENSIONS = {
@@ -102,6 +106,44 @@ def read_file(
         yield from read_csv(path, shown, cfg)
     else:
         yield from read_warc(path, shown)
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """Records of one file to read: all of them, or (uncompressed JSONL) those whose lines
+    start in `byte_range`. `size`: the bytes this part covers (for balancing work)."""
+
+    path: str
+    shown: str
+    byte_range: tuple[int, int] | None = None
+    size: int = 0
+
+
+def split_files(
+    files: Sequence[tuple[Path, str]], cfg: InputConfig, part_bytes: int
+) -> list[FilePart]:
+    """The files in order, an uncompressed JSONL file larger than `part_bytes` cut into byte
+    ranges of `part_bytes` (consecutive ranges read every line once: `read_file`)."""
+    parts: list[FilePart] = []
+    for path, shown in files:
+        fmt = cfg.format if cfg.format != "auto" else detect_format(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # reading it will say what is wrong
+        where = os.fspath(path.resolve())
+        if fmt == "jsonl" and not path.name.lower().endswith(".gz") and size > part_bytes:
+            for start in range(0, size, part_bytes):
+                end = min(start + part_bytes, size)
+                parts.append(FilePart(where, shown, (start, end), end - start))
+        else:
+            parts.append(FilePart(where, shown, None, size))
+    return parts
+
+
+def read_part(part: FilePart, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
+    """The records (and skips) of one `FilePart`."""
+    yield from read_file(Path(part.path), part.shown, cfg, part.byte_range)
 
 
 def read_paths(

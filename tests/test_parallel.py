@@ -1,0 +1,114 @@
+"""Work units of a scan (`dedup.parallel`): the same report whatever the cut and the jobs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dedup
+import dedup.parallel as parallel
+from dedup.config import ScanConfig
+from dedup.output import render
+from dedup.prepare import Prepared, prepare_chunk
+from dedup.sources import iter_files
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[object]:
+    """The sample (HTML pages, one JSONL file) with bad lines added to the JSONL, a gzipped
+    JSONL file holding copies of its stories under other ids, and documents in memory."""
+    root = tmp_path / "in"
+    shutil.copytree(SAMPLE / "articles", root)
+    lines = (root / "spotify.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[3:3] = ['{"id": "broken", "text": "unterminated', "[1, 2]", ""]
+    (root / "spotify.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    copies = []
+    for line in lines[:12]:
+        if line.startswith('{"id": "spotify'):
+            rec = json.loads(line)
+            rec["id"] = "gz-" + rec["id"]
+            copies.append(json.dumps(rec))
+    with gzip.open(root / "copies.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(copies) + "\n")
+    first = json.loads(lines[0])
+    docs = [dedup.Document(id="mem-1", text=first["text"]), dedup.Document(id="mem-2", text="x")]
+    return [*docs, str(root)]
+
+
+def _small_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PART_BYTES", 4096)
+    monkeypatch.setattr(parallel, "READ_HERE_BYTES", 8192)
+    monkeypatch.setattr(parallel, "FILES_PER_UNIT", 3)
+    monkeypatch.setattr(parallel, "CHUNK_RECORDS", 7)
+
+
+def test_units_cut_large_jsonl_read_gzip_here_and_group_small_files(
+    inputs: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small_units(monkeypatch)
+    root = Path(str(inputs[-1]))
+    files = list(iter_files([root]))
+    units = list(
+        parallel.plan_units(
+            [d for d in inputs if isinstance(d, dedup.Document)], files, ScanConfig()
+        )
+    )
+    docs, rest = units[0], units[1:]
+    assert [d.id for d in docs.items] == ["mem-1", "mem-2"] and not docs.parts
+    ranges = [p for u in rest for p in u.parts if p.byte_range is not None]
+    size = (root / "spotify.jsonl").stat().st_size
+    assert len(ranges) == -(-size // 4096)  # the JSONL file in consecutive 4 kB ranges
+    assert ranges[0].byte_range == (0, 4096) and ranges[-1].byte_range[1] == size
+    # files that cannot be cut and are larger than READ_HERE_BYTES (the gzip file, the larger
+    # pages) are read in this process, 7 records a unit; the others go whole, 3 to a unit
+    big = [f for f, _ in files if f.suffix != ".jsonl" and f.stat().st_size > 8192]
+    assert root / "copies.jsonl.gz" in big and len(big) > 1
+    read_here = [u for u in rest if u.items]
+    assert all(len(u.items) <= 7 for u in read_here)
+    assert sum(len(u.items) for u in read_here) == 9 + len(big) - 1
+    whole = [u for u in rest if u.parts and u.parts[0].byte_range is None]
+    assert whole and all(len(u.parts) <= 3 for u in whole)
+    assert sorted(Path(p.path) for u in whole for p in u.parts) == sorted(
+        f for f, _ in files if f.suffix != ".jsonl" and f not in big
+    )
+
+
+def test_same_report_for_any_cut_and_any_jobs(
+    inputs: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = dedup.scan(inputs, jobs=1)
+    _small_units(monkeypatch)
+    small = dedup.scan(inputs, jobs=1)
+    two = dedup.scan(inputs, jobs=2)
+    assert render(small, "json") == render(reference, "json") == render(two, "json")
+    stats = reference.stats
+    pages = len(list((Path(str(inputs[-1])) / "pages").iterdir()))
+    jsonl = 36 + 2  # the sample's records and two bad lines (a blank line is no record)
+    assert stats.read == 2 + pages + jsonl + 9
+    assert stats.skipped == 2 and {s.location for s in reference.skipped} == {"line 4", "line 5"}
+    assert {c.origin for c in reference.clusters} >= {"spotify-7885"}
+    gz = [m.id for c in reference.clusters for m in c.members if m.id.startswith("gz-")]
+    assert len(gz) == 9  # every copy found beside its original
+
+
+def test_prepared_travels_as_three_arrays() -> None:
+    docs = [
+        dedup.Document(id=f"d{i}", text=f"word{i} " * (i + 1) + "and the rest") for i in range(9)
+    ]
+    docs.append(dedup.Document(id="empty", text="..."))
+    part = prepare_chunk(docs, ScanConfig())
+    back = pickle.loads(pickle.dumps(part))
+    assert back.entries == part.entries and back.skips == part.skips
+    assert len(back.sets) == len(part.sets) == 9
+    assert all(np.array_equal(a, b) for a, b in zip(back.sets, part.sets, strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(back.sigs, part.sigs, strict=True))
+    assert [e.credit for e in back.entries] == [e.credit for e in part.entries]
+    empty = pickle.loads(pickle.dumps(Prepared()))
+    assert empty.entries == empty.sets == empty.sigs == empty.skips == []
