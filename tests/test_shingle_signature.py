@@ -240,12 +240,16 @@ def _densify_reference(sig: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     return out
 
 
-@pytest.mark.parametrize("num_perm", [16, 64, 255])
+@pytest.mark.parametrize("num_perm", [16, 64, 255, 1100])
 def test_densification_is_the_first_filled_bin_of_each_probe_sequence(num_perm: int) -> None:
     # texts of 1 to ~3 * num_perm shingles: from one filled bin (every empty bin borrows from
-    # it) to nearly full signatures, and an empty text (left empty)
+    # it) to nearly full signatures, and an empty text (left empty); every path of
+    # `_densify` (walk, first-hit table, probing)
     rng = np.random.default_rng(7)
     sizes = [0, 1, 2, 3, 5, 8, 13, 30, num_perm // 2, num_perm, 3 * num_perm]
+    if num_perm > 1024:
+        # no first-hit table: probing alone (few filled bins would make the reference slow)
+        sizes = [0, 2 * num_perm, 3 * num_perm]
     hashes = rng.integers(0, 2**63, size=sum(sizes), dtype=np.uint64)
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
