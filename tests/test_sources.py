@@ -22,6 +22,7 @@ from dedup.api import to_document
 from dedup.config import InputConfig, ScanConfig
 from dedup.model import Document, Skip
 from dedup.sources import RawRecord, normalize_date, read_paths, site_of
+from dedup.sources.base import newlines_before, text_range_stream, text_stream
 
 IO = Path(__file__).resolve().parent / "fixtures" / "io"
 WILLIS = (IO / "willis.txt").read_text(encoding="utf-8")
@@ -697,3 +698,22 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(dedup.InputError):
         list(read_paths([str(missing)], InputConfig()))
     assert issubclass(dedup.InputError, dedup.DedupError)
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 5, 8, 13, 64, 1000])
+def test_byte_ranges_give_every_line_once_with_its_number(tmp_path: Path, step: int) -> None:
+    # a BOM, blank lines, CRLF, a long line, a legacy-encoded line, no newline at the end
+    data = b"\xef\xbb\xbffirst\n\nthird\r\n" + b"x" * 40 + b"\n\xe9t\xe9 cp1252\n\n\nlast"
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(data)
+    whole = list(text_stream(path))
+    starts = list(range(0, len(data), step))
+    with open(path, "rb") as fh:
+        before = [0, *newlines_before(fh, [s - 1 for s in starts[1:]])]
+    for hint in (True, False):
+        got = []
+        for start, lines in zip(starts, before, strict=True):
+            end = min(start + step, len(data))
+            got += list(text_range_stream(path, start, end, lines if hint else None))
+        assert got == whole
+    assert whole[0] == (1, "first\n") and whole[-1] == (8, "last")

@@ -8,6 +8,7 @@ unreadable directory is an `InputError`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 from dedup.config import InputConfig
 from dedup.errors import InputError
 from dedup.model import Skip
-from dedup.sources.base import RawRecord, normalize_date, site_of
+from dedup.sources.base import RawRecord, newlines_before, normalize_date, site_of
 from dedup.sources.csvfile import read_csv
 from dedup.sources.files import read_html, read_text
 from dedup.sources.jsonl import read_jsonl
@@ -90,9 +91,14 @@ def _walk(root: Path, shown: str) -> Iterator[tuple[Path, str]]:
 
 
 def read_file(
-    path: Path, shown: str, cfg: InputConfig, byte_range: tuple[int, int] | None = None
+    path: Path,
+    shown: str,
+    cfg: InputConfig,
+    byte_range: tuple[int, int] | None = None,
+    lines_before: int | None = None,
 ) -> Iterator[RawRecord | Skip]:
-    """Records of one file, in file order (JSONL: those starting in `byte_range` if given)."""
+    """Records of one file, in file order (JSONL: those starting in `byte_range` if given;
+    `lines_before`: the newlines before the range's first byte - 1, if known)."""
     fmt = cfg.format if cfg.format != "auto" else detect_format(path)
     if fmt is None:
         yield Skip(shown, "unsupported file type (use --input-format to force one)")
@@ -101,7 +107,7 @@ def read_file(
     elif fmt == "text":
         yield from read_text(path, shown)
     elif fmt == "jsonl":
-        yield from read_jsonl(path, shown, cfg, byte_range)
+        yield from read_jsonl(path, shown, cfg, byte_range, lines_before)
     elif fmt == "csv":
         yield from read_csv(path, shown, cfg)
     else:
@@ -111,12 +117,15 @@ def read_file(
 @dataclass(frozen=True, slots=True)
 class FilePart:
     """Records of one file to read: all of them, or (uncompressed JSONL) those whose lines
-    start in `byte_range`. `size`: the bytes this part covers (for balancing work)."""
+    start in `byte_range`. `size`: the bytes this part covers (for balancing work);
+    `lines_before`: the newlines before byte ``byte_range[0] - 1`` (for line numbers), counted
+    once for all the ranges of a file by `split_files`."""
 
     path: str
     shown: str
     byte_range: tuple[int, int] | None = None
     size: int = 0
+    lines_before: int | None = None
 
 
 def split_files(
@@ -133,9 +142,13 @@ def split_files(
             size = 0  # reading it will say what is wrong
         where = os.fspath(path.resolve())
         if fmt == "jsonl" and not path.name.lower().endswith(".gz") and size > part_bytes:
-            for start in range(0, size, part_bytes):
+            starts = list(range(0, size, part_bytes))
+            before: list[int | None] = [None] * len(starts)  # unreadable: the read will say
+            with contextlib.suppress(OSError), open(path, "rb") as fh:
+                before = [0, *newlines_before(fh, [s - 1 for s in starts[1:]])]
+            for start, lines in zip(starts, before, strict=True):
                 end = min(start + part_bytes, size)
-                parts.append(FilePart(where, shown, (start, end), end - start))
+                parts.append(FilePart(where, shown, (start, end), end - start, lines))
         else:
             parts.append(FilePart(where, shown, None, size))
     return parts
@@ -143,7 +156,7 @@ def split_files(
 
 def read_part(part: FilePart, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
     """The records (and skips) of one `FilePart`."""
-    yield from read_file(Path(part.path), part.shown, cfg, part.byte_range)
+    yield from read_file(Path(part.path), part.shown, cfg, part.byte_range, part.lines_before)
 
 
 def read_paths(

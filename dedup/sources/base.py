@@ -6,7 +6,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -160,10 +160,13 @@ def text_stream(path: Path) -> Iterator[tuple[int, str]]:
             yield n, _decode_line(raw)
 
 
-def text_range_stream(path: Path, start: int, end: int) -> Iterator[tuple[int, str]]:
+def text_range_stream(
+    path: Path, start: int, end: int, lines_before: int | None = None
+) -> Iterator[tuple[int, str]]:
     """The lines of an uncompressed text file that start in bytes ``[start, end)``, numbered
     as in the whole file. Consecutive ranges give every line exactly once, so a large file can
-    be read in parts by several workers."""
+    be read in parts by several workers. `lines_before`: the number of newlines in the bytes
+    before ``start - 1`` if known (`newlines_before`); otherwise they are counted here."""
     with open(path, "rb") as fh:
         if is_binary(fh.read(_SNIFF)):
             if start == 0:
@@ -172,27 +175,41 @@ def text_range_stream(path: Path, start: int, end: int) -> Iterator[tuple[int, s
         fh.seek(0)
         n, pos = 0, 0
         if start > 0:
-            remaining = start - 1
-            while remaining > 0:  # count the lines that end before `start - 1`
-                block = fh.read(min(remaining, 1 << 20))
-                if not block:
-                    return
-                n += block.count(b"\n")
-                remaining -= len(block)
+            if lines_before is None:
+                n = newlines_before(fh, [start - 1])[0]
+            else:
+                n = lines_before
+            fh.seek(start - 1)
             prev = fh.read(1)  # the byte before `start`
             pos = start
             if prev != b"\n":  # the line at `start` began in the previous range: skip it
                 pos += len(fh.readline())
             n += 1
-        while pos < end:
-            raw = fh.readline()
-            if not raw:
+        for raw in fh:
+            if pos >= end:
                 return
             n += 1
             pos += len(raw)
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             yield n, _decode_line(raw)
+
+
+def newlines_before(fh: IO[bytes], offsets: Sequence[int]) -> list[int]:
+    """For each of `offsets` (ascending), the number of newline bytes before it in `fh`
+    (read once from the start, in blocks)."""
+    fh.seek(0)
+    out: list[int] = []
+    count, pos = 0, 0
+    for target in offsets:
+        while pos < target:
+            block = fh.read(min(target - pos, 1 << 20))
+            if not block:
+                break
+            count += block.count(b"\n")
+            pos += len(block)
+        out.append(count)
+    return out
 
 
 class _Prefixed(io.RawIOBase):

@@ -15,12 +15,21 @@ from dedup.sources.records import from_mapping
 
 
 def read_jsonl(
-    path: Path, shown: str, cfg: InputConfig, byte_range: tuple[int, int] | None = None
+    path: Path,
+    shown: str,
+    cfg: InputConfig,
+    byte_range: tuple[int, int] | None = None,
+    lines_before: int | None = None,
 ) -> Iterator[RawRecord | Skip]:
     """Yield a record or a Skip for every non-blank line of `path` (of the lines starting in
-    `byte_range` when given: uncompressed files only)."""
+    `byte_range` when given: uncompressed files only; `lines_before`: see
+    `text_range_stream`)."""
     seen = False
-    lines = text_stream(path) if byte_range is None else text_range_stream(path, *byte_range)
+    lines = (
+        text_stream(path)
+        if byte_range is None
+        else text_range_stream(path, *byte_range, lines_before=lines_before)
+    )
     try:
         for n, line in lines:
             if not line.strip():
