@@ -7,6 +7,7 @@ Usage::
     python benchmarks/crosslingual.py --tune          # threshold grid on WMT (chooses defaults)
     python benchmarks/crosslingual.py --langid        # language identification: py3langid, lingua
     python benchmarks/crosslingual.py --embedding     # all pairs: USE embeddings vs anchors
+    python benchmarks/crosslingual.py --index         # the persistent index beside the scan
 
 For each language pair, every WMT document that exists in both languages (the original and a
 professional translation, or two translations of one original; first translator when there are
@@ -18,6 +19,16 @@ pairs of different stories),
 candidate pairs compared, and the cost per document of the anchor fingerprint, of word
 shingling + signing, and of language identification (median of 3 timed passes after a warm-up
 pass, in this process).
+
+*Index* (``--index``): for each European pair, every document is added to a new SQLite
+`dedup.Index` built with cross-lingual data and queried against it (`query_many`, its own
+indexed copy left out). Reported beside the scan's verified translation pairs (pairs
+`find_translations` accepts, not cluster pairs): recall and precision of the index's
+translation matches, whether they are exactly the scan's (same pairs and scores), the cost of
+adding, and the cost of a query with and without cross-lingual matching, end to end
+(`query_many`: extraction, language, anchors, look-up, verification) and the look-up and
+verification alone (`Index.match` on prepared documents). Then the look-up cost of the de-en
+queries as unrelated articles (SemEval, BBC) are added to an index of all WMT documents.
 
 *Partial*: the original against the first half (by segments) of its translation.
 *SemEval*: the SemEval-2022 Task 8 cross-language pairs (de-en after leaving out the
@@ -38,6 +49,7 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +59,7 @@ import numpy as np
 
 import dedup
 from dedup.anchors import extract_anchors
+from dedup.api import collect
 from dedup.config import CrossLingualConfig, ScanConfig
 from dedup.crosslingual import (
     AnchorWeights,
@@ -54,10 +67,12 @@ from dedup.crosslingual import (
     anchor_signatures,
     compare,
     cross_candidates,
+    find_translations,
     is_translation,
     profile,
 )
 from dedup.language import detect_language
+from dedup.prepare import Prepared, prepare_chunk
 from dedup.shingle import shingle_batch
 from dedup.signature import MinHasher
 
@@ -322,6 +337,120 @@ def scale(cfg: CrossLingualConfig) -> None:
         print(f"{n:9d}  {len(cand):10d}  {2 * len(cand) / n:12.1f}  {found / len(gold):.3f}")
 
 
+# ---------------------------------------------------------------------------------------------
+# The persistent index
+# ---------------------------------------------------------------------------------------------
+
+
+def _lookups(index: dedup.Index, part: Prepared) -> None:
+    """`Index.match` of every prepared document (its own indexed copy left out)."""
+    for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
+        index.match(s, sig, exclude=e.id, anchors=e.anchors, language=e.language)
+
+
+def _scan_pairs(
+    documents: Sequence[dedup.Document], cfg: ScanConfig
+) -> dict[frozenset[str], float]:
+    """The translation pairs a scan verifies, with their scores."""
+    corpus = collect(list(documents), cfg)
+    t = find_translations(
+        [e.anchors for e in corpus.entries], [e.language for e in corpus.entries], cfg.crosslingual
+    )
+    ids = [e.id for e in corpus.entries]
+    return {frozenset((ids[p.a], ids[p.b])): p.score.score for p in t.pairs}
+
+
+def _rec_prec(pairs: dict[frozenset[str], float], gold: set[frozenset[str]]) -> tuple[float, str]:
+    tp = len(set(pairs) & gold)
+    return tp / len(gold), f"{tp / len(pairs):.3f}" if pairs else "-"
+
+
+def index_row(a: str, b: str, on: ScanConfig, off: ScanConfig) -> str:
+    """The printed row of index figures of one pair of languages."""
+    docs = pair_set(a, b)
+    gold = gold_pairs(docs)
+    documents = [dedup.Document(d.id, d.text) for d in docs]
+    n = len(documents)
+    scan = _scan_pairs(documents, on)
+    with tempfile.TemporaryDirectory() as tmp, dedup.Index.open(Path(tmp) / "x.db", on) as ix:
+        t = time.perf_counter()
+        ix.add(documents)
+        add_us = (time.perf_counter() - t) / n * 1e6
+        got: dict[frozenset[str], float] = {}
+        for r in ix.query_many(documents).results:
+            for m in r.matches:
+                if m.match == "translation":
+                    got[frozenset((r.id, m.id))] = m.score or 0.0
+        q_xl = _median_us(lambda: ix.query_many(documents), n)
+        part = prepare_chunk(documents, on)
+        l_xl = _median_us(lambda: _lookups(ix, part), n)
+        ix.config = off
+        q_word = _median_us(lambda: ix.query_many(documents), n)
+        plain = prepare_chunk(documents, off)
+        l_word = _median_us(lambda: _lookups(ix, plain), n)
+    same = got.keys() == scan.keys() and all(abs(got[k] - scan[k]) < 1e-9 for k in scan)
+    (s_rec, s_prec), (i_rec, i_prec) = _rec_prec(scan, gold), _rec_prec(got, gold)
+    return (
+        f"{a}-{b}  {n:5d} {len(gold):5d}  {s_rec:8.3f}  {s_prec:>9}  {i_rec:9.3f}  {i_prec:>10}"
+        f"  {'yes' if same else 'NO':>6}  {add_us:10.0f}  {q_word:17.0f}  {q_xl:5.0f}"
+        f"  {l_word:18.0f}  {l_xl:5.0f}"
+    )
+
+
+def index_bench(cfg: CrossLingualConfig) -> None:
+    on = ScanConfig(crosslingual=replace(cfg, enabled=True))
+    off = ScanConfig()
+    print("\nPersistent index (SQLite, built with --cross-lingual): every document of a pair of")
+    print("languages added, then each queried against it; the scan's verified pairs beside\n")
+    head = (
+        "pair    docs  gold  scan rec  scan prec  index rec  index prec  = scan  add us/doc"
+        "  query us/doc word    +xl  lookup us/doc word    +xl"
+    )
+    print(head)
+    print("-" * len(head))
+    for a, b in EUROPEAN:
+        print(index_row(a, b, on, off))
+    _index_growth(on, off)
+
+
+def _index_growth(on: ScanConfig, off: ScanConfig) -> None:
+    """Look-up cost of the de-en queries against an index of all WMT documents plus a growing
+    number of unrelated articles (the bucket cap bounds the candidates a query reads)."""
+    wmt = [
+        dedup.Document(f"{story}:{lang}", "\n".join(segs))
+        for story, sides in wmt_documents()
+        for lang, segs in sorted(sides.items())
+    ]
+    _, texts = semeval_pairs()
+    extra = [dedup.Document(f"semeval:{i}", t) for i, (_, t) in sorted(texts.items())]
+    with gzip.open(DATA / "news_bbc_2225" / "bbc_articles.jsonl.gz", "rt") as fh:
+        for line in fh:
+            d = json.loads(line)
+            extra.append(dedup.Document(f"bbc:{d['id']}", d["title"] + "\n" + d["text"]))
+    queries = [dedup.Document(d.id, d.text) for d in pair_set("de", "en")]
+    xl_part, word_part = prepare_chunk(queries, on), prepare_chunk(queries, off)
+    print("\nLook-up + verification per de-en query as unrelated articles join the index\n")
+    print("documents  word us/query  +cross-lingual us/query  translation matches")
+    steps = (0, len(extra) // 2, len(extra))
+    with tempfile.TemporaryDirectory() as tmp, dedup.Index.open(Path(tmp) / "x.db", on) as ix:
+        ix.add(wmt)
+        added = 0
+        for step in steps:
+            ix.add(extra[added:step])
+            added = step
+            ix.config = on
+            found = sum(
+                1
+                for e, s, sig in zip(xl_part.entries, xl_part.sets, xl_part.sigs, strict=True)
+                for m in ix.match(s, sig, exclude=e.id, anchors=e.anchors, language=e.language)
+                if m.match == "translation"
+            )
+            us_xl = _median_us(lambda: _lookups(ix, xl_part), len(queries))
+            ix.config = off
+            us_word = _median_us(lambda: _lookups(ix, word_part), len(queries))
+            print(f"{len(ix):9d}  {us_word:13.0f}  {us_xl:23.0f}  {found:19d}")
+
+
 def langid_bench() -> None:
     docs = [
         d
@@ -402,6 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--embedding", action="store_true", help="all-pairs USE embeddings vs anchors (optional)"
     )
+    ap.add_argument("--index", action="store_true", help="the persistent index beside the scan")
     args = ap.parse_args(argv)
     if not WMT.is_dir():
         print(f"{WMT} not found (set DEDUP_DATA)", file=sys.stderr)
@@ -415,6 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.embedding:
         embedding_bench()
+        return 0
+    if args.index:
+        index_bench(cfg)
         return 0
     t0 = time.perf_counter()
     rows: list[Row] = []

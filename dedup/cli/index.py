@@ -29,6 +29,7 @@ from dedup.cli.options import (
     resolve_jobs,
 )
 from dedup.config import (
+    CrossLingualConfig,
     ExtractConfig,
     MinHashConfig,
     ScanConfig,
@@ -70,10 +71,12 @@ def _open(
     location: str,
     create: bool,
     settings: tuple[int | None, int | None, int | None] = (None, None, None),
+    cross_lingual: bool = False,
 ) -> Index:
-    """Open the index; with signature settings given, they must be the index's."""
+    """Open the index; with signature settings given (or `cross_lingual`: a new index holds
+    cross-lingual data, an existing one must), they must be the index's."""
     size, num_perm, bands = settings
-    if size is None and num_perm is None and bands is None:
+    if size is None and num_perm is None and bands is None and not cross_lingual:
         return Index.open(location, None, create=create)
     try:
         cfg = ScanConfig(
@@ -82,6 +85,7 @@ def _open(
                 num_perm=_D.minhash.num_perm if num_perm is None else num_perm,
                 bands=_D.minhash.bands if bands is None else bands,
             ),
+            crosslingual=CrossLingualConfig(enabled=cross_lingual),
         )
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
@@ -116,6 +120,15 @@ def add_cmd(
         int | None, typer.Option(help="MinHash permutations (new index) [default: 255].")
     ] = None,
     bands: Annotated[int | None, typer.Option(help="LSH bands (new index) [default: 85].")] = None,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="(New index) also store each article's language and anchors (names, numbers,"
+            " dates), so that `query --cross-lingual` finds translations; an existing index must"
+            " have been built with it (it then stores them for every add, with or without it).",
+        ),
+    ] = False,
     batch_size: Annotated[
         int, typer.Option(help="Documents written a transaction (a crash loses at most one).")
     ] = 10_000,
@@ -147,7 +160,7 @@ def add_cmd(
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     try:
-        with _open(index, True, (shingle_size, num_perm, bands)) as ix:
+        with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
             ix.config = replace(ix.config, input=inp, extract=ExtractConfig(fast=fast_extract))
             result = ix.add(
                 paths,
@@ -199,6 +212,14 @@ def query_cmd(
     min_shared: Annotated[
         int, typer.Option(help="Shared shingles a copy needs at least.")
     ] = _D.verify.min_shared,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="Also find translations: indexed articles in another language that translate"
+            " the queried one (the index must have been built with --cross-lingual).",
+        ),
+    ] = False,
     jobs: Jobs = None,
     quiet: Quiet = False,
 ) -> None:
@@ -231,7 +252,11 @@ def query_cmd(
     try:
         with _open(index, False) as ix:
             ix.config = replace(
-                ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), verify=verify
+                ix.config,
+                input=inp,
+                extract=ExtractConfig(fast=fast_extract),
+                verify=verify,
+                crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
             )
             report = ix.query_many(paths, limit=limit, jobs=n_jobs)
     except DedupError as exc:

@@ -3,9 +3,17 @@ byte layout of stored arrays, and the settings recorded in an index (its "meta")
 
 An index records every setting that changes a signature or a band key (`meta_of`): the shingle
 scheme version, each field of `ShingleConfig` and `MinHashConfig`, the byte order of its blobs
-and `ScanConfig.fingerprint()`. `check_meta` refuses a config that differs, naming the setting.
-Verification settings (`VerifyConfig`) are not recorded: they apply when a query is verified,
-so the same index can be queried under another copy rule.
+and the word-shingle `ScanConfig.fingerprint()` (that of the config with cross-lingual matching
+off). `check_meta` refuses a config that differs, naming the setting. Verification settings
+(`VerifyConfig`, the thresholds of `CrossLingualConfig`) are not recorded: they apply when a
+query is verified, so the same index can be queried under another rule.
+
+An index built with cross-lingual data (`CrossLingualConfig.enabled` when it was created) also
+records ``crosslingual.anchor_scheme`` (`ANCHOR_SCHEME_VERSION`) and ``crosslingual.num_perm``,
+``.bands``, ``.seed`` (what makes its anchor band keys); it then holds every document's
+language, anchors and anchor band keys, and the document frequencies of anchor features. Such
+an index can be queried with or without cross-lingual matching; one built without it refuses a
+cross-lingual config (`IndexStoreError`: rebuild it with cross-lingual data).
 """
 
 from __future__ import annotations
@@ -18,7 +26,14 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from dedup.config import SHINGLE_SCHEME_VERSION, MinHashConfig, ScanConfig, ShingleConfig
+from dedup.config import (
+    ANCHOR_SCHEME_VERSION,
+    SHINGLE_SCHEME_VERSION,
+    CrossLingualConfig,
+    MinHashConfig,
+    ScanConfig,
+    ShingleConfig,
+)
 from dedup.errors import ConfigError, IndexStoreError
 from dedup.index.lsh import band_keys
 from dedup.shingle import HashArray
@@ -26,7 +41,9 @@ from dedup.signature import from_bytes
 
 #: written in every index; anything else is not ours
 FORMAT = "dedup-index"
-#: version of the stored layout (tables or keys, blob encodings); bump on any change
+#: version of the stored layout (tables or keys, blob encodings); bump on any change to them
+#: (the cross-lingual tables and keys are optional additions: an index without them is
+#: unchanged, so version 1 still)
 FORMAT_VERSION = 1
 KeyArray = npt.NDArray[np.uint64]
 
@@ -38,7 +55,13 @@ _LABELS = {
     "minhash.bands": "bands (LSH)",
     "minhash.seed": "hash seed",
     "byte_order": "byte order",
+    "crosslingual.num_perm": "cross-lingual num_perm",
+    "crosslingual.bands": "cross-lingual bands",
+    "crosslingual.seed": "cross-lingual hash seed",
 }
+#: recorded in an index built with cross-lingual data (the version of its anchors)
+CROSSLINGUAL_KEY = "crosslingual.anchor_scheme"
+_CROSSLINGUAL_FIELDS = ("num_perm", "bands", "seed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +70,12 @@ class StoredDoc:
 
     `shingles`: its sorted unique 64-bit shingle hashes, little-endian (`shingles_to_bytes`);
     `signature`: its MinHash signature, little-endian uint32 (`dedup.signature.to_bytes`).
+
+    Cross-lingual data, in an index built with it (else `language` and `anchors` None):
+    `language` (ISO 639-1, None if unknown); `anchors`, its `Anchors.seq` (uint64 little-endian,
+    text order); `anchor_bands`, its distinct anchor band keys (uint64 little-endian, sorted),
+    empty when it takes no part in cross-lingual candidates (language unknown, no anchor keys).
+    Look-ups fill `language` (and cross-lingual look-ups `anchors`) where the index holds them.
     """
 
     id: str
@@ -58,6 +87,41 @@ class StoredDoc:
     credit: str | None
     shingles: bytes
     signature: bytes
+    language: str | None = None
+    anchors: bytes | None = None
+    anchor_bands: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorQuery:
+    """What a store needs to find a query's cross-lingual candidates (`Store.anchor_lookup`):
+    its language, its distinct anchor band keys, its distinct anchor features (for their
+    document frequencies), the id it stands in for (the indexed document with that id is no
+    candidate and does not count in the bucket sizes; None: a new document) and the bucket cap
+    (`CrossLingualConfig.max_bucket_pairs`)."""
+
+    language: str
+    bands: KeyArray
+    features: KeyArray
+    exclude: str | None
+    max_bucket_pairs: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorHits:
+    """The cross-lingual candidates of a query, read at one moment: the documents of another
+    language in the buckets it shares and that the cap keeps (each with `language` and
+    `anchors`); the document frequency ``counts[i]`` of ``features[i]`` (sorted: the query's
+    features and its candidates', 0 for a feature no document holds); the number of indexed
+    documents; the indexed document with the query's id, if any (`excluded`); and the buckets
+    skipped for the cap."""
+
+    docs: list[StoredDoc]
+    features: KeyArray
+    counts: npt.NDArray[np.int64]
+    documents: int
+    excluded: StoredDoc | None = None
+    skipped: int = 0
 
 
 class Store(Protocol):
@@ -77,7 +141,10 @@ class Store(Protocol):
     def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
         """Store `docs` (unique ids) with their band keys ``keys[i]`` in one transaction.
         Per document: "added", "replaced" (`replace` and the id was there) or "exists"
-        (not `replace` and the id was there: nothing written for it)."""
+        (not `replace` and the id was there: nothing written for it). In an index with
+        cross-lingual data every document carries its `anchors`, and its anchor buckets and
+        the feature counts change in the same transaction (a replaced document's are
+        withdrawn first)."""
 
     def lookup(self, keys: KeyArray) -> list[StoredDoc]:
         """The documents sharing at least one band key with ``keys`` (one key a band), as of
@@ -86,8 +153,16 @@ class Store(Protocol):
     def candidate_ids(self, keys: KeyArray) -> list[str]:
         """The ids of `lookup` without reading the documents (cheaper; unsorted)."""
 
+    def anchor_lookup(self, query: AnchorQuery) -> AnchorHits:
+        """The cross-lingual candidates of `query`, as of one moment (index with cross-lingual
+        data only). A bucket (anchor band key) is read unless, counting the query in place of
+        the excluded document, it would pair more than `query.max_bucket_pairs` documents of
+        different languages (`dedup.index.translations.open_buckets`): the cost of a query is
+        bounded whatever the size of the index."""
+
     def delete(self, ids: Sequence[str]) -> list[str]:
-        """Remove the documents with these ids in one transaction; return the ids removed."""
+        """Remove the documents with these ids (and their cross-lingual data) in one
+        transaction; return the ids removed."""
 
     def count(self) -> int:
         """Number of documents."""
@@ -126,13 +201,51 @@ def _flat(cfg: ScanConfig) -> dict[str, Any]:
     return out
 
 
+def word_fingerprint(cfg: ScanConfig) -> str:
+    """The fingerprint an index records: `cfg`'s with cross-lingual matching off (whether a
+    query looks for translations does not change the word-shingle signatures)."""
+    return replace(cfg, crosslingual=replace(cfg.crosslingual, enabled=False)).fingerprint()
+
+
 def meta_of(cfg: ScanConfig) -> dict[str, str]:
-    """Everything an index records about how its signatures and band keys were made."""
+    """Everything an index records about how its signatures and band keys were made (with
+    `cfg.crosslingual.enabled`, its anchor scheme and anchor MinHash settings too)."""
     meta = {k: json.dumps(v) for k, v in _flat(cfg).items()}
     meta["format"] = FORMAT
     meta["format_version"] = str(FORMAT_VERSION)
-    meta["fingerprint"] = cfg.fingerprint()
+    meta["fingerprint"] = word_fingerprint(cfg)
+    if cfg.crosslingual.enabled:
+        meta[CROSSLINGUAL_KEY] = json.dumps(ANCHOR_SCHEME_VERSION)
+        for name in _CROSSLINGUAL_FIELDS:
+            meta[f"crosslingual.{name}"] = json.dumps(getattr(cfg.crosslingual, name))
     return meta
+
+
+def has_crosslingual(meta: Mapping[str, str]) -> bool:
+    """Was the index built with cross-lingual data?"""
+    return CROSSLINGUAL_KEY in meta
+
+
+def crosslingual_from_meta(
+    location: str, meta: Mapping[str, str], base: CrossLingualConfig
+) -> CrossLingualConfig | None:
+    """`base`, enabled, with the anchor MinHash settings the index was built with; None for an
+    index without cross-lingual data. IndexStoreError if its anchors are of another scheme."""
+    if not has_crosslingual(meta):
+        return None
+    scheme = _show(meta.get(CROSSLINGUAL_KEY))
+    if scheme != str(ANCHOR_SCHEME_VERSION):
+        raise IndexStoreError(
+            f"{location}: built with anchor scheme version {scheme}, this dedup uses "
+            f"{ANCHOR_SCHEME_VERSION} (rebuild the index)"
+        )
+    try:
+        values = {n: json.loads(meta[f"crosslingual.{n}"]) for n in _CROSSLINGUAL_FIELDS}
+        return replace(base, enabled=True, **values)
+    except KeyError as exc:
+        raise IndexStoreError(f"{location}: index settings lack {exc.args[0]}") from None
+    except (ConfigError, ValueError, TypeError) as exc:
+        raise IndexStoreError(f"{location}: unreadable index settings: {exc}") from None
 
 
 def check_format(location: str, meta: Mapping[str, str]) -> None:
@@ -171,15 +284,29 @@ def check_meta(location: str, meta: Mapping[str, str], cfg: ScanConfig) -> None:
             raise IndexStoreError(
                 f"{location}: built with {label} {_show(meta.get(key))}, asked for {value}"
             )
-    if meta.get("fingerprint") != cfg.fingerprint():
+    if meta.get("fingerprint") != word_fingerprint(cfg):
         raise IndexStoreError(
             f"{location}: built with configuration fingerprint {meta.get('fingerprint')}, "
-            f"asked for {cfg.fingerprint()}"
+            f"asked for {word_fingerprint(cfg)}"
         )
+    stored = crosslingual_from_meta(location, meta, cfg.crosslingual)
+    if not cfg.crosslingual.enabled:
+        return
+    if stored is None:
+        raise IndexStoreError(
+            f"{location}: built without cross-lingual data; rebuild it with --cross-lingual "
+            "(CrossLingualConfig(enabled=True)) to query it for translations"
+        )
+    for name in _CROSSLINGUAL_FIELDS:
+        want, have = getattr(cfg.crosslingual, name), getattr(stored, name)
+        if want != have:
+            label = _LABELS[f"crosslingual.{name}"]
+            raise IndexStoreError(f"{location}: built with {label} {have}, asked for {want}")
 
 
 def config_from_meta(location: str, meta: Mapping[str, str], base: ScanConfig) -> ScanConfig:
-    """`base` with the shingle and MinHash settings the index was built with."""
+    """`base` with the shingle and MinHash settings the index was built with, and with
+    cross-lingual matching on (its anchor settings) if it was built with cross-lingual data."""
     check_format(location, meta)
 
     def part(prefix: str, cls: type[ShingleConfig] | type[MinHashConfig]) -> dict[str, Any]:
@@ -197,6 +324,9 @@ def config_from_meta(location: str, meta: Mapping[str, str], base: ScanConfig) -
             shingle=ShingleConfig(**part("shingle", ShingleConfig)),
             minhash=MinHashConfig(**part("minhash", MinHashConfig)),
         )
+        crosslingual = crosslingual_from_meta(location, meta, base.crosslingual)
+        if crosslingual is not None:
+            cfg = replace(cfg, crosslingual=crosslingual)
     except (ConfigError, ValueError, TypeError) as exc:
         raise IndexStoreError(f"{location}: unreadable index settings: {exc}") from None
     check_meta(location, meta, cfg)

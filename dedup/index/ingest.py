@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from dedup.config import ScanConfig
-from dedup.index.base import StoredDoc, shingles_to_bytes
+from dedup.index.base import KeyArray, StoredDoc, shingles_to_bytes
+from dedup.index.translations import keys_to_bytes
 from dedup.model import Document, Skip
 from dedup.prepare import Entry, Prepared
 from dedup.signature import to_bytes
@@ -95,10 +98,12 @@ def one_per_id(entries: Sequence[Entry], replace: bool) -> tuple[list[int], list
     return sorted(chosen.values()), skips
 
 
-def stored(part: Prepared, i: int) -> StoredDoc:
-    """Document `i` of `part` as a store writes it (blobs little-endian)."""
+def stored(part: Prepared, i: int, anchor_bands: KeyArray | None = None) -> StoredDoc:
+    """Document `i` of `part` as a store writes it (blobs little-endian); with `anchor_bands`
+    (an index with cross-lingual data: its distinct anchor band keys), its language and anchors
+    too."""
     e = part.entries[i]
-    return StoredDoc(
+    doc = StoredDoc(
         id=e.id,
         url=e.url,
         site=e.site,
@@ -108,6 +113,15 @@ def stored(part: Prepared, i: int) -> StoredDoc:
         credit=e.credit,
         shingles=shingles_to_bytes(part.sets[i]),
         signature=to_bytes(part.sigs[i]),
+    )
+    if anchor_bands is None:
+        return doc
+    seq = e.anchors.seq if e.anchors is not None else np.empty(0, dtype=np.uint64)
+    return replace(
+        doc,
+        language=e.language,
+        anchors=keys_to_bytes(seq),
+        anchor_bands=keys_to_bytes(anchor_bands),
     )
 
 

@@ -4,26 +4,31 @@
 A query finds its candidates from the index's LSH buckets (the same bands as a scan) and
 verifies each exactly on the stored shingle sets with `dedup.verify.is_copy`: its matches are
 exactly the indexed documents that `dedup.scan` would verify as copies of it under the same
-config. Back ends: one SQLite file (`dedup.index.sqlite`, the default) or a Redis server
-(``redis://host:port/db``, `dedup.index.redis`), shared by processes on several machines.
+config. With cross-lingual matching (an index built with it, queried with it) a query also
+finds the translations a scan would verify (`dedup.index.translations`). Back ends: one SQLite
+file (`dedup.index.sqlite`, the default) or a Redis server (``redis://host:port/db``,
+`dedup.index.redis`), shared by processes on several machines.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from types import TracebackType
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from dedup.anchors import Anchors
 from dedup.config import ScanConfig
 from dedup.errors import ConfigError, IndexStoreError
 from dedup.index.base import (
     Store,
     check_meta,
     config_from_meta,
+    crosslingual_from_meta,
     meta_of,
     shingles_from_bytes,
 )
@@ -48,6 +53,7 @@ from dedup.index.results import (
     RemoveResult,
 )
 from dedup.index.sqlite import DEFAULT_CACHE_MB, SQLiteStore
+from dedup.index.translations import anchor_query, bucket_sets, translation_matches
 from dedup.model import Document, Skip
 from dedup.parallel import prepare_all
 from dedup.prepare import Prepared, prepare_chunk
@@ -86,13 +92,20 @@ class Index:
 
     Contract: `query` returns exactly the indexed documents that a `dedup.scan` of the index's
     documents plus the query would verify as copies of the query (same LSH bands, exact
-    verification), with exact Jaccard and containments, best first. An index records the
-    settings its signatures were made with (shingle scheme and size, permutations, bands,
-    seed, byte order, `ScanConfig.fingerprint()`) and refuses a config that differs
-    (`IndexStoreError` naming the setting). Each add batch is one transaction: a crash loses
-    at most the batch being written, and running the same add again is safe. Readers never see
-    part of a batch. Several processes may add and query at once (SQLite serialises writers;
-    Redis runs each batch atomically); within a process, use one `Index` a thread.
+    verification), with exact Jaccard and containments, best first. With cross-lingual matching
+    on (``config.crosslingual.enabled``; the index must have been built with it), also exactly
+    the documents that scan would verify as translations of the query (same anchor bands and
+    bucket cap, the same anchor weights: those of the index's documents plus the query, see
+    `dedup.index.translations`), as matches ``match="translation"`` with their `score`. An
+    index records the settings its signatures were made with (shingle scheme and size,
+    permutations, bands, seed, byte order, `ScanConfig.fingerprint()`, and for cross-lingual
+    data the anchor scheme and anchor MinHash settings) and refuses a config that differs
+    (`IndexStoreError` naming the setting). An index built with cross-lingual data stores it
+    for every document added later, whatever the config of the add. Each add batch is one
+    transaction: a crash loses at most the batch being written, and running the same add again
+    is safe. Readers never see part of a batch. Several processes may add and query at once
+    (SQLite serialises writers; Redis runs each batch atomically); within a process, use one
+    `Index` a thread.
     """
 
     def __init__(self, store: Store, config: ScanConfig, meta: dict[str, str]) -> None:
@@ -101,6 +114,8 @@ class Index:
         self._meta = meta
         self._config = config
         self._bands = config.minhash.bands
+        #: the anchor settings of an index with cross-lingual data (what adds store), else None
+        self._xl = crosslingual_from_meta(store.location, meta, config.crosslingual)
 
     @classmethod
     def open(
@@ -113,10 +128,13 @@ class Index:
     ) -> Index:
         """Open the index at `location` (a file path, or ``redis://host:port/db``).
 
-        `config` None: an existing index is used with the settings it was built with, a new one
-        is built with the defaults; otherwise its shingle and MinHash settings must be those
-        of the index. `create` False: a missing index is an error. `cache_mb`: SQLite's page
-        cache per connection (the memory a querying process uses does not grow with the index).
+        `config` None: an existing index is used with the settings it was built with
+        (cross-lingual matching on if it holds cross-lingual data), a new one is built with the
+        defaults; otherwise its shingle and MinHash settings must be those of the index. A new
+        index built with ``config.crosslingual.enabled`` holds cross-lingual data; an existing
+        one without it refuses such a config (`IndexStoreError`: rebuild it with cross-lingual
+        data). `create` False: a missing index is an error. `cache_mb`: SQLite's page cache per
+        connection (the memory a querying process uses does not grow with the index).
         Raises `IndexStoreError` for a missing (with `create` False), corrupt, foreign,
         unreachable or mismatched index; the index is then left untouched.
         """
@@ -159,6 +177,18 @@ class Index:
         check_meta(self.location, self._meta, value)
         self._config = value
 
+    @property
+    def crosslingual(self) -> bool:
+        """Does the index hold cross-lingual data (may it be queried for translations)?"""
+        return self._xl is not None
+
+    def _add_config(self) -> ScanConfig:
+        """The config documents are prepared with for adding: with cross-lingual data on in an
+        index that holds it, whatever the config in use for queries."""
+        if self._xl is None:
+            return self._config
+        return replace(self._config, crosslingual=self._xl)
+
     # --- adding ------------------------------------------------------------------------------
 
     def _policy(self, on_duplicate: str) -> bool:
@@ -190,11 +220,12 @@ class Index:
         if batch_size < 1 or jobs < 1:
             raise ConfigError("batch_size and jobs must be at least 1")
         hook = progress or no_progress
-        reader = Reader(inputs, self._config)
+        cfg = self._add_config()
+        reader = Reader(inputs, cfg)
         total = Totals()
         pending = Prepared()
         done = 0
-        for n, part in prepare_all(reader.records(), self._config, jobs):
+        for n, part in prepare_all(reader.records(), cfg, jobs):
             done += n
             pending.entries.extend(part.entries)
             pending.sets.extend(part.sets)
@@ -217,7 +248,9 @@ class Index:
     def add_prepared(
         self, prepared: Prepared, *, on_duplicate: DuplicatePolicy = "refuse"
     ) -> AddResult:
-        """Add documents already prepared (`dedup.prepare.prepare_chunk`) in one transaction."""
+        """Add documents already prepared (`dedup.prepare.prepare_chunk`) in one transaction.
+        An index with cross-lingual data needs them prepared with cross-lingual matching on
+        (a document without anchors is stored as having none)."""
         total = Totals()
         total.update(self._write(prepared, self._policy(on_duplicate)))
         return AddResult(
@@ -233,7 +266,14 @@ class Index:
         rows, out.skipped = one_per_id(part.entries, replace_)
         if not rows:
             return out
-        docs = [stored(part, i) for i in rows]
+        if self._xl is None:
+            docs = [stored(part, i) for i in rows]
+        else:
+            entries = [part.entries[i] for i in rows]
+            buckets = bucket_sets(
+                [e.anchors for e in entries], [e.language for e in entries], self._xl
+            )
+            docs = [stored(part, i, b) for i, b in zip(rows, buckets, strict=True)]
         sigs = np.stack([part.sigs[i] for i in rows])
         status = self._store.put(docs, band_keys(sigs, self._bands), replace_)
         for i, st in zip(rows, status, strict=True):
@@ -253,8 +293,9 @@ class Index:
     def query(
         self, document_or_text: Document | str, *, limit: int | None = None
     ) -> list[IndexMatch]:
-        """Verified matches of one document (or bare text), best first: highest Jaccard, then
-        highest containment either way, then id. An indexed document with the query's own id is
+        """Verified matches of one document (or bare text), best first: copies by highest
+        Jaccard, then highest containment either way, then id; then (cross-lingual matching on)
+        translations by highest score, then id. An indexed document with the query's own id is
         left out (a document is no copy of itself). A text with no words matches nothing."""
         if isinstance(document_or_text, Document):
             doc, exclude = document_or_text, document_or_text.id
@@ -265,7 +306,15 @@ class Index:
         part = prepare_chunk([doc], self._config)
         if not part.entries:
             return []
-        return self.match(part.sets[0], part.sigs[0], exclude=exclude, limit=limit)
+        e = part.entries[0]
+        return self.match(
+            part.sets[0],
+            part.sigs[0],
+            exclude=exclude,
+            limit=limit,
+            anchors=e.anchors,
+            language=e.language,
+        )
 
     def query_many(
         self,
@@ -285,13 +334,23 @@ class Index:
         for n, part in prepare_all(reader.records(), self._config, jobs):
             skips.extend(part.skips)
             for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
-                matches = self.match(s, sig, exclude=e.id, limit=limit)
+                matches = self.match(
+                    s, sig, exclude=e.id, limit=limit, anchors=e.anchors, language=e.language
+                )
                 results.append(
-                    QueryResult(e.id, e.url, e.site, e.title, e.date, e.source, tuple(matches))
+                    QueryResult(
+                        e.id, e.url, e.site, e.title, e.date, e.source, tuple(matches), e.language
+                    )
                 )
             done += n
             hook("query", done, None)
-        return QueryReport(tuple(results), tuple(reader.skips + skips), reader.files, reader.read)
+        return QueryReport(
+            tuple(results),
+            tuple(reader.skips + skips),
+            reader.files,
+            reader.read,
+            crosslingual=self._config.crosslingual.enabled,
+        )
 
     def match(
         self,
@@ -300,9 +359,13 @@ class Index:
         *,
         exclude: str | None = None,
         limit: int | None = None,
+        anchors: Anchors | None = None,
+        language: str | None = None,
     ) -> list[IndexMatch]:
         """`query` for a document already prepared: its sorted unique shingle set and its
-        signature (as `dedup.prepare.prepare_chunk` makes them)."""
+        signature, and with cross-lingual matching its anchors and language (as
+        `dedup.prepare.prepare_chunk` makes them; without them no translation is looked for,
+        nor for a document whose language is unknown or that has no anchor keys)."""
         keys = band_keys(np.asarray(signature, dtype=np.uint32)[None, :], self._bands)[0]
         out: list[IndexMatch] = []
         for d in self._store.lookup(keys):
@@ -310,22 +373,13 @@ class Index:
                 continue
             sim = similarity(shingles, shingles_from_bytes(d.shingles))
             if is_copy(sim, self._config.verify):
-                out.append(
-                    IndexMatch(
-                        id=d.id,
-                        url=d.url,
-                        site=d.site,
-                        title=d.title,
-                        date=d.date,
-                        credit=d.credit,
-                        source=d.source,
-                        jaccard=sim.jaccard,
-                        containment=sim.containment_ab,
-                        reuse=sim.containment_ba,
-                        shared=sim.shared,
-                    )
-                )
+                out.append(IndexMatch.of(d, sim, language))
         out.sort(key=lambda m: (-m.jaccard, -max(m.containment, m.reuse), m.id))
+        xl = self._config.crosslingual
+        if xl.enabled and anchors is not None and language is not None and anchors.keys.size:
+            hits = self._store.anchor_lookup(anchor_query(anchors, language, exclude, xl))
+            copies = {m.id for m in out}
+            out += translation_matches(hits, shingles, anchors, language, xl, copies)
         return out if limit is None else out[: max(0, limit)]
 
     def candidates(self, signature: npt.NDArray[np.uint32]) -> list[str]:
@@ -358,7 +412,13 @@ class Index:
             "rows": cfg.minhash.rows,
             "seed": cfg.minhash.seed,
             "byte_order": "little",
+            "cross_lingual": self._xl is not None,
         }
+        if self._xl is not None:
+            settings["anchor_scheme"] = int(self._meta["crosslingual.anchor_scheme"])
+            settings["anchor_num_perm"] = self._xl.num_perm
+            settings["anchor_bands"] = self._xl.bands
+            settings["anchor_seed"] = self._xl.seed
         return IndexStats(
             location=self.location,
             backend=str(details.get("backend")),

@@ -13,10 +13,26 @@ Keys (``P`` the prefix)::
     P b<band><key>          set: ids of the documents in this bucket; <band> 2 bytes and <key>
                             8 bytes, little-endian, so equal keys in other bands are other buckets
 
-Every write (a batch of documents, a removal) and every query's read is one Lua script, which
-Redis runs atomically: no reader sees part of a document or of a batch. The scripts name keys
-they build from the prefix, so a Redis Cluster (keys spread over nodes) is not supported; a
-single server (with replicas) is. Durability is the server's (AOF or RDB, as configured).
+An index built with cross-lingual data (meta ``crosslingual.anchor_scheme``) also has::
+
+    P d:<id>                fields lang (ISO 639-1, absent when unknown), xa (Anchors.seq,
+                            uint64 little-endian), xk (distinct anchor band keys, 8 bytes each)
+    P xc<key>               hash: language -> documents of that language in anchor bucket <key>
+                            (8 bytes, little-endian)
+    P xb<key><language>     set: ids of the documents of that language in the bucket
+    P xdf                   hash: anchor feature (8 bytes, little-endian) -> documents holding it
+
+written by the same scripts as the documents (a field or count that falls to zero is deleted,
+so removing every document leaves none of these keys). A cross-lingual query is one script too:
+it reads the sizes of its buckets, the members of the other languages in the buckets the cap
+keeps (the rule of `dedup.index.translations.open_buckets`), their documents and the
+frequencies of the features they and the query hold.
+
+Every write (a batch of documents, a removal) and every query's read is one Lua script
+(`dedup.index.redis_scripts`), which Redis runs atomically: no reader sees part of a document
+or of a batch. The scripts name keys they build from the prefix, so a Redis Cluster (keys
+spread over nodes) is not supported; a single server (with replicas) is. Durability is the
+server's (AOF or RDB, as configured).
 
 Start a server for it (Debian: ``apt-get install redis-server``)::
 
@@ -35,86 +51,20 @@ import numpy as np
 import redis as redis_lib
 
 from dedup.errors import IndexStoreError
-from dedup.index.base import KeyArray, StoredDoc, check_format
+from dedup.index import redis_scripts as scripts
+from dedup.index.base import (
+    AnchorHits,
+    AnchorQuery,
+    KeyArray,
+    StoredDoc,
+    check_format,
+    has_crosslingual,
+)
+from dedup.index.translations import keys_from_bytes, keys_to_bytes
 
 DEFAULT_PREFIX = "dedup:"
 _FIELDS = ("url", "site", "title", "date", "source", "credit")
 _BUCKET_BYTES = 10  # band (uint16) + key (uint64), little-endian
-
-_CREATE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], unpack(ARGV))
-end
-return redis.call('HGETALL', KEYS[1])
-"""
-
-# ARGV: prefix, replace ("1"/"0"), then per document: id, buckets, nfields, field, value...
-_PUT = """
-local p, replace = ARGV[1], ARGV[2] == '1'
-local out, i = {}, 3
-while i <= #ARGV do
-  local id, ks, nf = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  i = i + 3
-  local dk = p .. 'd:' .. id
-  local exists = redis.call('EXISTS', dk) == 1
-  if exists and not replace then
-    out[#out + 1] = 'exists'
-  else
-    if exists then
-      local old = redis.call('HGET', dk, 'k') or ''
-      for j = 1, #old, 10 do redis.call('SREM', p .. 'b' .. string.sub(old, j, j + 9), id) end
-      redis.call('DEL', dk)
-      out[#out + 1] = 'replaced'
-    else
-      out[#out + 1] = 'added'
-    end
-    local args = {'k', ks}
-    for f = 0, nf - 1 do
-      args[#args + 1] = ARGV[i + 2 * f]
-      args[#args + 1] = ARGV[i + 2 * f + 1]
-    end
-    redis.call('HSET', dk, unpack(args))
-    for j = 1, #ks, 10 do redis.call('SADD', p .. 'b' .. string.sub(ks, j, j + 9), id) end
-    redis.call('SADD', p .. 'ids', id)
-  end
-  i = i + 2 * nf
-end
-return out
-"""
-
-# ARGV: prefix, bucket names (10 bytes each, concatenated), "1" to read the documents too
-_LOOKUP = """
-local p, ks = ARGV[1], ARGV[2]
-local names = {}
-for j = 1, #ks, 10 do names[#names + 1] = p .. 'b' .. string.sub(ks, j, j + 9) end
-local ids = redis.call('SUNION', unpack(names))
-if ARGV[3] ~= '1' then return ids end
-local out = {}
-for _, id in ipairs(ids) do
-  out[#out + 1] = id
-  out[#out + 1] = redis.call('HMGET', p .. 'd:' .. id,
-    'url', 'site', 'title', 'date', 'source', 'credit', 'sh', 'sig')
-end
-return out
-"""
-
-# ARGV: prefix, ids...
-_DELETE = """
-local p = ARGV[1]
-local out = {}
-for i = 2, #ARGV do
-  local id = ARGV[i]
-  local dk = p .. 'd:' .. id
-  if redis.call('EXISTS', dk) == 1 then
-    local old = redis.call('HGET', dk, 'k') or ''
-    for j = 1, #old, 10 do redis.call('SREM', p .. 'b' .. string.sub(old, j, j + 9), id) end
-    redis.call('DEL', dk)
-    redis.call('SREM', p .. 'ids', id)
-    out[#out + 1] = id
-  end
-end
-return out
-"""
 
 
 def _shown(url: str) -> str:
@@ -139,6 +89,27 @@ def _text(v: bytes | None) -> str | None:
     return None if v is None else v.decode("utf-8")
 
 
+def _doc(id_: bytes, vals: list[Any]) -> StoredDoc:
+    """A document from the values of its fields, in the order of the scripts' HMGET (url, site,
+    title, date, source, credit, sh, sig, then lang, xa, xk where asked for)."""
+    url, site, title, date, source, credit = (_text(v) for v in vals[:6])
+    rest = list(vals[8:]) + [None] * (11 - len(vals))
+    return StoredDoc(
+        id=id_.decode("utf-8"),
+        url=url,
+        site=site,
+        title=title,
+        date=date,
+        source=source,
+        credit=credit,
+        shingles=bytes(vals[6]),
+        signature=bytes(vals[7]),
+        language=_text(rest[0]),
+        anchors=None if rest[1] is None else bytes(rest[1]),
+        anchor_bands=b"" if rest[2] is None else bytes(rest[2]),
+    )
+
+
 class RedisStore:
     """`dedup.index.base.Store` on a Redis server; see the module docstring for the keys."""
 
@@ -160,10 +131,12 @@ class RedisStore:
             self._r.ping()
         except (redis_lib.RedisError, ValueError) as exc:
             raise IndexStoreError(f"{self.location}: cannot connect: {exc}") from None
-        self._create = self._r.register_script(_CREATE)
-        self._put = self._r.register_script(_PUT)
-        self._lookup = self._r.register_script(_LOOKUP)
-        self._delete = self._r.register_script(_DELETE)
+        self._create = self._r.register_script(scripts.CREATE)
+        self._put = self._r.register_script(scripts.PUT)
+        self._lookup = self._r.register_script(scripts.LOOKUP)
+        self._delete = self._r.register_script(scripts.DELETE)
+        self._xl_lookup = self._r.register_script(scripts.XL_LOOKUP)
+        self._xl = False
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -184,6 +157,7 @@ class RedisStore:
             return None
         meta = {k.decode(): v.decode() for k, v in raw.items()}
         check_format(self.location, meta)
+        self._xl = has_crosslingual(meta)
         return meta
 
     def create(self, meta: Mapping[str, str]) -> dict[str, str]:
@@ -191,6 +165,7 @@ class RedisStore:
         raw = cast(list[bytes], self._call(self._create, keys=[self._prefix + b"meta"], args=flat))
         got = {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
         check_format(self.location, got)
+        self._xl = has_crosslingual(got)
         return got
 
     def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
@@ -202,6 +177,15 @@ class RedisStore:
                 if value is not None:
                     fields += [name, value]
             fields += ["sh", d.shingles, "sig", d.signature]
+            if self._xl:
+                if d.anchors is None:
+                    raise IndexStoreError(
+                        f"{self.location}: a document without cross-lingual data cannot be "
+                        "added to an index built with it"
+                    )
+                if d.language is not None:
+                    fields += ["lang", d.language]
+                fields += ["xa", d.anchors, "xk", d.anchor_bands]
             args += [d.id, _bucket_blob(k), str(len(fields) // 2), *fields]
         out = cast(list[bytes], self._call(self._put, args=args))
         return [s.decode() for s in out]
@@ -215,21 +199,32 @@ class RedisStore:
             vals = raw[i + 1]
             if vals[6] is None:  # pragma: no cover - ids and documents are written together
                 continue
-            url, site, title, date, source, credit = (_text(v) for v in vals[:6])
-            out.append(
-                StoredDoc(
-                    id=raw[i].decode("utf-8"),
-                    url=url,
-                    site=site,
-                    title=title,
-                    date=date,
-                    source=source,
-                    credit=credit,
-                    shingles=bytes(vals[6]),
-                    signature=bytes(vals[7]),
-                )
-            )
+            out.append(_doc(raw[i], vals))
         return out
+
+    def anchor_lookup(self, query: AnchorQuery) -> AnchorHits:
+        args = [
+            self._prefix,
+            query.language,
+            keys_to_bytes(query.bands),
+            keys_to_bytes(query.features),
+            query.exclude or "",
+            str(query.max_bucket_pairs),
+        ]
+        raw = cast(list[Any], self._call(self._xl_lookup, args=args))
+        ex_vals, skipped, documents, flat, feats, counts = raw
+        excluded = (
+            _doc((query.exclude or "").encode("utf-8"), ex_vals)
+            if ex_vals and ex_vals[6] is not None
+            else None
+        )
+        docs = [
+            _doc(flat[i], flat[i + 1]) for i in range(0, len(flat), 2) if flat[i + 1][6] is not None
+        ]
+        keys = keys_from_bytes(b"".join(feats))
+        freq = np.array([int(c) for c in counts], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return AnchorHits(docs, keys[order], freq[order], int(documents), excluded, int(skipped))
 
     def candidate_ids(self, keys: KeyArray) -> list[str]:
         raw = cast(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dedup.model import Skip
+from dedup.index.base import StoredDoc
+from dedup.model import Similarity, Skip
 
 
 def _r(x: float) -> float:
@@ -15,12 +16,19 @@ def _r(x: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class IndexMatch:
-    """An indexed document that the query is a copy of (or that is a copy of the query).
+    """An indexed document that the query is a copy of (or that is a copy of the query), or,
+    with cross-lingual matching, a translation of it.
 
     Every figure is exact, computed on the two shingle sets: `jaccard`; `containment`, the share
     of the query's text found in this document (1.0: the query is wholly made of it); `reuse`,
     the share of this document's text that the query reproduces; `shared`, the shingles both
     hold. The same figures a scan reports for a copy (`containment`) against its origin (`reuse`).
+
+    `match`: ``"copy"`` (verified on word shingles) or ``"translation"`` (another language,
+    verified on anchors: `score` is its exact anchor score against the query, see
+    `dedup.crosslingual`; the word-shingle figures stay exact, near 0). `language` and
+    `query_language`: the two documents' languages (ISO 639-1) where known (an index built with
+    cross-lingual data knows its documents'; a cross-lingual query knows the query's).
     """
 
     id: str
@@ -34,9 +42,46 @@ class IndexMatch:
     containment: float
     reuse: float
     shared: int
+    match: str = "copy"
+    language: str | None = None
+    query_language: str | None = None
+    score: float | None = None
+
+    @classmethod
+    def of(
+        cls,
+        doc: StoredDoc,
+        sim: Similarity,
+        query_language: str | None,
+        match: str = "copy",
+        score: float | None = None,
+    ) -> IndexMatch:
+        """The match of a stored document, `sim` its similarity with the query (query first)."""
+        return cls(
+            id=doc.id,
+            url=doc.url,
+            site=doc.site,
+            title=doc.title,
+            date=doc.date,
+            credit=doc.credit,
+            source=doc.source,
+            jaccard=sim.jaccard,
+            containment=sim.containment_ab,
+            reuse=sim.containment_ba,
+            shared=sim.shared,
+            match=match,
+            language=doc.language,
+            query_language=query_language,
+            score=score,
+        )
+
+    @property
+    def crosslingual(self) -> bool:
+        """Does this match carry cross-lingual facts (a translation, or a language)?"""
+        return self.match != "copy" or self.language is not None or self.query_language is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
             "site": self.site,
@@ -49,6 +94,12 @@ class IndexMatch:
             "credit": self.credit,
             "source": self.source,
         }
+        if self.crosslingual:  # only then: a word-shingle query reads as before
+            out["match"] = self.match
+            out["language"] = self.language
+            out["query_language"] = self.query_language
+            out["score"] = None if self.score is None else _r(self.score)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,31 +113,38 @@ class QueryResult:
     date: str | None
     source: str | None
     matches: tuple[IndexMatch, ...]
+    #: the queried document's language, identified with cross-lingual matching on (else None)
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
             "site": self.site,
             "title": self.title,
             "date": self.date,
             "source": self.source,
-            "matches": [m.to_dict() for m in self.matches],
         }
+        if self.language is not None:
+            out["language"] = self.language
+        out["matches"] = [m.to_dict() for m in self.matches]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class QueryReport:
-    """Every queried document of a batch query (in input order) and the records skipped."""
+    """Every queried document of a batch query (in input order) and the records skipped;
+    `crosslingual`: the queries looked for translations too."""
 
     results: tuple[QueryResult, ...]
     skipped: tuple[Skip, ...] = ()
     files: int = 0
     read: int = 0
+    crosslingual: bool = False
 
     def counts(self) -> dict[str, int]:
         failed = sum(1 for s in self.skipped if s.status == "failed")
-        return {
+        out = {
             "files": self.files,
             "read": self.read,
             "queried": len(self.results),
@@ -95,6 +153,11 @@ class QueryReport:
             "with_matches": sum(1 for r in self.results if r.matches),
             "matches": sum(len(r.matches) for r in self.results),
         }
+        if self.crosslingual:
+            out["translations"] = sum(
+                1 for r in self.results for m in r.matches if m.match == "translation"
+            )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -14,6 +14,8 @@ A band key already depends on its band (`dedup.index.lsh.band_keys`), so the buc
 keyed by the 64-bit key first: a query finds its candidates with one ``key IN (...)`` look-up
 of its own keys (one a band) and keeps the rows whose band is the band of that key, exactly the
 candidates a scan would pair. Bucket rows are written sorted by key, a batch a transaction.
+An index built with cross-lingual data has five more tables, written in the same transactions
+(`dedup.index.sqlite_anchors`).
 
 Each write is one transaction (`BEGIN IMMEDIATE`); readers run in a read transaction, so they
 see whole batches or nothing (WAL: readers never wait for the writer). ``synchronous=NORMAL``:
@@ -34,7 +36,16 @@ from typing import Any
 import numpy as np
 
 from dedup.errors import IndexStoreError
-from dedup.index.base import KeyArray, StoredDoc, check_format, keys_of
+from dedup.index import sqlite_anchors as xl
+from dedup.index.base import (
+    AnchorHits,
+    AnchorQuery,
+    KeyArray,
+    StoredDoc,
+    check_format,
+    has_crosslingual,
+    keys_of,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: 8 KiB pages: documents carry a few KiB of shingles, bucket rows ~20 bytes; larger pages make
@@ -83,6 +94,7 @@ class SQLiteStore:
         self.location = os.fspath(path)
         self._con = self._connect(create, cache_mb)
         self._bands: int | None = None
+        self._xl = False
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -158,6 +170,7 @@ class SQLiteStore:
         check_format(self.location, meta)
         self._configure()
         self._bands = int(meta["minhash.bands"])
+        self._xl = has_crosslingual(meta)
         return meta
 
     def create(self, meta: Mapping[str, str]) -> dict[str, str]:
@@ -174,6 +187,10 @@ class SQLiteStore:
             for stmt in _SCHEMA:
                 con.execute(stmt)
             con.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", sorted(meta.items()))
+            # the settings in force (another process may have been first) say which tables
+            if has_crosslingual(dict(con.execute("SELECT key, value FROM meta").fetchall())):
+                for stmt in xl.SCHEMA:
+                    con.execute(stmt)
         got = self.meta()
         if got is None:  # pragma: no cover - written just above
             raise IndexStoreError(f"{self.location}: could not record the index settings")
@@ -209,6 +226,8 @@ class SQLiteStore:
             old = self._existing(con, [d.id for d in docs])
             if replace and old:
                 self._drop_buckets(con, list(old.values()))
+                if self._xl:
+                    xl.drop(con, [n for n, _ in old.values()])
             (top,) = con.execute("SELECT coalesce(max(n), 0) FROM docs").fetchone()
             numbers: list[int] = []
             rows: list[tuple[object, ...]] = []
@@ -246,12 +265,19 @@ class SQLiteStore:
                     "INSERT OR IGNORE INTO buckets (key, band, doc) VALUES (?, ?, ?)",
                     zip(k[order].tolist(), b[order].tolist(), doc[order].tolist(), strict=True),
                 )
+            if self._xl:
+                written = [(n, d) for n, d in zip(numbers, docs, strict=True) if n >= 0]
+                xl.add(con, written, self.location)
+                xl.count_documents(con, status.count("added"))
         return status
 
     def delete(self, ids: Sequence[str]) -> list[str]:
         with self._txn(write=True) as con:
             old = self._existing(con, ids)
             self._drop_buckets(con, list(old.values()))
+            if self._xl:
+                xl.drop(con, [n for n, _ in old.values()])
+                xl.count_documents(con, -len(old))
             con.executemany("DELETE FROM docs WHERE n = ?", [(n,) for n, _ in old.values()])
         return [i for i in ids if i in old]
 
@@ -270,9 +296,16 @@ class SQLiteStore:
             docs = self._bucket_docs(con, keys)
             if not docs:
                 return []
-            rows = con.execute(
-                f"SELECT {_DOC_COLUMNS} FROM docs WHERE n IN {_IN_JSON}", (_json_list(docs),)
-            ).fetchall()
+            if self._xl:
+                rows = con.execute(
+                    f"SELECT {xl.DOC_COLUMNS}, x.language FROM docs d"
+                    f" LEFT JOIN xl_docs x ON x.doc = d.n WHERE d.n IN {_IN_JSON}",
+                    (_json_list(docs),),
+                ).fetchall()
+            else:
+                rows = con.execute(
+                    f"SELECT {_DOC_COLUMNS} FROM docs WHERE n IN {_IN_JSON}", (_json_list(docs),)
+                ).fetchall()
         return [StoredDoc(*r) for r in rows]
 
     def candidate_ids(self, keys: KeyArray) -> list[str]:
@@ -284,6 +317,12 @@ class SQLiteStore:
                 f"SELECT id FROM docs WHERE n IN {_IN_JSON}", (_json_list(docs),)
             ).fetchall()
         return [r[0] for r in rows]
+
+    def anchor_lookup(self, query: AnchorQuery) -> AnchorHits:
+        if not self._xl:  # pragma: no cover - Index refuses a cross-lingual query first
+            raise IndexStoreError(f"{self.location}: built without cross-lingual data")
+        with self._txn(write=False) as con:
+            return xl.lookup(con, query)
 
     def count(self) -> int:
         with self._errors():

@@ -27,6 +27,10 @@ QUERY_CSV_COLUMNS = (
     "shared",
     "credit",
     "source",
+    "match",
+    "language",
+    "query_language",
+    "score",
 )
 
 
@@ -47,17 +51,23 @@ def query_table(report: QueryReport, width: int = 140) -> str:
     for r in report.results:
         if not r.matches:
             continue
-        about = " ".join(x for x in (r.site, (r.date or "")[:16], r.title) if x)
+        about = " ".join(x for x in (r.language, r.site, (r.date or "")[:16], r.title) if x)
         t = Table(
             title=f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else ""),
             title_justify="left",
         )
-        for name in ("site", "date", "jaccard", "in match", "of match", "credit"):
+        # cross-lingual facts (a translation, a language) add a match and a language column
+        xl = any(m.crosslingual for m in r.matches)
+        names: tuple[str, ...] = ("match", "lang") if xl else ()
+        names += ("site", "date", "jaccard", "in match", "of match", "credit")
+        for name in names:
             numeric = name in ("jaccard", "in match", "of match")
             t.add_column(name, justify="right" if numeric else "left")
         t.add_column("id", overflow="fold")
         for m in r.matches:
+            kind = m.match if m.score is None else f"{m.match} {m.score:.2f}"
             t.add_row(
+                *((kind, m.language or "") if xl else ()),
                 m.site or "",
                 (m.date or "")[:16],
                 f"{m.jaccard:.2f}",
@@ -73,6 +83,11 @@ def query_table(report: QueryReport, width: int = 140) -> str:
         "'in match': share of the queried text found in the match; "
         "'of match': share of the match the queried text reproduces."
     )
+    if report.crosslingual:
+        con.print(
+            "'translation 0.53': a translation of the queried text (another language), with its "
+            "anchor score."
+        )
     for sk in report.skipped:
         con.print(f"skipped {sk}", markup=False)
     return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
@@ -95,8 +110,8 @@ def query_csv(report: QueryReport) -> str:
     w.writerow(QUERY_CSV_COLUMNS)
     for r in report.results:
         for m in r.matches:
-            d = m.to_dict()
-            w.writerow([r.id, *("" if d[k] is None else d[k] for k in QUERY_CSV_COLUMNS[1:])])
+            d = {"match": m.match, **m.to_dict()}  # a word-shingle match: a copy, no languages
+            w.writerow([r.id, *("" if d.get(k) is None else d[k] for k in QUERY_CSV_COLUMNS[1:])])
     return buf.getvalue()
 
 
@@ -110,11 +125,14 @@ QUERY_FORMATS: dict[str, Callable[[QueryReport], str]] = {
 
 def query_summary(report: QueryReport) -> str:
     c = report.counts()
-    return (
+    line = (
         f"read {c['read']} records from {c['files']} files: {c['queried']} queried, "
         f"{c['skipped']} skipped, {c['failed']} failed; {c['with_matches']} with matches, "
         f"{c['matches']} matches"
     )
+    if "translations" in c:
+        line += f" ({c['translations']} translations)"
+    return line
 
 
 def add_summary(result: AddResult) -> str:
