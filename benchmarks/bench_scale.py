@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpora import news_corpus  # noqa: E402
+from corpora import news_corpus
 
 
 def build_corpus(folder: Path, docs: int, files: int, seed: int = 6) -> list[Path]:
@@ -87,14 +87,17 @@ def _child(args: argparse.Namespace) -> None:
     else:
         from distributed import Client, LocalCluster
 
-        with LocalCluster(
-            n_workers=args.workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=50,
-            memory_limit=0,
-        ) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=args.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=50,
+                memory_limit=0,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             engine = dedup.DaskEngine(scheduler=cluster.scheduler_address, workers=args.workers)
             report = dedup.scan(paths, engine=engine)
 
@@ -152,9 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         paths = build_corpus(Path(tmp) / "corpus", args.docs, args.files)
-        print(f"corpus: {args.docs:,} documents in {args.files} JSONL files, "
-              f"{sum(p.stat().st_size for p in paths) / 2**20:.0f} MB, built in "
-              f"{time.perf_counter() - t0:.0f} s")
+        print(
+            f"corpus: {args.docs:,} documents in {args.files} JSONL files, "
+            f"{sum(p.stat().st_size for p in paths) / 2**20:.0f} MB, built in "
+            f"{time.perf_counter() - t0:.0f} s"
+        )
         runs: list[tuple[str, list[Path], str, int, int]] = [
             ("local --jobs 1, 1/4", paths[: args.files // 4], "local", 1, 1),
             ("local --jobs 1, 1/2", paths[: args.files // 2], "local", 1, 1),
@@ -175,8 +180,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  done: {label} in {float(r['wall']):.0f} s", file=sys.stderr)  # type: ignore[arg-type]
         base = float(rows[2][1]["wall"]) / rows[2][2]  # type: ignore[arg-type]
         print()
-        print(f"{'run':22} {'docs':>8} {'wall s':>7} {'docs/s':>8} {'s/doc vs all':>12} "
-              f"{'client MB':>9} {'workers MB':>14} {'same report':>11}")
+        print(
+            f"{'run':22} {'docs':>8} {'wall s':>7} {'docs/s':>8} {'s/doc vs all':>12} "
+            f"{'client MB':>9} {'workers MB':>14} {'same report':>11}"
+        )
         for label, r, docs, same in rows:
             wall = float(r["wall"])  # type: ignore[arg-type]
             workers_mb = "/".join(f"{kb / 1024:.0f}" for kb in r["workers_kb"]) or "-"  # type: ignore[attr-defined]

@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 import dedup
 from dedup.api import Matches, build_clusters, collect, match_edges
 from dedup.index.lsh import candidate_pairs
@@ -31,7 +29,7 @@ from dedup.model import Match
 from dedup.verify import is_copy, similarity
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datasets import SETS, EvalSet  # noqa: E402
+from datasets import SETS, EvalSet
 
 Pairs = set[frozenset[str]]
 
