@@ -259,8 +259,6 @@ def scan(
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     if engine is not None:
-        if cfg.crosslingual.enabled:
-            raise ConfigError("cross-lingual matching runs on the local engine only")
         from dedup.engines.dask_engine import scan_dask
 
         return scan_dask(list(inputs), cfg, engine, progress)

@@ -55,7 +55,7 @@ from dedup.engines.tasks import (
     unique_pairs,
     verify_pairs,
 )
-from dedup.errors import DedupError, EngineError
+from dedup.errors import ConfigError, DedupError, EngineError
 from dedup.model import Cluster, Document, Report
 from dedup.sources import FilePart, check_paths, iter_files, split_files
 
@@ -107,6 +107,8 @@ def scan_dask(
     progress: ProgressHook | None = None,
 ) -> Report:
     """Run a scan on Dask (see the module docstring); same report as the local engine."""
+    if cfg.crosslingual.enabled:
+        raise ConfigError("cross-lingual matching runs on the local engine only")
     parts, nfiles = plan_partitions(inputs, engine, cfg)
     client, cluster = _client(engine)
     try:
