@@ -34,7 +34,8 @@ class InputError(DedupError):
 
 
 class EngineError(DedupError):
-    """A distributed run could not complete; no partial report is ever returned."""
+    """A run on several processes or machines could not complete (a worker process died, a
+    Dask cluster failed); no partial report is ever returned."""
 
 
 class IndexStoreError(DedupError):

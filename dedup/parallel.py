@@ -17,11 +17,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from dedup.config import ScanConfig
+from dedup.errors import EngineError
 from dedup.model import Document, Skip
 from dedup.prepare import Prepared, prepare_chunk
 from dedup.sources import FilePart, RawRecord, read_part, split_files
@@ -32,6 +34,8 @@ from dedup.sources import FilePart, RawRecord, read_part, split_files
 CHUNK_RECORDS = 256
 HTML_WEIGHT = 16
 _IN_FLIGHT_PER_JOB = 3
+#: units handed out a job in `prepare_units` (results held at most: this many a job)
+_WINDOW_PER_JOB = 4
 #: input bytes a unit of work covers: large uncompressed JSONL files are cut into ranges of
 #: this size (~256 news texts), small files grouped up to it
 PART_BYTES = 1 << 19
@@ -72,6 +76,20 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+R = TypeVar("R")
+
+
+def _result(fut: Future[R]) -> R:
+    """A worker's result; EngineError (one line, no traceback) if the worker process died."""
+    try:
+        return fut.result()
+    except BrokenProcessPool as exc:
+        raise EngineError(
+            "a worker process died (out of memory, or killed) and the scan was stopped; "
+            "run with fewer --jobs or on less input at once"
+        ) from exc
+
+
 def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -96,10 +114,10 @@ def prepare_all(
             pending.append((len(chunk), pool.submit(prepare_chunk, chunk, cfg)))
             if len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
                 n, fut = pending.popleft()
-                yield n, fut.result()
+                yield n, _result(fut)
         while pending:
             n, fut = pending.popleft()
-            yield n, fut.result()
+            yield n, _result(fut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,19 +181,47 @@ def plan_units(
         yield Unit(parts=tuple(group))
 
 
+@dataclass(slots=True)
+class _Slot:
+    unit: Unit
+    future: Future[tuple[int, Prepared]]
+    result: tuple[int, Prepared] | None = None
+
+
 def prepare_units(
     units: Iterable[Unit], cfg: ScanConfig, jobs: int = 1
 ) -> Iterator[tuple[int, Prepared]]:
-    """`prepare_unit` of every unit, in order, here (`jobs` 1) or in `jobs` processes."""
+    """`prepare_unit` of every unit, in order, in `jobs` processes: this one and ``jobs - 1``
+    workers. A window of units is handed to the workers; this process takes back the earliest
+    one no worker has started (the executor lets a unit not yet started be cancelled) and does
+    it itself, so it works from the first moment (workers take a fraction of a second to
+    start) and results come back in order with no core waiting on another."""
     if jobs <= 1:
         for unit in units:
             yield prepare_unit(unit, cfg)
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        pending: deque[Future[tuple[int, Prepared]]] = deque()
-        for unit in units:
-            pending.append(pool.submit(prepare_unit, unit, cfg))
-            if len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    window = _WINDOW_PER_JOB * jobs
+    todo = iter(units)
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context()) as pool:
+        slots: deque[_Slot] = deque()
+        while True:
+            while len(slots) < window:
+                more = next(todo, None)
+                if more is None:
+                    break
+                slots.append(_Slot(more, pool.submit(prepare_unit, more, cfg)))
+            if not slots:
+                return
+            for slot in slots:
+                if slot.result is None and slot.future.done():
+                    slot.result = _result(slot.future)
+            if slots[0].result is None:
+                stolen = next((s for s in slots if s.result is None and s.future.cancel()), None)
+                if stolen is not None:
+                    stolen.result = prepare_unit(stolen.unit, cfg)
+                else:  # every unit left is with a worker
+                    slots[0].result = _result(slots[0].future)
+            while slots and slots[0].result is not None:
+                done = slots.popleft().result
+                assert done is not None
+                yield done

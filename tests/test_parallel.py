@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import dedup
 import dedup.parallel as parallel
 from dedup.config import ScanConfig
+from dedup.errors import EngineError
 from dedup.output import render
 from dedup.prepare import Prepared, prepare_chunk
 from dedup.sources import iter_files
@@ -86,8 +88,10 @@ def test_same_report_for_any_cut_and_any_jobs(
     reference = dedup.scan(inputs, jobs=1)
     _small_units(monkeypatch)
     small = dedup.scan(inputs, jobs=1)
-    two = dedup.scan(inputs, jobs=2)
+    two = dedup.scan(inputs, jobs=2)  # this process and a worker share the units
+    three = dedup.scan(inputs, jobs=3)
     assert render(small, "json") == render(reference, "json") == render(two, "json")
+    assert render(three, "json") == render(reference, "json")
     stats = reference.stats
     pages = len(list((Path(str(inputs[-1])) / "pages").iterdir()))
     jsonl = 36 + 2  # the sample's records and two bad lines (a blank line is no record)
@@ -112,3 +116,17 @@ def test_prepared_travels_as_three_arrays() -> None:
     assert [e.credit for e in back.entries] == [e.credit for e in part.entries]
     empty = pickle.loads(pickle.dumps(Prepared()))
     assert empty.entries == empty.sets == empty.sigs == empty.skips == []
+
+
+class _DiesWhenUnpickled:
+    """A record that kills the worker process that receives it (as the OOM killer would)."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os._exit, (9,))
+
+
+def test_a_worker_that_dies_is_one_engine_error() -> None:
+    docs: list[object] = [dedup.Document(id=f"d{i}", text=f"text {i}") for i in range(3)]
+    with pytest.raises(EngineError, match=r"^a worker process died") as info:
+        list(parallel.prepare_all([*docs, _DiesWhenUnpickled()], ScanConfig(), jobs=2))  # type: ignore[list-item]
+    assert "\n" not in str(info.value)
