@@ -1,7 +1,7 @@
 import numpy as np
 
 from dedup import MinHasher, VerifyConfig
-from dedup.index.lsh import band_keys, candidate_pairs
+from dedup.index.lsh import band_keys, bucket_pairs, candidate_pairs
 from dedup.shingle import shingle_set
 from dedup.verify import is_copy, similarity
 
@@ -65,3 +65,28 @@ def test_copy_rule_covers_truncation_and_embedding_but_not_shared_quotes() -> No
     assert not is_copy(similarity(s(story[:12]), s(story[:12] + other[:10])), cfg)
     # ...but the same short text twice is a duplicate (a wire brief sent twice)
     assert is_copy(similarity(s(story[:12]), s(story[:12])), cfg)
+
+
+def test_bucket_pairs_are_every_pair_of_every_bucket() -> None:
+    # buckets of 1 to 40 documents, each id once a bucket (as band keys give them), any order
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        n_keys = int(rng.integers(1, 12))
+        keys_l, ids_l = [], []
+        for key in range(n_keys):
+            members = rng.choice(100, size=int(rng.integers(1, 41)), replace=False)
+            keys_l += [key * 7919] * members.size
+            ids_l += members.tolist()
+        perm = rng.permutation(len(keys_l))
+        keys = np.array(keys_l, dtype=np.uint64)[perm]
+        ids = np.array(ids_l, dtype=np.int64)[perm]
+        want = sorted(
+            (min(a, b), max(a, b))
+            for k in set(keys_l)
+            for i, a in enumerate(x for x, kk in zip(ids_l, keys_l, strict=True) if kk == k)
+            for b in [x for x, kk in zip(ids_l, keys_l, strict=True) if kk == k][i + 1 :]
+        )
+        got = sorted(map(tuple, bucket_pairs(keys, ids).tolist()))
+        assert got == want
+    assert bucket_pairs(np.array([3], dtype=np.uint64), np.array([1])).shape == (0, 2)
+    assert bucket_pairs(np.array([1, 2], dtype=np.uint64), np.array([1, 2])).shape == (0, 2)

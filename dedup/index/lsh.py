@@ -34,28 +34,27 @@ BANDS_PER_SORT = 17
 
 def bucket_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Every pair ``(a, b)``, a < b, of ids that share a key, shape ``(m, 2)``; a pair that
-    shares several keys appears once for each. Buckets of two (most of them) are paired in one
-    vectorised step; larger buckets one by one."""
+    shares several keys appears once for each (and once per repeat of an id in a bucket).
+    One sort of the keys, then every pair of every bucket in a few vectorised steps (the
+    element at place i of a bucket of s is paired with the s - 1 - i after it)."""
     if keys.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    order = np.lexsort((ids, keys))
+    order = np.argsort(keys, kind="stable")
     sk, si = keys[order], ids[order]
-    boundaries = np.flatnonzero(np.diff(sk)) + 1
-    starts = np.concatenate(([0], boundaries))
+    starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     sizes = np.diff(np.concatenate((starts, [sk.size])))
-    found: list[npt.NDArray[np.int64]] = []
-    two = starts[sizes == 2]
-    if two.size:
-        a, b = si[two], si[two + 1]
-        found.append(np.stack((np.minimum(a, b), np.maximum(a, b)), axis=1))
-    big = sizes > 2
-    for s, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
-        members = np.unique(si[s : s + size])
-        ii, jj = np.triu_indices(members.size, k=1)
-        found.append(np.stack((members[ii], members[jj]), axis=1))
-    if not found:
+    multi = sizes > 1
+    if not multi.any():
         return np.empty((0, 2), dtype=np.int64)
-    pairs: npt.NDArray[np.int64] = np.concatenate(found)
+    starts, sizes = starts[multi], sizes[multi]
+    # the elements of buckets of two or more, with how many elements follow them in the bucket
+    place = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    first = np.repeat(starts, sizes) + place
+    after = np.repeat(sizes, sizes) - 1 - place
+    a = np.repeat(first, after)
+    b = a + 1 + (np.arange(a.size) - np.repeat(np.cumsum(after) - after, after))
+    x, y = si[a], si[b]
+    pairs = np.stack((np.minimum(x, y), np.maximum(x, y)), axis=1)
     distinct: npt.NDArray[np.int64] = pairs[pairs[:, 0] != pairs[:, 1]]
     return distinct
 
