@@ -107,6 +107,29 @@ def _dateline(text: str) -> str | None:
     return None
 
 
+#: characters at the top of a text where a dateline decides the credit before anything else
+_EARLY = 600
+
+
+def _datelines(text: str) -> tuple[str | None, str | None]:
+    """``(_dateline(text[:600]), _dateline(text[:_DATELINE_REACH]))`` from one pass: the
+    matches that end within the first 600 characters are those of the shorter text (a match
+    across the boundary makes it look again at the shorter text, to be exact)."""
+    early_done = False
+    for m in _DATELINE.finditer(text[:_DATELINE_REACH]):
+        if not early_done and m.end() > _EARLY:
+            early_done = True
+            if m.start() < _EARLY:
+                early = _dateline(text[:_EARLY])
+                if early:
+                    return early, None  # the late one is not needed then
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _DATELINE_LEAD.fullmatch(text, line_start, m.start()):
+            who = m.group("who")
+            return (None if early_done else who), who
+    return None, None
+
+
 def _canonical(who: str) -> str:
     w = " ".join(who.split()).strip(" .,;:-")
     w = _TRAILING_WORDS.sub("", w).strip(" .,;:-")
@@ -150,21 +173,13 @@ def _edge_lines(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The first six and the last four non-empty stripped lines of `text` (overlapping when it
     has fewer than ten), each kept only if it is at most `_MAX_CREDIT_LINE` characters."""
     lines = text.splitlines()
-    first: list[str] = []
-    for ln in lines:
-        s = ln.strip()
-        if s:
-            first.append(s)
-            if len(first) == 6:
-                break
-    last: list[str] = []
-    for ln in reversed(lines):
-        s = ln.strip()
-        if s:
-            last.append(s)
-            if len(last) == 4:
-                break
-    last.reverse()
+    # most texts have few blank lines: the first and last dozen lines are enough
+    first = [s for ln in lines[:12] if (s := ln.strip())][:6]
+    if len(first) < 6 and len(lines) > 12:
+        first = [s for ln in lines if (s := ln.strip())][:6]
+    last = [s for ln in lines[-12:] if (s := ln.strip())][-4:]
+    if len(last) < 4 and len(lines) > 12:
+        last = [s for ln in lines if (s := ln.strip())][-4:]
     return (
         tuple(s for s in first if len(s) <= _MAX_CREDIT_LINE),
         tuple(s for s in last if len(s) <= _MAX_CREDIT_LINE),
@@ -173,11 +188,10 @@ def _edge_lines(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def credit_clues(text: str) -> CreditClues:
     """What `credit_from` needs of `text` (see `CreditClues`)."""
-    who = _dateline(text[:600])
-    if who:
-        return CreditClues(who)
+    early, late = _datelines(text)
+    if early:
+        return CreditClues(early)
     first, last = _edge_lines(text)
-    late = _dateline(text[:_DATELINE_REACH])
     if late is None and not first and not last:
         return _NO_CLUES
     return CreditClues(late, True, "\n".join(first + last), len(first))
