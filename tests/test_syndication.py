@@ -20,6 +20,10 @@ CASES = [
     ("news now The Associated Press \u2014 By PAUL J. WEBER\nAUSTIN, Texas...", "AP"),
     ("A story written in house, with no credit at all.\nThe end.", None),
     ("Apple shares rose.\nThe AP style guide was cited by reporters in the story.", None),
+    # a dateline within the first 600 characters wins over a credit line; one after does not
+    ("x" * 580 + "\n(AP) - Body.\nMore.\nSource: Reuters", "AP"),
+    ("x" * 596 + "\n(AP) - Body.\nMore.\nSource: Reuters", "Reuters"),
+    ("x" * 596 + "\n(AP) - Body.\nMore.\nThe end.", "AP"),
 ]
 
 
