@@ -51,8 +51,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpora
 
 HERE = Path(__file__).resolve()
-#: records per chunk in the "what-if" HTML row (the library's CHUNK_RECORDS is 256)
-HTML_CHUNK = 16
 #: a measured job still running after this many seconds is stopped and reported as failed
 JOB_TIMEOUT = 1200
 Stages = dict[str, float]
@@ -129,8 +127,6 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
     from dedup.config import ExtractConfig
 
     jobs = int(spec["jobs"])
-    if spec.get("chunk"):  # records per chunk handed to a worker (a what-if: not the default)
-        dedup.parallel.CHUNK_RECORDS = int(spec["chunk"])
     cfg = dedup.ScanConfig(extract=ExtractConfig(fast=bool(spec.get("fast", False))))
     timers = _Timers()
     for name, label in _SCAN_STAGES.items():
@@ -164,7 +160,7 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
             stages[k] = s[k]
         stages["prepare, other"] = s["prepare"] - sum(s[k] for k in inner)
     else:
-        stages["read + prepare (2 workers)"] = s["collect"]
+        stages[f"read + prepare (this process + {jobs - 1} worker)"] = s["collect"]
     lsh = first_verify[0] - timers.started["find_matches"] if first_verify else 0.0
     stages["LSH candidates"] = lsh
     stages["verify"] = s["find_matches"] - lsh
@@ -566,11 +562,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             for j in (1, 2):
                 spec = {"kind": "dedup", "paths": paths, "jobs": j}
                 results.append(measure(f"dedup.scan -j {j}", kind, spec, reps, docs=n))
-            # what-if: chunks of HTML_CHUNK records instead of CHUNK_RECORDS (256), so that the
-            # pages are spread over both workers
-            spec = {"kind": "dedup", "paths": paths, "jobs": 2, "chunk": HTML_CHUNK}
-            label = f"dedup.scan -j 2, {HTML_CHUNK}-record chunks"
-            results.append(measure(label, kind, spec, reps, docs=n))
             for j in (1, 2):
                 spec = {"kind": "cli", "paths": paths, "jobs": j, "out": str(tmp / "r.json")}
                 results.append(measure(f"dedup scan CLI -j {j}", kind, spec, reps, docs=n))
