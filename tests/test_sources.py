@@ -717,3 +717,23 @@ def test_byte_ranges_give_every_line_once_with_its_number(tmp_path: Path, step: 
             got += list(text_range_stream(path, start, end, lines if hint else None))
         assert got == whole
     assert whole[0] == (1, "first\n") and whole[-1] == (8, "last")
+
+
+@pytest.mark.parametrize("cut", [10, 300])
+def test_truncated_warc_gz_keeps_its_records_and_says_it_is_truncated(
+    tmp_path: Path, cut: int
+) -> None:
+    # warcio stops quietly where a gzip member is cut; the records before are kept and a skip
+    # says the end of the file is lost (cut 10: the last member's trailer; 300: inside it)
+    good = tmp_path / "whole.warc.gz"
+    write_warc(good, compress=True)
+    cut_file = tmp_path / "cut.warc.gz"
+    cut_file.write_bytes(good.read_bytes()[:-cut])
+    items = read_all(cut_file)
+    assert isinstance(items[0], RawRecord) and items[0].url == PAGE_URL
+    last = items[-1]
+    assert isinstance(last, Skip) and last.location is None
+    assert last.reason.startswith("truncated file: the gzip stream ends inside a member after")
+    assert not any(isinstance(i, Skip) and "truncated" in i.reason for i in read_all(good))
+    report = dedup.scan([cut_file])
+    assert report.stats.extracted == 1 and any("truncated" in s.reason for s in report.skipped)

@@ -7,6 +7,7 @@ responses that are not HTML or not successful are read and skipped with their re
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,28 @@ def read_warc(path: Path, shown: str) -> Iterator[RawRecord | Skip]:
     if n == 0:
         why = "no HTTP response records" if total else "no WARC records (empty or truncated file)"
         yield Skip(shown, why)
+    elif path.name.lower().endswith(".gz") and (damage := _gzip_damage(path)):
+        yield Skip(shown, f"{damage} after {n} response records: what follows them is lost")
+
+
+def _gzip_damage(path: Path) -> str | None:
+    """What is wrong with the end of a (multi-member) gzip file, or None: warcio stops quietly
+    at a truncated member, so the stream is decompressed once more here, output discarded (at
+    C speed; a scan spends far longer extracting the pages)."""
+    try:
+        with open(path, "rb") as fh:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            fed = False  # the current member has received input
+            while chunk := fh.read(1 << 16):
+                while chunk:
+                    d.decompress(chunk)
+                    fed = True
+                    if d.eof:
+                        chunk = d.unused_data
+                        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                        fed = False
+                    else:
+                        chunk = b""
+            return "truncated file: the gzip stream ends inside a member" if fed else None
+    except (OSError, zlib.error) as exc:
+        return f"damaged gzip stream ({exc})"
