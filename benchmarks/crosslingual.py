@@ -8,6 +8,7 @@ Usage::
     python benchmarks/crosslingual.py --langid        # language identification: py3langid, lingua
     python benchmarks/crosslingual.py --embedding     # all pairs: USE embeddings vs anchors
     python benchmarks/crosslingual.py --index         # the persistent index beside the scan
+    python benchmarks/crosslingual.py --dask          # the Dask engine beside the local one
 
 For each language pair, every WMT document that exists in both languages (the original and a
 professional translation, or two translations of one original; first translator when there are
@@ -29,6 +30,14 @@ adding, and the cost of a query with and without cross-lingual matching, end to 
 (`query_many`: extraction, language, anchors, look-up, verification) and the look-up and
 verification alone (`Index.match` on prepared documents). Then the look-up cost of the de-en
 queries as unrelated articles (SemEval, BBC) are added to an index of all WMT documents.
+
+*Dask* (``--dask``): each European pair's documents, and all WMT documents in every language,
+scanned with cross-lingual matching by the local engine (one process) and by the Dask engine
+(a `LocalCluster` of `--workers` processes started once, documents in 4 partitions, 8 shuffle
+buckets): recall and precision of the gold pairs, candidate and translation pairs, median
+seconds of 3 scans after a warm-up scan (which loads the language model in every process), and
+the same without cross-lingual matching (``without xl``), and whether the two JSON reports
+are byte-identical.
 
 *Partial*: the original against the first half (by segments) of its translation.
 *SemEval*: the SemEval-2022 Task 8 cross-language pairs (de-en after leaving out the
@@ -451,6 +460,80 @@ def _index_growth(on: ScanConfig, off: ScanConfig) -> None:
             print(f"{len(ix):9d}  {us_word:13.0f}  {us_xl:23.0f}  {found:19d}")
 
 
+def _median_scan(
+    documents: Sequence[dedup.Document], cfg: ScanConfig, engine: dedup.DaskEngine | None
+) -> tuple[float, dedup.Report]:
+    """Median seconds of 3 scans after a warm-up scan, and the report."""
+    report = dedup.scan(documents, cfg, engine=engine)
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        report = dedup.scan(documents, cfg, engine=engine)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), report
+
+
+def dask_bench(cfg: CrossLingualConfig, workers: int) -> None:
+    """Local and Dask engines on the same documents (see the module docstring)."""
+    from distributed import LocalCluster
+
+    from dedup.output import render
+
+    on = ScanConfig(crosslingual=replace(cfg, enabled=True))
+    sets = [(f"{a}-{b}", pair_set(a, b)) for a, b in EUROPEAN]
+    sets.append(
+        (
+            "all WMT",
+            [
+                Doc(f"{story}:{lang}", lang, "\n".join(segs), story)
+                for story, sides in wmt_documents()
+                for lang, segs in sorted(sides.items())
+            ],
+        )
+    )
+    print(f"\nLocal engine and Dask engine (LocalCluster of {workers} processes, 4 partitions)\n")
+    head = (
+        "pair     engine  docs  gold  recall  precision  candidates  translations  seconds"
+        "  without xl  same report"
+    )
+    print(head)
+    print("-" * len(head))
+    with LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        for name, docs in sets:
+            gold = gold_pairs(docs)
+            documents = [dedup.Document(d.id, d.text) for d in docs]
+            engine = dedup.DaskEngine(
+                scheduler=cluster.scheduler_address,
+                documents_per_partition=len(documents) // 4 + 1,
+                buckets=8,
+            )
+            reports = {}
+            for label, eng in (("local", None), ("dask", engine)):
+                seconds, report = _median_scan(documents, on, eng)
+                without, _ = _median_scan(documents, ScanConfig(), eng)
+                reports[label] = render(report, "json")
+                pred = report.pairs()
+                tp = len(pred & gold)
+                prec = f"{tp / len(pred):9.3f}" if pred else f"{'-':>9}"
+                same = (
+                    ""
+                    if label == "local"
+                    else ("yes" if reports["dask"] == reports["local"] else "NO")
+                )
+                print(
+                    f"{name:8s} {label:6s} {len(docs):5d} {len(gold):5d}  {tp / len(gold):6.3f}"
+                    f"  {prec}  {report.stats.translation_candidates:10d}"
+                    f"  {report.stats.translation_pairs:12d}  {seconds:7.2f}  {without:10.2f}"
+                    f"  {same:>11}"
+                )
+
+
 def langid_bench() -> None:
     docs = [
         d
@@ -532,6 +615,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--embedding", action="store_true", help="all-pairs USE embeddings vs anchors (optional)"
     )
     ap.add_argument("--index", action="store_true", help="the persistent index beside the scan")
+    ap.add_argument("--dask", action="store_true", help="the Dask engine beside the local one")
+    ap.add_argument("--workers", type=int, default=2, help="Dask worker processes (--dask)")
     args = ap.parse_args(argv)
     if not WMT.is_dir():
         print(f"{WMT} not found (set DEDUP_DATA)", file=sys.stderr)
@@ -548,6 +633,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.index:
         index_bench(cfg)
+        return 0
+    if args.dask:
+        dask_bench(cfg, args.workers)
         return 0
     t0 = time.perf_counter()
     rows: list[Row] = []

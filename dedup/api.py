@@ -287,7 +287,8 @@ def scan(
         clusters=clusters,
         candidates=matches.candidates,
         verified=len(matches.matches),
-        translations=translations,
+        translation_candidates=translations.candidates if translations is not None else 0,
+        translation_pairs=len(translations.pairs) if translations is not None else 0,
     )
 
 
@@ -300,7 +301,8 @@ def assemble_report(
     clusters: list[Cluster],
     candidates: int,
     verified: int,
-    translations: Translations | None = None,
+    translation_candidates: int = 0,
+    translation_pairs: int = 0,
 ) -> Report:
     """The report of a scan from its counts, skips and clusters (every engine ends here)."""
     ordered = sorted(skips, key=skip_sort_key)
@@ -317,7 +319,7 @@ def assemble_report(
         clusters=len(clusters),
         clustered_documents=clustered,
         copies=clustered - len(clusters),
-        translation_candidates=translations.candidates if translations is not None else 0,
-        translation_pairs=len(translations.pairs) if translations is not None else 0,
+        translation_candidates=translation_candidates,
+        translation_pairs=translation_pairs,
     )
     return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(ordered))

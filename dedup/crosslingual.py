@@ -83,11 +83,8 @@ class AnchorWeights:
     @classmethod
     def of(cls, anchors: Sequence[Anchors]) -> AnchorWeights:
         """Document frequencies of every anchor over `anchors`."""
-        parts = [np.unique(a.seq) for a in anchors if a.seq.size]
-        if not parts:
-            return cls(np.empty(0, np.uint64), np.empty(0, np.int64), len(anchors))
-        keys, counts = np.unique(np.concatenate(parts), return_counts=True)
-        return cls(keys, counts.astype(np.int64), len(anchors))
+        keys, counts = document_frequencies(anchors)
+        return cls(keys, counts, len(anchors))
 
     @classmethod
     def from_counts(
@@ -105,6 +102,30 @@ class AnchorWeights:
             hit = self.keys[pos] == features
             df[hit] = self.counts[pos[hit]]
         return np.log((self.n_docs + self.SMOOTHING) / df)
+
+
+def document_frequencies(anchors: Sequence[Anchors]) -> tuple[HashArray, npt.NDArray[np.int64]]:
+    """The distinct anchor features of `anchors` (sorted) and how many documents hold each."""
+    parts = [np.unique(a.seq) for a in anchors if a.seq.size]
+    if not parts:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+    return keys, counts.astype(np.int64)
+
+
+def merge_frequencies(
+    parts: Sequence[tuple[HashArray, npt.NDArray[np.int64]]],
+) -> tuple[HashArray, npt.NDArray[np.int64]]:
+    """`document_frequencies` of several disjoint sets of documents, added up: equal to those of
+    all the documents at once (exact integer counts), so weights built from them are too."""
+    keys = np.concatenate([k for k, _ in parts]) if parts else np.empty(0, np.uint64)
+    if keys.size == 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    counts = np.concatenate([c for _, c in parts]).astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[starts], np.add.reduceat(counts, starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +221,61 @@ def anchor_band_keys(anchors: Sequence[Anchors], cfg: CrossLingualConfig) -> Has
     return band_keys(anchor_signatures(anchors, cfg), cfg.bands)
 
 
+def bucket_cross_pairs(
+    members: npt.NDArray[np.int64], lang: npt.NDArray[np.int64], max_pairs: int
+) -> npt.NDArray[np.int64]:
+    """The candidate pairs of one LSH bucket, shape ``(k, 2)``: ``(members[i], members[j])``,
+    i < j, of different languages. `members` are sorted document numbers (indices in a scan,
+    or any ids ordered the same way), `lang` their language codes (small integers >= 0, equal
+    for equal languages). A bucket that would give more than `max_pairs` such pairs gives none
+    (anchors common to a period, not one story: see the module docstring)."""
+    none = np.empty((0, 2), dtype=np.int64)
+    if members.size < 2 or (lang == lang[0]).all():
+        return none
+    counts = np.bincount(lang)
+    cross_pairs = (int(counts.sum()) ** 2 - int((counts**2).sum())) // 2
+    if cross_pairs > max_pairs:
+        return none
+    ii, jj = np.triu_indices(members.size, k=1)
+    cross = lang[ii] != lang[jj]
+    return np.stack((members[ii[cross]], members[jj[cross]]), axis=1)
+
+
+def bucketed_cross_pairs(
+    keys: HashArray,
+    docs: npt.NDArray[np.int64],
+    lang: npt.NDArray[np.int64],
+    max_pairs: int,
+) -> npt.NDArray[np.int64]:
+    """The candidate pairs (`bucket_cross_pairs`) of every bucket among rows ``(keys[r],
+    docs[r], lang[r])`` (one row a document and band; the band number is part of the key),
+    shape ``(m, 2)``, a < b; a pair sharing several buckets appears once for each. The rows of
+    a bucket must all be given: the cap counts the whole bucket."""
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    cuts = np.flatnonzero(np.diff(sk)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [sk.size]))
+    multi = (ends - starts) > 1
+    found: list[npt.NDArray[np.int64]] = []
+    for s, e in zip(starts[multi].tolist(), ends[multi].tolist(), strict=True):
+        rows = order[s:e]
+        by_doc = np.argsort(docs[rows], kind="stable")
+        pairs = bucket_cross_pairs(docs[rows][by_doc], lang[rows][by_doc], max_pairs)
+        if pairs.size:
+            found.append(pairs)
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.concatenate(found)
+
+
+def language_codes(languages: Sequence[str | None]) -> npt.NDArray[np.int64]:
+    """A code per document for `bucket_cross_pairs`: the rank of its language among the
+    distinct known ones, -1 when unknown."""
+    codes = {c: k for k, c in enumerate(sorted({x for x in languages if x is not None}))}
+    return np.array([codes[x] if x is not None else -1 for x in languages], dtype=np.int64)
+
+
 def cross_candidates(
     sigs: npt.NDArray[np.uint32],
     languages: Sequence[str | None],
@@ -211,8 +287,7 @@ def cross_candidates(
     `cfg.max_bucket_pairs` such pairs is skipped). Candidates only: `translation_score`
     decides."""
     n = sigs.shape[0]
-    codes = {c: k for k, c in enumerate(sorted({x for x in languages if x is not None}))}
-    lang = np.array([codes[x] if x is not None else -1 for x in languages], dtype=np.int64)
+    lang = language_codes(languages)
     ok = lang >= 0 if valid is None else (lang >= 0) & valid
     idx = np.flatnonzero(ok)
     if idx.size < 2:
@@ -220,28 +295,10 @@ def cross_candidates(
     # one sort over every (document, band) key: the band number is part of the key
     keys = band_keys(sigs[idx], cfg.bands).ravel()
     docs = np.repeat(idx, cfg.bands)
-    order = np.argsort(keys, kind="stable")
-    sk = keys[order]
-    cuts = np.flatnonzero(np.diff(sk)) + 1
-    starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [sk.size]))
-    multi = (ends - starts) > 1
-    found: list[npt.NDArray[np.int64]] = []
-    for s, e in zip(starts[multi].tolist(), ends[multi].tolist(), strict=True):
-        members = np.sort(docs[order[s:e]])
-        ml = lang[members]
-        if (ml == ml[0]).all():
-            continue
-        counts = np.bincount(ml)
-        cross_pairs = (int(counts.sum()) ** 2 - int((counts**2).sum())) // 2
-        if cross_pairs > cfg.max_bucket_pairs:
-            continue  # anchors common to a period, not one story (see module docstring)
-        ii, jj = np.triu_indices(members.size, k=1)
-        cross = ml[ii] != ml[jj]
-        found.append(members[ii[cross]] * n + members[jj[cross]])
-    if not found:
+    found = bucketed_cross_pairs(keys, docs, lang[docs], cfg.max_bucket_pairs)
+    if found.size == 0:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.unique(np.concatenate(found))
+    pairs = np.unique(found[:, 0] * n + found[:, 1])
     return np.stack((pairs // n, pairs % n), axis=1)
 
 

@@ -17,9 +17,13 @@ from dedup.config import CrossLingualConfig, ScanConfig
 from dedup.crosslingual import (
     AnchorWeights,
     anchor_signatures,
+    bucket_cross_pairs,
+    bucketed_cross_pairs,
     cross_candidates,
+    document_frequencies,
     find_translations,
     is_translation,
+    merge_frequencies,
     translation_score,
 )
 from dedup.errors import ConfigError
@@ -199,6 +203,38 @@ def test_weights_from_stored_counts_equal_weights_of_the_documents() -> None:
     assert w.weights(np.array([12345], dtype=np.uint64))[0] == w.weights(probe).max()
 
 
+def test_frequencies_added_up_in_parts_give_the_same_weights() -> None:
+    """What the Dask engine does: per-partition document frequencies, merged in any grouping,
+    are those of all the documents, so the weights are the same floats."""
+    anchors = [extract_anchors(r["text"], r["lang"]) for r in _wmt()]
+    whole = AnchorWeights.of(anchors)
+    parts = [document_frequencies(anchors[k : k + 4]) for k in range(0, len(anchors), 4)]
+    parts.append(document_frequencies([]))
+    nested = merge_frequencies([merge_frequencies(parts[:2]), merge_frequencies(parts[2:])])
+    for keys, counts in (merge_frequencies(parts), nested):
+        assert np.array_equal(keys, whole.keys) and np.array_equal(counts, whole.counts)
+        w = AnchorWeights.from_counts(keys, counts, len(anchors))
+        assert np.array_equal(w.weights(whole.keys), whole.weights(whole.keys))
+    assert merge_frequencies([])[0].size == 0
+
+
+def test_bucket_rule_skips_buckets_over_the_cap() -> None:
+    members = np.array([3, 5, 8, 9], dtype=np.int64)
+    lang = np.array([0, 1, 1, 0], dtype=np.int64)
+    # 4 cross-language pairs, in member order, a < b
+    expected = [(3, 5), (3, 8), (5, 9), (8, 9)]
+    assert bucket_cross_pairs(members, lang, 4).tolist() == [list(p) for p in expected]
+    assert bucket_cross_pairs(members, lang, 3).shape == (0, 2)
+    assert bucket_cross_pairs(members, np.zeros(4, dtype=np.int64), 100).shape == (0, 2)
+    # rows of several buckets in any order: the same pairs, bucket by bucket
+    keys = np.array([7, 1, 7, 1, 7, 7], dtype=np.uint64)
+    docs = np.array([9, 2, 3, 1, 5, 8], dtype=np.int64)
+    langs = np.array([0, 0, 0, 1, 1, 1], dtype=np.int64)
+    pairs = bucketed_cross_pairs(keys, docs, langs, 4)
+    assert sorted(map(tuple, pairs.tolist())) == sorted([(1, 2), (3, 5), (3, 8), (5, 9), (8, 9)])
+    assert bucketed_cross_pairs(keys, docs, langs, 1).tolist() == [[1, 2]]
+
+
 # ---------------------------------------------------------------------------------------------
 # candidates and the scan stage
 # ---------------------------------------------------------------------------------------------
@@ -343,8 +379,11 @@ def test_cli_flag(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert len(report["clusters"]) == 4
     assert {m.get("match") for c in report["clusters"] for m in c["members"][1:]} == {"translation"}
-    result = runner.invoke(app, ["scan", str(src), "--cross-lingual", "--engine", "dask"])
-    assert result.exit_code == 2 and "local engine" in result.output
+    # the Dask engine runs it too (a local cluster of one worker), with the same report
+    args = ["scan", str(src), "--cross-lingual", "-f", "json", "-q", "--engine", "dask"]
+    on_dask = runner.invoke(app, [*args, "--workers", "1"])
+    assert on_dask.exit_code == 0 and on_dask.exception is None, on_dask.output
+    assert on_dask.stdout == result.stdout
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import signal
 import threading
 import time
@@ -136,3 +137,97 @@ def test_cli_engine_dask(cluster: object, monkeypatch: pytest.MonkeyPatch) -> No
     assert res.stdout == render(dedup.scan(["articles"]), "json")
     bad = CliRunner().invoke(app, ["scan", "articles", "--engine", "spark"])
     assert bad.exit_code == 2 and "unknown --engine" in bad.output
+
+
+# ---------------------------------------------------------------------------------------------
+# cross-lingual matching on Dask: the same report as the local engine
+# ---------------------------------------------------------------------------------------------
+
+WMT_FIXTURE = (
+    Path(__file__).resolve().parent / "fixtures" / "crosslingual" / "wmt_translations.jsonl"
+)
+XL = dedup.ScanConfig(crosslingual=dedup.CrossLingualConfig(enabled=True))
+
+
+def _same_report(
+    docs_or_paths: list[object], cfg: dedup.ScanConfig, engine: object
+) -> dedup.Report:
+    local = dedup.scan(docs_or_paths, cfg)  # type: ignore[arg-type]
+    on_dask = dedup.scan(docs_or_paths, cfg, engine=engine)  # type: ignore[arg-type]
+    assert render(on_dask, "json") == render(local, "json")
+    return local
+
+
+def _wmt_fixture_docs() -> list[dedup.Document]:
+    rows = [json.loads(x) for x in WMT_FIXTURE.read_text(encoding="utf-8").splitlines()]
+    return [dedup.Document(r["id"], r["text"]) for r in rows]
+
+
+def test_cross_lingual_report_is_byte_identical(
+    cluster: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 14 WMT fixture documents and the sample articles, in byte ranges of 3 kB (several
+    partitions of each file) and 3 shuffle buckets: translations, copies and stats."""
+    monkeypatch.chdir(SAMPLE)
+    inputs: list[object] = [str(WMT_FIXTURE), "articles"]
+    engine = _engine(cluster, partition_bytes=3000, buckets=3)
+    parts, _ = plan_partitions(inputs, engine, XL)  # type: ignore[arg-type]
+    assert len(parts) >= 8
+    report = _same_report(inputs, XL, engine)
+    assert report.stats.translation_pairs >= 18 and report.stats.clusters >= 14
+    matches = [m.match for c in report.clusters for m in c.members]
+    assert "translation" in matches and None in matches
+
+
+def test_cross_lingual_bucket_cap_skips_the_same_buckets(cluster: object) -> None:
+    """A cap of 2 cross-language pairs a bucket: buckets are skipped (fewer candidates than
+    without the cap), the same ones on both engines."""
+    docs = _wmt_fixture_docs()
+    capped = dedup.ScanConfig(
+        crosslingual=dedup.CrossLingualConfig(enabled=True, max_bucket_pairs=2)
+    )
+    engine = _engine(cluster, documents_per_partition=3, buckets=5)
+    report = _same_report(docs, capped, engine)  # type: ignore[arg-type]
+    assert (
+        0 < report.stats.translation_candidates < dedup.scan(docs, XL).stats.translation_candidates
+    )
+
+
+def test_cross_lingual_with_an_id_held_in_two_partitions(cluster: object) -> None:
+    """Input order shuffled (refs do not follow ids) and one id given twice, in different
+    partitions, with different texts: the same document is kept, weighed and matched."""
+    docs = _wmt_fixture_docs()
+    random.Random(7).shuffle(docs)
+    twin = dedup.Document(docs[0].id, docs[1].text + "\nOne more line for the twin.")
+    docs.append(twin)
+    engine = _engine(cluster, documents_per_partition=4, buckets=2)
+    report = _same_report(docs, XL, engine)  # type: ignore[arg-type]
+    assert any("duplicate id" in s.reason for s in report.skipped)
+    assert report.stats.translation_pairs > 0
+
+
+def _wmt_german_english() -> list[dedup.Document]:
+    docs: list[dedup.Document] = []
+    for path in sorted((SHARED_DATA / "parallel_news_wmt").glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                d = json.loads(line)
+                sides = {d["src"]["lang"]: d["src"]["segments"]}
+                for ref in d["refs"]:
+                    sides.setdefault(ref["lang"], ref["segments"])
+                if "de" in sides and "en" in sides:
+                    key = f"{d['testset']}:{d['docid']}"
+                    for lang in ("de", "en"):
+                        docs.append(dedup.Document(f"{key}:{lang}", "\n".join(sides[lang])))
+    return docs
+
+
+@needs_shared_data
+def test_cross_lingual_all_wmt_german_english(cluster: object) -> None:
+    """All 320 WMT de/en documents, shuffled, in 5 partitions and 4 buckets."""
+    docs = _wmt_german_english()
+    assert len(docs) == 320
+    random.Random(3).shuffle(docs)
+    engine = _engine(cluster, documents_per_partition=len(docs) // 5 + 1, buckets=4)
+    report = _same_report(docs, XL, engine)  # type: ignore[arg-type]
+    assert report.stats.translation_pairs >= 140 and report.stats.translation_candidates > 300

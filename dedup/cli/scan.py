@@ -174,8 +174,6 @@ def scan_cmd(
             ),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
         )
-        if cross_lingual and engine == "dask":
-            raise fail("--cross-lingual runs on the local engine only", 2)
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
         raise fail(str(exc), 2) from None

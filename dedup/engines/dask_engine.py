@@ -12,11 +12,17 @@ Stages (every one runs on the workers; the client holds futures, not data):
    the first document of each pair.
 4. **verify**: each partition fetches the shingle sets of the second documents of its pairs
    from the partitions that hold them and verifies the pairs exactly, where its own sets are.
-5. **clusters**: the verified edges (small: only copies) are collected on the client, which
-   computes connected components; groups of components are clustered on workers with the local
-   engine's own clustering code (star clusters with the chaining guard), on the sets fetched
-   from their partitions. A component never spans two groups, so the result is the same as
-   clustering everything at once.
+4b. **translations** (with cross-lingual matching; `dedup.engines.crosslingual_tasks`): the
+   anchors' document frequencies are added up in a tree into the scan's weights (a future sent
+   to the verifiers); anchor band keys are shuffled like the word-shingle ones and each bucket
+   gives its cross-language pairs (the local bucket rule and cap); each partition verifies its
+   pairs on the anchors, fetching the other documents' from their partitions.
+5. **clusters**: the verified edges (small: only copies and translations) are collected on the
+   client, which computes connected components; groups of components are clustered on workers
+   with the local engine's own clustering code (star clusters with the chaining guard), on the
+   sets fetched from their partitions, with the group's translations and the weights. A
+   component never spans two groups, so the result is the same as clustering everything at
+   once.
 
 The report is assembled from the partitions' counts, skips and clusters: byte-identical to the
 local engine's for the same input and options. Lost workers are handled by Dask, which
@@ -30,6 +36,7 @@ import operator
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,6 +44,17 @@ import numpy.typing as npt
 
 from dedup.config import ScanConfig
 from dedup.engines import DaskEngine
+from dedup.engines.crosslingual_tasks import (
+    anchor_band_rows,
+    anchor_counts,
+    anchor_weights,
+    fetch_anchors,
+    language_table,
+    languages_of,
+    merge_anchor_counts,
+    translation_pairs_by_owner,
+    verify_translations,
+)
 from dedup.engines.tasks import (
     ClusterOut,
     band_rows,
@@ -55,12 +73,16 @@ from dedup.engines.tasks import (
     unique_pairs,
     verify_pairs,
 )
-from dedup.errors import ConfigError, DedupError, EngineError
+from dedup.errors import DedupError, EngineError
 from dedup.model import Cluster, Document, Report
 from dedup.sources import FilePart, check_paths, iter_files, split_files
 
 ProgressHook = Callable[[str, int, int | None], None]
 _MASK = (1 << 32) - 1
+#: partial counts added per task of the weights' tree reduction
+_FAN_IN = 8
+_NO_KEYS = np.empty(0, np.uint64)
+_NO_COUNTS = np.empty(0, np.int64)
 
 
 def plan_partitions(
@@ -107,8 +129,6 @@ def scan_dask(
     progress: ProgressHook | None = None,
 ) -> Report:
     """Run a scan on Dask (see the module docstring); same report as the local engine."""
-    if cfg.crosslingual.enabled:
-        raise ConfigError("cross-lingual matching runs on the local engine only")
     parts, nfiles = plan_partitions(inputs, engine, cfg)
     client, cluster = _client(engine)
     try:
@@ -185,14 +205,22 @@ def _run(
             for q in owners[p]
         }
         verified_futs.append(submit(verify_pairs, A[p], p, pairs[p], wanted, cfg, pure=False))
+
+    # 4b. with cross-lingual matching: translations found and verified on the anchors (runs
+    #     beside the copy verification)
+    translations = _translations(client, A, R, cfg, hook) if cfg.crosslingual.enabled else None
+
     verified = client.gather(verified_futs)
     edges = np.concatenate(verified) if verified else np.empty((0, 3), dtype=np.int64)
     hook("verify", P, P)
 
-    # 5. connected components on the collected edges, clustered in groups on the workers
-    groups = _component_groups(edges, R)
+    # 5. connected components on the collected edges (copies and translations), clustered in
+    #    groups on the workers
+    found = (translations.rows, translations.scores) if translations is not None else None
+    groups = _component_groups(edges, R, found)
+    weights = translations.weights if translations is not None else None
     cluster_futs = []
-    for members, group_edges in groups:
+    for members, group_edges, group_found in groups:
         by_part_idx: dict[int, list[int]] = defaultdict(list)
         for r in members:
             by_part_idx[r >> 32].append(r & _MASK)
@@ -201,7 +229,9 @@ def _run(
         fetched = [
             submit(members_at, A[p], by_part_idx[p], pure=False) for p in sorted(by_part_idx)
         ]
-        cluster_futs.append(submit(cluster_group, refs, fetched, group_edges, cfg, pure=False))
+        cluster_futs.append(
+            submit(cluster_group, refs, fetched, group_edges, cfg, group_found, weights, pure=False)
+        )
     built: list[ClusterOut] = [c for lst in client.gather(cluster_futs) for c in lst]
     built.sort(key=lambda t: t[0])
     clusters = [
@@ -218,6 +248,8 @@ def _run(
         clusters=clusters,
         candidates=sum(counts),
         verified=len(edges),
+        translation_candidates=translations.candidates if translations is not None else 0,
+        translation_pairs=len(translations.rows) if translations is not None else 0,
     )
 
 
@@ -232,11 +264,92 @@ def _entries_of(client: Any, A: list[Any], refs: Sequence[int]) -> dict[int, Any
     }
 
 
-def _component_groups(edges: npt.NDArray[np.int64], groups: int) -> list[tuple[list[int], Any]]:
-    """Connected components of the verified edges ``(ref_a, ref_b, shared)``, packed into at
-    most `groups` groups (a component is never split): (sorted refs, edge rows) a group.
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """The cross-lingual stage's results on the client: the verified translations as compact
+    rows (`crosslingual_tasks.TranslationRows`), the number of candidate pairs compared, and a
+    future of the scan's anchor weights (kept on the workers)."""
 
-    The edges are the only per-document data the client holds: 24 bytes a verified copy pair.
+    rows: npt.NDArray[np.int64]
+    scores: npt.NDArray[np.float64]
+    candidates: int
+    weights: Any
+
+
+def _translations(client: Any, A: list[Any], R: int, cfg: ScanConfig, hook: ProgressHook) -> _Found:
+    """The cross-lingual stage (`dedup.engines.crosslingual_tasks`) on the final partitions `A`
+    (one document per id): weights, candidates, verification; same results as
+    `find_translations` on the local engine, with pairs by ref."""
+    P = len(A)
+    xcfg = cfg.crosslingual
+    submit = client.submit
+    get = operator.getitem
+    hook("translate", 0, P)
+    # weights: document frequencies added up in a tree, one object sent to every verifier
+    level = [submit(anchor_counts, a, pure=False) for a in A]
+    while len(level) > 1:
+        level = [
+            submit(merge_anchor_counts, *level[k : k + _FAN_IN], pure=False)
+            for k in range(0, len(level), _FAN_IN)
+        ]
+    weights = submit(anchor_weights, level[0] if level else (_NO_KEYS, _NO_COUNTS, 0), pure=False)
+    # candidates: anchor band keys shuffled by bucket, pairs sent to their first document
+    codes = submit(language_table, *[submit(languages_of, a, pure=False) for a in A], pure=False)
+    rows = [submit(anchor_band_rows, A[p], p, xcfg, codes, R, pure=False) for p in range(P)]
+    cand = [
+        submit(
+            translation_pairs_by_owner,
+            [submit(get, rows[p], r, pure=False) for p in range(P)],
+            P,
+            xcfg.max_bucket_pairs,
+            pure=False,
+        )
+        for r in range(R)
+    ]
+    pairs = [
+        submit(unique_pairs, *[submit(get, cand[r], p, pure=False) for r in range(R)], pure=False)
+        for p in range(P)
+    ]
+    counts, owners = client.gather(
+        [
+            [submit(len, x, pure=False) for x in pairs],
+            [submit(partitions_needed, x, pure=False) for x in pairs],
+        ]
+    )
+    # verification where the first document's anchors are
+    futs = []
+    for p in range(P):
+        wanted = {
+            q: submit(fetch_anchors, A[q], submit(needed, pairs[p], q, pure=False), pure=False)
+            for q in owners[p]
+        }
+        futs.append(
+            submit(verify_translations, A[p], p, pairs[p], wanted, weights, xcfg, pure=False)
+        )
+    found = client.gather(futs)
+    hook("translate", P, P)
+    rows_all = [r for r, _ in found]
+    scores_all = [s for _, s in found]
+    return _Found(
+        rows=np.concatenate(rows_all) if rows_all else np.empty((0, 4), dtype=np.int64),
+        scores=np.concatenate(scores_all) if scores_all else np.empty(0, dtype=np.float64),
+        candidates=sum(counts),
+        weights=weights,
+    )
+
+
+def _component_groups(
+    edges: npt.NDArray[np.int64],
+    groups: int,
+    translations: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
+) -> list[tuple[list[int], Any, Any]]:
+    """Connected components of the verified edges ``(ref_a, ref_b, shared)`` and of the
+    verified `translations` (``(ref_a, ref_b, shared, chain)`` rows and their scores), packed
+    into at most `groups` groups (a component is never split): (sorted refs, edge rows,
+    translation rows and scores or None) a group.
+
+    The edges are the only per-document data the client holds: 24 bytes a verified copy pair
+    (40 a translation).
     """
     parent: dict[int, int] = {}
 
@@ -247,7 +360,10 @@ def _component_groups(edges: npt.NDArray[np.int64], groups: int) -> list[tuple[l
             x = parent[x]
         return x
 
-    for a, b in edges[:, :2].tolist():
+    linked = edges[:, :2].tolist()
+    if translations is not None:
+        linked += translations[0][:, :2].tolist()
+    for a, b in linked:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -257,4 +373,16 @@ def _component_groups(edges: npt.NDArray[np.int64], groups: int) -> list[tuple[l
     for x in sorted(parent):
         members[slot[find(x)]].append(x)
     edge_slot = np.array([slot[find(a)] for a in edges[:, 0].tolist()], dtype=np.int64)
-    return [(members[g], edges[edge_slot == g]) for g in range(groups) if members[g]]
+    t_slot = np.empty(0, dtype=np.int64)
+    if translations is not None:
+        t_slot = np.array([slot[find(a)] for a in translations[0][:, 0].tolist()], dtype=np.int64)
+    out: list[tuple[list[int], Any, Any]] = []
+    for g in range(groups):
+        if not members[g]:
+            continue
+        group_found = None
+        if translations is not None:
+            mask = t_slot == g
+            group_found = (translations[0][mask], translations[1][mask])
+        out.append((members[g], edges[edge_slot == g], group_found))
+    return out

@@ -18,6 +18,7 @@ import xxhash
 
 from dedup.api import build_clusters, dedupe_key, duplicate_skip
 from dedup.config import ScanConfig
+from dedup.crosslingual import AnchorWeights, Translation, Translations, TranslationScore
 from dedup.index.lsh import band_keys, bucket_pairs
 from dedup.model import Document, Member, Skip
 from dedup.parallel import prepare_all
@@ -206,23 +207,52 @@ def members_at(part: Part, indices: Sequence[int]) -> tuple[list[Entry], list[Ha
 ClusterOut = tuple[tuple[object, ...], list[Member]]
 
 
+def group_translations(
+    refs: Sequence[int],
+    rows: RefArray,
+    scores: npt.NDArray[np.float64],
+    weights: AnchorWeights,
+) -> Translations:
+    """The verified translations of one group of components as `build_clusters` takes them:
+    ``(ref_a, ref_b, shared, chain)`` `rows` turned into indices in `refs` (sorted, so a pair
+    keeps its orientation), with their partners and the scan's `weights` (what
+    `Translations.member_match` scores members with)."""
+    index = {r: i for i, r in enumerate(refs)}
+    pairs = [
+        Translation(index[a], index[b], TranslationScore(score, shared, chain))
+        for (a, b, shared, chain), score in zip(rows.tolist(), scores.tolist(), strict=True)
+    ]
+    partners: dict[int, list[int]] = {}
+    for t in pairs:
+        partners.setdefault(t.a, []).append(t.b)
+        partners.setdefault(t.b, []).append(t.a)
+    return Translations(pairs, len(pairs), weights, partners)
+
+
 def cluster_group(
     refs: Sequence[int],
     fetched: Sequence[tuple[list[Entry], list[HashArray]]],
     edges: RefArray,
     cfg: ScanConfig,
+    translations: tuple[RefArray, npt.NDArray[np.float64]] | None = None,
+    weights: AnchorWeights | None = None,
 ) -> list[ClusterOut]:
     """Clusters of one group of connected components, with the local engine's own code.
 
-    `refs` lists the group's documents in the order of the concatenated `fetched` lists;
-    `edges` are its verified ``(ref_a, ref_b, shared)`` rows. Returns each cluster's members
-    with its global sort key (size, then origin key).
+    `refs` lists the group's documents (sorted) in the order of the concatenated `fetched`
+    lists; `edges` are its verified ``(ref_a, ref_b, shared)`` rows; with cross-lingual
+    matching, `translations` are its verified ``(ref_a, ref_b, shared, chain)`` rows and their
+    scores, and `weights` the scan's anchor weights. Returns each cluster's members with its
+    global sort key (size, then origin key).
     """
     entries = [e for es, _ in fetched for e in es]
     sets = [s for _, ss in fetched for s in ss]
     index = {r: i for i, r in enumerate(refs)}
     local = [(index[a], index[b], w) for a, b, w in edges.tolist()]
-    clusters = build_clusters(entries, sets, local, cfg)
+    found = None
+    if translations is not None and weights is not None:
+        found = group_translations(refs, translations[0], translations[1], weights)
+    clusters = build_clusters(entries, sets, local, cfg, found)
     by_id = {e.id: (e, s) for e, s in zip(entries, sets, strict=True)}
     out: list[ClusterOut] = []
     for c in clusters:
