@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -132,9 +133,19 @@ class SQLiteStore:
         return con
 
     def _configure(self) -> None:
-        """WAL and durability settings; run once the file is known to be ours."""
-        self._con.execute("PRAGMA journal_mode = WAL")
-        self._con.execute("PRAGMA synchronous = NORMAL")
+        """WAL and durability settings; run once the file is known to be ours. Switching the
+        journal mode does not wait on SQLite's busy handler: while another process creates the
+        same index it fails with "database is locked", so it is retried here."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._con.execute("PRAGMA journal_mode = WAL")
+                self._con.execute("PRAGMA synchronous = NORMAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
