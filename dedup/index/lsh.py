@@ -39,7 +39,7 @@ def bucket_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64]) -> np
     element at place i of a bucket of s is paired with the s - 1 - i after it)."""
     if keys.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # the order within a bucket does not matter: pairs are (min, max)
     sk, si = keys[order], ids[order]
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     sizes = np.diff(np.concatenate((starts, [sk.size])))
