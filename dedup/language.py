@@ -35,12 +35,14 @@ SAMPLE_CHARS = 600
 #: fewer letters than this in the sample and the language is unknown (None)
 MIN_LETTERS = 12
 
+Ints = npt.NDArray[np.int64]
+
 #: texts walked through the automaton together (bounds the feature matrix to ~10 MB)
 BATCH = 1024
 
 _LOCK = threading.Lock()
 _IDENTIFIER: Any = None
-_TABLES: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+_TABLES: tuple[npt.NDArray[np.unsignedinteger[Any]], Ints, Ints] | None = None
 
 
 def _identifier() -> Any:
@@ -54,9 +56,14 @@ def _identifier() -> Any:
             ident.set_languages(sorted(c for c in ident.labels if len(c) == 2))
             # the model ships float16 weights; numpy multiplies float32 several times faster
             ident.nb_ptc = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
+            # py3langid keeps the unrestricted float16 weights (28 MB) to undo set_languages;
+            # this identifier is never widened again, so the restricted model stands for them
+            ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
             global _TABLES
+            # the automaton as arrays: the transition table is viewed, not copied (39 MB)
+            nextmove = ident.tk_nextmove
             _TABLES = (
-                np.asarray(ident.tk_nextmove, dtype=np.int64),
+                np.frombuffer(nextmove, dtype=np.dtype(f"u{nextmove.itemsize}")),
                 np.asarray(ident._rowbase, dtype=np.int64),
                 np.asarray(ident.tk_output, dtype=np.int64),
             )
@@ -73,9 +80,6 @@ def preload() -> None:
         threading.Thread(target=_identifier, name="dedup-langid-load", daemon=True).start()
 
 
-Ints = npt.NDArray[np.int64]
-
-
 def _walk(samples: Sequence[bytes]) -> tuple[list[Ints], list[Ints]]:
     """The automaton's features of each sample as py3langid counts them: the distinct
     features in the order first visited (a `Counter`'s order) and their counts."""
@@ -86,14 +90,14 @@ def _walk(samples: Sequence[bytes]) -> tuple[list[Ints], list[Ints]]:
     order = np.argsort(-lengths, kind="stable")  # longest first: the texts still walking
     lengths_sorted = lengths[order]  # at a position are a prefix
     width = int(lengths_sorted[0])
-    grid = np.zeros((width, n), dtype=np.int64)  # byte at (position, text)
+    grid = np.zeros((width, n), dtype=np.uint8)  # byte at (position, text)
     flat = np.frombuffer(b"".join(samples[i] for i in order.tolist()), dtype=np.uint8)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths_sorted, out=starts[1:])
     col = np.repeat(np.arange(n), lengths_sorted)
     grid[np.arange(flat.size) - starts[col], col] = flat
     active = np.searchsorted(-lengths_sorted, -np.arange(width), side="left")
-    feats = np.full((width, n), -1, dtype=np.int64)
+    feats = np.full((width, n), -1, dtype=np.int32)
     state = np.zeros(n, dtype=np.int64)
     for pos in range(width):
         a = int(active[pos])
@@ -103,7 +107,7 @@ def _walk(samples: Sequence[bytes]) -> tuple[list[Ints], list[Ints]]:
     # every (text, feature) visit, text by text in visiting order; one sort for the batch
     ft = feats.T  # (text, position)
     text_of, pos_of = np.nonzero(ft >= 0)
-    visited = ft[text_of, pos_of]
+    visited = ft[text_of, pos_of].astype(np.int64)
     nfeat = int(output.max()) + 1
     keys, first, counts = np.unique(
         text_of * nfeat + visited, return_index=True, return_counts=True

@@ -14,18 +14,34 @@ from dedup.shingle import mix64
 U64 = np.uint64
 
 
-def band_keys(sigs: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64]:
-    """A 64-bit key per (document, band), shape ``(n, bands)``; equal bands give equal keys."""
+#: documents whose band keys are computed at a time (bounds the temporaries to a few MB)
+_KEY_BLOCK = 16_384
+
+
+def band_keys(
+    sigs: npt.NDArray[np.uint32], bands: int, lo: int = 0, hi: int | None = None
+) -> npt.NDArray[np.uint64]:
+    """A 64-bit key per (document, band), shape ``(n, hi - lo)`` for bands ``lo .. hi - 1`` of
+    `bands` (all of them by default); equal bands give equal keys. Computed a block of
+    documents at a time, one row of the bands at a time, so that the temporaries stay small
+    whatever the number of documents."""
     n, num_perm = sigs.shape
     rows = num_perm // bands
-    v = sigs[:, : bands * rows].reshape(n, bands, rows).astype(U64)
-    acc = np.zeros((n, bands), dtype=U64)
+    hi = bands if hi is None else hi
+    out = np.empty((n, hi - lo), dtype=U64)
+    # the band number is part of the key: equal rows in different bands are not a match
+    band_ids = np.arange(lo, hi, dtype=U64)[None, :]
     with np.errstate(over="ignore"):
-        for j in range(rows):
-            acc = mix64(acc ^ (v[:, :, j] + U64(j) * U64(0x9E3779B97F4A7C15)))
-        # the band number is part of the key: equal rows in different bands are not a match
-        acc = mix64(acc ^ np.arange(bands, dtype=U64)[None, :])
-    return acc
+        for start in range(0, n, _KEY_BLOCK):
+            block = sigs[start : start + _KEY_BLOCK, lo * rows : hi * rows]
+            acc = np.zeros((block.shape[0], hi - lo), dtype=U64)
+            for j in range(rows):
+                acc = mix64(acc ^ (block[:, j::rows].astype(U64) + U64(j) * U64(_GOLDEN)))
+            out[start : start + _KEY_BLOCK] = mix64(acc ^ band_ids)
+    return out
+
+
+_GOLDEN = 0x9E3779B97F4A7C15
 
 
 #: bands bucketed per sort in `candidate_pairs` (memory: the sort's temporaries scale with it)
@@ -73,11 +89,12 @@ def candidate_pairs(
         idx = idx[valid]
     if idx.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = band_keys(sigs[idx], bands)
+    chosen = sigs[idx] if valid is not None else sigs
     codes: list[npt.NDArray[np.int64]] = []
-    # bands are bucketed a group at a time: the sort's temporaries stay a fraction of the keys
+    # bands are keyed and bucketed a group at a time: the keys and the sort's temporaries
+    # stay a fraction of all the keys
     for g in range(0, bands, BANDS_PER_SORT):
-        sub = keys[:, g : g + BANDS_PER_SORT]
+        sub = band_keys(chosen, bands, g, min(g + BANDS_PER_SORT, bands))
         pairs = bucket_pairs(sub.ravel(), np.repeat(idx, sub.shape[1]))
         if pairs.size:
             codes.append(np.unique(pairs[:, 0] * n + pairs[:, 1]))
