@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from dedup import MinHasher, VerifyConfig
 from dedup.index.lsh import band_keys, bucket_pairs, candidate_pairs
@@ -90,3 +91,17 @@ def test_bucket_pairs_are_every_pair_of_every_bucket() -> None:
         assert got == want
     assert bucket_pairs(np.array([3], dtype=np.uint64), np.array([1])).shape == (0, 2)
     assert bucket_pairs(np.array([1, 2], dtype=np.uint64), np.array([1, 2])).shape == (0, 2)
+
+
+def test_band_keys_do_not_depend_on_blocks_or_band_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dedup.index.lsh as lsh
+
+    sigs = np.random.default_rng(3).integers(0, 2**32, size=(1000, 255), dtype=np.uint32)
+    whole = band_keys(sigs, 85)
+    assert whole.shape == (1000, 85) and whole.dtype == np.uint64
+    monkeypatch.setattr(lsh, "_KEY_BLOCK", 7)  # many blocks, the last one short
+    assert np.array_equal(band_keys(sigs, 85), whole)
+    assert np.array_equal(band_keys(sigs, 85, 17, 34), whole[:, 17:34])
+    assert np.array_equal(band_keys(sigs[:1], 85, 84), whole[:1, 84:])
+    # rows of a band and bands are not interchangeable
+    assert len(np.unique(whole)) == whole.size
