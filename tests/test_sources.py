@@ -737,3 +737,25 @@ def test_truncated_warc_gz_keeps_its_records_and_says_it_is_truncated(
     assert not any(isinstance(i, Skip) and "truncated" in i.reason for i in read_all(good))
     report = dedup.scan([cut_file])
     assert report.stats.extracted == 1 and any("truncated" in s.reason for s in report.skipped)
+
+
+def test_jsonl_parsing_accepts_and_refuses_what_json_does(tmp_path: Path) -> None:
+    # orjson reads most records; what it refuses goes to json, which decides and words errors
+    lines = [
+        '{"id": "nan", "text": "a b c", "score": NaN}',
+        '{"id": "big", "text": "d e f", "n": 123456789012345678901234567890}',
+        '{"id": "surrogate", "text": "g \\ud800 h"}',
+        '{"id": "plain", "text": "caf\\u00e9 \\u2014 ok"}',
+        '{"id": "broken", "text": ',
+    ]
+    path = tmp_path / "edge.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = read_all(path)
+    records = [i for i in items if isinstance(i, RawRecord)]
+    assert [r.id for r in records] == ["nan", "big", "surrogate", "plain"]
+    assert records[2].text == json.loads(lines[2])["text"]
+    assert records[3].text == "café — ok"
+    (bad,) = [i for i in items if isinstance(i, Skip)]
+    with pytest.raises(json.JSONDecodeError) as exc:
+        json.loads(lines[4] + "\n")
+    assert bad.location == "line 5" and f"column {exc.value.colno}: {exc.value.msg}" in bad.reason
