@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,6 @@ import xxhash
 
 from dedup.cluster import star_clusters
 from dedup.config import ScanConfig
-from dedup.crosslingual import Translations, find_translations
 from dedup.engines import DaskEngine
 from dedup.errors import ConfigError
 from dedup.index.lsh import candidate_pairs
@@ -29,6 +29,9 @@ from dedup.shingle import HashArray
 from dedup.sources import check_paths, iter_files
 from dedup.syndication import origin_key
 from dedup.verify import is_copy, similarity
+
+if TYPE_CHECKING:
+    from dedup.crosslingual import Translations
 
 #: progress(stage, done, total): called as work advances; total is None when unknown.
 ProgressHook = Callable[[str, int, int | None], None]
@@ -267,16 +270,16 @@ def scan(
     matches = find_matches(corpus.sets, corpus.sigs, cfg, progress)
     # -- cross-lingual stage (issue 5): translations between documents of different languages,
     #    found and verified on their anchors, become extra edges of the same clustering --
-    translations = (
-        find_translations(
+    translations: Translations | None = None
+    if cfg.crosslingual.enabled:
+        from dedup.crosslingual import find_translations  # imported by cross-lingual runs only
+
+        translations = find_translations(
             [e.anchors for e in corpus.entries],
             [e.language for e in corpus.entries],
             cfg.crosslingual,
             progress,
         )
-        if cfg.crosslingual.enabled
-        else None
-    )
     # -- end of the cross-lingual stage --
     clusters = build_clusters(corpus.entries, corpus.sets, match_edges(matches), cfg, translations)
     return assemble_report(

@@ -20,6 +20,8 @@ from dedup.errors import ConfigError
 SHINGLE_SCHEME_VERSION = 2
 
 INPUT_FORMATS = ("auto", "html", "warc", "jsonl", "csv", "text")
+#: what `dedup.Index.add` does with a document whose id is already in the index
+DUPLICATE_POLICIES: tuple[str, ...] = ("refuse", "replace")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from dedup.anchors import Anchors, extract_anchors
 from dedup.config import ScanConfig
 from dedup.errors import RecordError
 from dedup.extract import extract_html
@@ -26,6 +26,9 @@ from dedup.shingle import HashArray, shingle_batch
 from dedup.signature import MinHasher
 from dedup.sources import RawRecord, site_of
 from dedup.syndication import CreditClues, credit_clues, credit_from
+
+if TYPE_CHECKING:
+    from dedup.anchors import Anchors
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +177,8 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Pre
             continue
         head, lang, anchors = heads[i], langs[i], None
         if cfg.crosslingual.enabled:
+            from dedup.anchors import extract_anchors  # cross-lingual runs only
+
             anchors = extract_anchors(d.text, lang)
         clues = credit_clues(d.text)
         out.entries.append(

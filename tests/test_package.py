@@ -25,11 +25,13 @@ def test_every_public_name_resolves() -> None:
 
 def test_a_worker_imports_the_pipeline_only() -> None:
     # a worker process (`import dedup.prepare`) and a scan of plain text do not load the index
-    # stores, trafilatura (HTML only), warcio (WARC only) or dask
+    # stores, trafilatura (HTML only), warcio (WARC only), charset_normalizer (text that is not
+    # UTF-8 only), the cross-lingual stage or dask
     code = (
         "import sys, dedup.prepare, dedup.parallel; "
         "print(' '.join(m for m in ('dedup.index.persistent', 'dedup.index.sqlite', "
-        "'trafilatura', 'warcio', 'dask', 'redis') if m in sys.modules))"
+        "'trafilatura', 'warcio', 'dask', 'redis', 'charset_normalizer', 'dedup.anchors', "
+        "'dedup.crosslingual') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

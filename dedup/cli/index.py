@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,6 +29,7 @@ from dedup.cli.options import (
     resolve_jobs,
 )
 from dedup.config import (
+    DUPLICATE_POLICIES,
     CrossLingualConfig,
     ExtractConfig,
     MinHashConfig,
@@ -37,7 +38,6 @@ from dedup.config import (
     VerifyConfig,
 )
 from dedup.errors import ConfigError, DedupError
-from dedup.index import DUPLICATE_POLICIES, Index
 from dedup.output.index import (
     QUERY_FORMATS,
     add_summary,
@@ -46,6 +46,9 @@ from dedup.output.index import (
     remove_summary,
     stats_text,
 )
+
+if TYPE_CHECKING:
+    from dedup.index import Index
 
 index_app = typer.Typer(
     help="A persistent index: is a new article a copy of anything seen before, and of what?",
@@ -75,6 +78,8 @@ def _open(
 ) -> Index:
     """Open the index; with signature settings given (or `cross_lingual`: a new index holds
     cross-lingual data, an existing one must), they must be the index's."""
+    from dedup.index import Index
+
     size, num_perm, bands = settings
     if size is None and num_perm is None and bands is None and not cross_lingual:
         return Index.open(location, None, create=create)

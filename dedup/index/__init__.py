@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from dedup.index.lsh import band_keys, candidate_pairs
 
 if TYPE_CHECKING:
-    from dedup.index.persistent import DUPLICATE_POLICIES, Index
+    from dedup.config import DUPLICATE_POLICIES
+    from dedup.index.persistent import Index
     from dedup.index.results import (
         AddResult,
         IndexMatch,
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 # imported on first use (PEP 562): a scan needs `lsh` only, not the stores
 _WHERE = {
-    "DUPLICATE_POLICIES": "dedup.index.persistent",
+    "DUPLICATE_POLICIES": "dedup.config",
     "Index": "dedup.index.persistent",
     **dict.fromkeys(
         ("AddResult", "IndexMatch", "IndexStats", "QueryReport", "QueryResult", "RemoveResult"),

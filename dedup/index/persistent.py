@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedup.anchors import Anchors
-from dedup.config import ScanConfig
+from dedup.config import DUPLICATE_POLICIES, ScanConfig
 from dedup.errors import ConfigError, IndexStoreError
 from dedup.index.base import (
     Store,
@@ -61,7 +61,6 @@ from dedup.shingle import HashArray
 from dedup.verify import is_copy, similarity
 
 DuplicatePolicy = Literal["refuse", "replace"]
-DUPLICATE_POLICIES: tuple[str, ...] = ("refuse", "replace")
 #: documents written a transaction by `Index.add`: bucket rows are written sorted, so larger
 #: batches touch each b-tree page fewer times; a crash loses at most the batch being written
 DEFAULT_BATCH = 10_000

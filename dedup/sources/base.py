@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import IO, cast
 from urllib.parse import urlsplit
 
-import charset_normalizer
-
 from dedup.errors import RecordError
 
 
@@ -120,6 +118,8 @@ def decode_legacy(data: bytes) -> str | None:
     On a tie (short text gives charset_normalizer no evidence: "déjà" reads as cp1252 "déjà"
     and as cp1250 "déjŕ" alike) the Western European reading (cp1252 / latin-1) wins.
     """
+    import charset_normalizer  # only for text that is not UTF-8: most runs meet none
+
     matches = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY_ENCODINGS)
     best = matches.best()
     if best is None:
