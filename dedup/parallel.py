@@ -95,7 +95,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         # workers fork from a server that imported the pipeline once (no effect if it runs)
-        ctx.set_forkserver_preload(["dedup.prepare", "dedup.parallel"])
+        ctx.set_forkserver_preload(["__main__", "dedup.prepare", "dedup.parallel"])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
