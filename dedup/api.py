@@ -23,7 +23,7 @@ from dedup.errors import ConfigError
 from dedup.index.lsh import candidate_pairs
 from dedup.language import preload as preload_language_model
 from dedup.model import Cluster, Document, Match, Member, Report, Skip, Stats
-from dedup.parallel import plan_units, prepare_units
+from dedup.parallel import auto_jobs, plan_units, prepare_units
 from dedup.prepare import Entry, detected_languages, to_document  # noqa: F401 - to_document: part of this module's API
 from dedup.shingle import HashArray
 from dedup.sources import check_paths, iter_files
@@ -73,7 +73,10 @@ def skip_sort_key(s: Skip) -> tuple[object, ...]:
 
 
 def collect(
-    inputs: Sequence[Input], cfg: ScanConfig, jobs: int = 1, progress: ProgressHook | None = None
+    inputs: Sequence[Input],
+    cfg: ScanConfig,
+    jobs: int | None = 1,
+    progress: ProgressHook | None = None,
 ) -> Corpus:
     """Read, extract, shingle and sign every input; one document per id (see `_dedupe`)."""
     hook = progress or _no_progress
@@ -83,6 +86,8 @@ def collect(
     files = list(iter_files(paths))
     corpus = Corpus([], [], np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
     corpus.files = len(files)
+    if jobs is None:
+        jobs = auto_jobs(documents, files, cfg)
     units = plan_units(documents, files, cfg)
     sigs: list[npt.NDArray[np.uint32]] = []
     for n, part in prepare_units(units, cfg, jobs):
@@ -242,7 +247,7 @@ def scan(
     inputs: Iterable[Input],
     config: ScanConfig | None = None,
     progress: ProgressHook | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     engine: DaskEngine | None = None,
 ) -> Report:
     """Find copies among `inputs` (paths to files or directories, and/or `Document`s).
@@ -252,14 +257,16 @@ def scan(
     and every skipped record with its reason. Raises `InputError` for a missing path or an
     unreadable directory and `ConfigError` for invalid settings; bad records never raise.
     Same inputs and config give the same report, whatever the order of `inputs` and `jobs`
-    (the number of worker processes for extraction and signing; 1 = this process).
+    (the number of processes reading, extracting and signing: this one and ``jobs - 1``
+    workers; None: all cores, or this one alone for an input too small to repay starting
+    workers, see `dedup.parallel.auto_jobs`).
     With `engine=dedup.DaskEngine(...)` the scan runs on a Dask cluster instead (`jobs` is then
     unused) and returns the same report.
     """
     cfg = config or ScanConfig()
     if not isinstance(cfg, ScanConfig):
         raise ConfigError("config must be a dedup.ScanConfig")
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     if engine is not None:
         from dedup.engines.dask_engine import scan_dask

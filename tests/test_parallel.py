@@ -130,3 +130,19 @@ def test_a_worker_that_dies_is_one_engine_error() -> None:
     with pytest.raises(EngineError, match=r"^a worker process died") as info:
         list(parallel.prepare_all([*docs, _DiesWhenUnpickled()], ScanConfig(), jobs=2))  # type: ignore[list-item]
     assert "\n" not in str(info.value)
+
+
+def test_auto_jobs_keeps_small_inputs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = list(iter_files([SAMPLE / "articles"]))
+    docs = [dedup.Document(id="a", text="some words " * 100)]
+    assert parallel.auto_jobs(docs, files, ScanConfig()) == 1  # ~0.4 MB: one process
+    monkeypatch.setattr(parallel, "AUTO_ONE_JOB_BYTES", 100_000)
+    assert parallel.auto_jobs(docs, files, ScanConfig()) == parallel.default_jobs()
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 1)
+    assert parallel.auto_jobs(docs, files, ScanConfig()) == 1  # one core: nothing to share
+    # jobs=None (the CLI's default) gives the report any number of jobs gives
+    assert render(dedup.scan([SAMPLE / "articles"], jobs=None), "json") == render(
+        dedup.scan([SAMPLE / "articles"], jobs=1), "json"
+    )
+    with pytest.raises(dedup.ConfigError, match="jobs must be at least 1"):
+        dedup.scan([SAMPLE / "articles"], jobs=0)

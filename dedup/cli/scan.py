@@ -26,16 +26,16 @@ from dedup.cli.options import (
     HtmlField,
     IdField,
     InputFormat,
-    Jobs,
     Paths,
     Quiet,
+    ScanJobs,
     SiteField,
     TextField,
     TitleField,
     UrlField,
     check_format,
     input_config,
-    resolve_jobs,
+    resolve_scan_jobs,
 )
 from dedup.config import (
     CrossLingualConfig,
@@ -121,7 +121,7 @@ def scan_cmd(
     min_shared: Annotated[
         int, typer.Option(help="Shared shingles a copy needs at least.")
     ] = _D.verify.min_shared,
-    jobs: Jobs = None,
+    jobs: ScanJobs = None,
     cross_lingual: Annotated[
         bool,
         typer.Option(
@@ -145,7 +145,7 @@ def scan_cmd(
     """Scan PATHS for copies of the same story and print a report."""
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() and output is None else "json"
-    n_jobs = resolve_jobs(jobs)
+    n_jobs = resolve_scan_jobs(jobs)
     if engine not in ("local", "dask"):
         raise fail(f"unknown --engine {engine!r}; choose local or dask", 2)
     if engine == "local" and scheduler is not None:
