@@ -502,3 +502,29 @@ def test_wmt_german_english_index_queries_are_the_scan(tmp_path: Path) -> None:
         pred |= {frozenset((r.id, m)) for m in got}
     assert len(pred & gold) / len(gold) >= 0.9
     assert len(pred & gold) / len(pred) >= 0.98
+
+
+def test_an_index_with_cross_lingual_data_records_format_version_2(tmp_path: Path) -> None:
+    # a dedup that reads only version 1 (and would write without keeping the anchor counts)
+    # refuses it; this one reads both, and refuses settings that contradict each other
+    xl, plain = str(tmp_path / "xl.db"), str(tmp_path / "plain.db")
+    for db, cfg in ((xl, ON), (plain, ScanConfig())):
+        with dedup.Index.open(db, cfg) as index:
+            index.add(_docs()[:2])
+
+    def version(db: str) -> str:
+        con = sqlite3.connect(db)
+        try:
+            return str(
+                con.execute("SELECT value FROM meta WHERE key='format_version'").fetchone()[0]
+            )
+        finally:
+            con.close()
+
+    assert (version(xl), version(plain)) == ("2", "1")
+    con = sqlite3.connect(xl)
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(dedup.IndexStoreError, match="damaged index settings"):
+        dedup.Index.open(xl)

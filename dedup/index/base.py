@@ -42,9 +42,12 @@ from dedup.signature import from_bytes
 #: written in every index; anything else is not ours
 FORMAT = "dedup-index"
 #: version of the stored layout (tables or keys, blob encodings); bump on any change to them
-#: (the cross-lingual tables and keys are optional additions: an index without them is
-#: unchanged, so version 1 still)
 FORMAT_VERSION = 1
+#: the version an index with cross-lingual data records: its word-shingle layout is version 1's,
+#: but every write must also keep the anchor tables and their counts, which a dedup that reads
+#: only version 1 does not know of; so such a dedup refuses these indexes instead of writing
+#: to them
+CROSSLINGUAL_FORMAT_VERSION = 2
 KeyArray = npt.NDArray[np.uint64]
 
 #: how a setting is named in an error message ("built with shingle size 5, asked for 4")
@@ -212,7 +215,9 @@ def meta_of(cfg: ScanConfig) -> dict[str, str]:
     `cfg.crosslingual.enabled`, its anchor scheme and anchor MinHash settings too)."""
     meta = {k: json.dumps(v) for k, v in _flat(cfg).items()}
     meta["format"] = FORMAT
-    meta["format_version"] = str(FORMAT_VERSION)
+    meta["format_version"] = str(
+        CROSSLINGUAL_FORMAT_VERSION if cfg.crosslingual.enabled else FORMAT_VERSION
+    )
     meta["fingerprint"] = word_fingerprint(cfg)
     if cfg.crosslingual.enabled:
         meta[CROSSLINGUAL_KEY] = json.dumps(ANCHOR_SCHEME_VERSION)
@@ -252,10 +257,17 @@ def check_format(location: str, meta: Mapping[str, str]) -> None:
     """IndexStoreError unless `meta` is that of a dedup index this version can read."""
     if meta.get("format") != FORMAT:
         raise IndexStoreError(f"{location}: not a dedup index")
-    if meta.get("format_version") != str(FORMAT_VERSION):
+    version = meta.get("format_version")
+    if version not in (str(FORMAT_VERSION), str(CROSSLINGUAL_FORMAT_VERSION)):
         raise IndexStoreError(
-            f"{location}: dedup index format version {meta.get('format_version')}, "
-            f"this dedup reads version {FORMAT_VERSION}"
+            f"{location}: dedup index format version {version}, this dedup reads versions "
+            f"{FORMAT_VERSION} and {CROSSLINGUAL_FORMAT_VERSION}"
+        )
+    if (version == str(CROSSLINGUAL_FORMAT_VERSION)) != has_crosslingual(meta):
+        raise IndexStoreError(
+            f"{location}: damaged index settings (format version {version} "
+            f"{'without' if version == str(CROSSLINGUAL_FORMAT_VERSION) else 'with'} "
+            "cross-lingual settings)"
         )
 
 
