@@ -10,8 +10,8 @@ sets (8 bytes a distinct shingle) rather than of the texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,15 +91,40 @@ class Prepared:
         self.skips.extend(other.skips)
 
     def __reduce__(self) -> tuple[object, ...]:
-        # sent between processes as three arrays, not one small array a document
+        # sent between processes as three arrays, not one small array a document, and the
+        # entries as a column a field, not one object a document (pickling a unit of ~500
+        # entries: 3.0 + 2.8 ms as objects, 0.4 + 1.4 ms as columns)
         sizes = np.fromiter((s.size for s in self.sets), dtype=np.int64, count=len(self.sets))
         flat = np.concatenate(self.sets) if self.sets else np.empty(0, np.uint64)
         sigs = np.stack(self.sigs) if self.sigs else None
-        return (_unpack, (self.entries, flat, sizes, sigs, self.skips))
+        return (_unpack, (_entry_columns(self.entries), flat, sizes, sigs, self.skips))
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_CLUE_FIELDS = tuple(f.name for f in fields(CreditClues))
+
+
+def _entry_columns(entries: Sequence[Entry]) -> tuple[list[object], ...]:
+    clues = [e.clues for e in entries]
+    own = tuple([getattr(e, name) for e in entries] for name in _ENTRY_FIELDS if name != "clues")
+    has = [c is not None for c in clues]
+    return (*own, has, *([getattr(c, name, None) for c in clues] for name in _CLUE_FIELDS))
+
+
+def _entries_from(columns: tuple[list[Any], ...]) -> list[Entry]:
+    n_own = len(_ENTRY_FIELDS) - 1
+    own, has, clue_cols = columns[:n_own], columns[n_own], columns[n_own + 1 :]
+    at = _ENTRY_FIELDS.index("clues")
+    out = []
+    for i, present in enumerate(has):
+        values = [col[i] for col in own]
+        values.insert(at, CreditClues(*(col[i] for col in clue_cols)) if present else None)
+        out.append(Entry(*values))
+    return out
 
 
 def _unpack(
-    entries: list[Entry],
+    columns: tuple[list[Any], ...],
     flat: HashArray,
     sizes: npt.NDArray[np.int64],
     sigs: npt.NDArray[np.uint32] | None,
@@ -109,6 +134,7 @@ def _unpack(
     np.cumsum(sizes, out=bounds[1:])
     cut = bounds.tolist()
     sets = [flat[cut[i] : cut[i + 1]] for i in range(sizes.size)]
+    entries = _entries_from(columns)
     return Prepared(entries, sets, list(sigs) if sigs is not None else [], skips)
 
 

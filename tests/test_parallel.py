@@ -107,10 +107,19 @@ def test_prepared_travels_as_three_arrays() -> None:
         dedup.Document(id=f"d{i}", text=f"word{i} " * (i + 1) + "and the rest") for i in range(9)
     ]
     docs.append(dedup.Document(id="empty", text="..."))
-    part = prepare_chunk(docs, ScanConfig())
+    xl = ScanConfig(crosslingual=dedup.CrossLingualConfig(enabled=True))
+    docs.append(dedup.Document(id="wire", text="(Reuters) - Paris, 12 juin 2019. L'ONU a dit."))
+    part = prepare_chunk(docs, xl)
     back = pickle.loads(pickle.dumps(part))
     assert back.entries == part.entries and back.skips == part.skips
-    assert len(back.sets) == len(part.sets) == 9
+    # the fields equality leaves out travel too (head, anchors), and the credit clues
+    assert [e.head for e in back.entries] == [e.head for e in part.entries]
+    assert [e.clues for e in back.entries] == [e.clues for e in part.entries]
+    assert back.entries[-1].credit == "Reuters" and back.entries[-1].language == "fr"
+    for a, b in zip(back.entries, part.entries, strict=True):
+        assert a.anchors is not None and b.anchors is not None
+        assert np.array_equal(a.anchors.seq, b.anchors.seq)
+    assert len(back.sets) == len(part.sets) == 10
     assert all(np.array_equal(a, b) for a, b in zip(back.sets, part.sets, strict=True))
     assert all(np.array_equal(a, b) for a, b in zip(back.sigs, part.sigs, strict=True))
     assert [e.credit for e in back.entries] == [e.credit for e in part.entries]
