@@ -98,7 +98,7 @@ def collect(
         corpus.skips.extend(part.skips)
         hook("prepare", corpus.read, None)
     if sigs:
-        corpus.sigs = np.stack(sigs)
+        corpus.sigs = np.array(sigs, dtype=np.uint32)  # faster than np.stack for many rows
     _dedupe(corpus)
     return corpus
 
@@ -125,23 +125,29 @@ def _dedupe(corpus: Corpus) -> None:
     skips. Sorting first makes the choice and the order independent of input order."""
 
     entries = corpus.entries
-    order = sorted(range(len(entries)), key=lambda i: entries[i].id)
-    # the whole `dedupe_key` only where an id is held more than once (it hashes the set)
-    start = 0
-    for end in range(1, len(order) + 1):
-        if end == len(order) or entries[order[end]].id != entries[order[start]].id:
-            if end - start > 1:
-                order[start:end] = sorted(
-                    order[start:end], key=lambda i: dedupe_key(entries[i], corpus.sets[i])
-                )
-            start = end
-    keep: list[int] = []
-    for i in order:
-        e = corpus.entries[i]
-        if keep and corpus.entries[keep[-1]].id == e.id:
-            corpus.skips.append(duplicate_skip(e, corpus.entries[keep[-1]]))
-        else:
-            keep.append(i)
+    ids = [e.id for e in entries]
+    order = sorted(range(len(entries)), key=ids.__getitem__)
+    ordered = [ids[i] for i in order]
+    # places where an id repeats the one before it (usually none); the whole `dedupe_key`
+    # (which hashes the set) only for the documents of such ids
+    repeats = [k for k in range(1, len(ordered)) if ordered[k] == ordered[k - 1]]
+    keep = order
+    if repeats:
+        starts = sorted({k - 1 for k in repeats} - set(repeats))
+        for start in starts:
+            end = start + 1
+            while end < len(ordered) and ordered[end] == ordered[start]:
+                end += 1
+            order[start:end] = sorted(
+                order[start:end], key=lambda i: dedupe_key(entries[i], corpus.sets[i])
+            )
+        dropped = set(repeats)
+        keep = [i for k, i in enumerate(order) if k not in dropped]
+        for k in repeats:
+            first = k - 1
+            while first in dropped:
+                first -= 1
+            corpus.skips.append(duplicate_skip(entries[order[k]], entries[order[first]]))
     corpus.entries = [corpus.entries[i] for i in keep]
     corpus.sets = [corpus.sets[i] for i in keep]
     corpus.sigs = corpus.sigs[keep] if keep else corpus.sigs[:0]
