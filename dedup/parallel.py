@@ -33,7 +33,6 @@ from dedup.sources import FilePart, RawRecord, detect_format, read_part, split_f
 #: measured in benchmarks/bench_scan.py, 1.25x -> 1.6x at --jobs 2)
 CHUNK_RECORDS = 256
 HTML_WEIGHT = 16
-_IN_FLIGHT_PER_JOB = 3
 #: units handed out a job in `prepare_units` (results held at most: this many a job)
 _WINDOW_PER_JOB = 4
 #: input bytes a unit of work covers: large uncompressed JSONL files are cut into ranges of
@@ -133,21 +132,10 @@ def _context() -> multiprocessing.context.BaseContext:
 def prepare_all(
     items: Iterable[RawRecord | Document], cfg: ScanConfig, jobs: int = 1
 ) -> Iterator[tuple[int, Prepared]]:
-    """(records in the chunk, prepared chunk) for consecutive chunks of `items`, in order."""
-    if jobs <= 1:
-        for chunk in _chunks(items, CHUNK_RECORDS):
-            yield len(chunk), prepare_chunk(chunk, cfg)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        pending: deque[tuple[int, Future[Prepared]]] = deque()
-        for chunk in _chunks(items, CHUNK_RECORDS):
-            pending.append((len(chunk), pool.submit(prepare_chunk, chunk, cfg)))
-            if len(pending) >= jobs * _IN_FLIGHT_PER_JOB:
-                n, fut = pending.popleft()
-                yield n, _result(fut)
-        while pending:
-            n, fut = pending.popleft()
-            yield n, _result(fut)
+    """(records in the chunk, prepared chunk) for consecutive chunks of `items` (records read
+    by the caller), in order: `prepare_units` of one unit a chunk."""
+    units = (Unit(items=tuple(chunk)) for chunk in _chunks(items, CHUNK_RECORDS))
+    yield from prepare_units(units, cfg, jobs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,9 @@ FastExtract = Annotated[
 ]
 Jobs = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Worker processes for extraction and signing [all cores]."),
+    typer.Option(
+        "--jobs", "-j", help="Processes preparing documents: this one and N-1 workers [all cores]."
+    ),
 ]
 ScanJobs = Annotated[
     int | None,

@@ -207,7 +207,8 @@ class Index:
         progress: ProgressHook | None = None,
     ) -> AddResult:
         """Add documents: paths (files or directories, every format `scan` reads) and/or
-        `Document`s, read, extracted and signed as a scan does (`jobs` worker processes).
+        `Document`s, read, extracted and signed as a scan does (in `jobs` processes: this one
+        and ``jobs - 1`` workers).
 
         A document whose id is already in the index is refused (a skip saying so) with
         ``on_duplicate="refuse"``, or replaces the indexed one with ``"replace"``; an id is
