@@ -1,13 +1,15 @@
-"""Running `prepare_chunk` over a scan's inputs, in this process or in N worker processes.
+"""Running `prepare_chunk` over a scan's inputs: in this process, or in N processes (this one
+and N-1 workers).
 
 Work is cut into units in input order: chunks of documents given in memory, groups of small
-files and byte ranges of large JSONL files, which the workers read themselves (the main
-process then neither reads nor ships the texts), and chunks of the records of large files that
-cannot be cut (gzip, WARC, CSV), read by the main process. Units are submitted in input order
-and their results consumed in the same order, with at most a few in flight per worker, so the
-output is identical for any number of jobs and memory stays bounded. Workers are started with
-"forkserver" where the platform has it (never "fork": the parent may run threads, e.g. the
-progress display), the server importing the pipeline once for all of them.
+files and byte ranges of large JSONL files, which whoever prepares the unit reads (the texts
+are not read here and shipped), and chunks of the records of large files that cannot be cut
+(gzip, WARC, CSV), read here. A window of units is handed to the workers and this process
+takes back the earliest one no worker has started; results are consumed in input order, so
+the output is identical for any number of jobs and memory stays bounded (`prepare_units`).
+Workers are started with "forkserver" where the platform has it (never "fork": the parent may
+run threads, e.g. the progress display and the language model's loading), the server
+importing the pipeline once for all of them.
 """
 
 from __future__ import annotations
