@@ -152,3 +152,25 @@ def test_stats_check_finds_damage_that_opening_does_not(tmp_path: Path) -> None:
     make_bad_file(path, "damaged-page")
     assert run("index", "stats", "--index", str(path)).exit_code == 0
     assert_one_line_error(run("index", "stats", "--index", str(path), "--check"), 1, "damaged: ")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", None])
+def test_query_output_file_holds_what_stdout_would(
+    db: str, tmp_path: Path, fmt: str | None
+) -> None:
+    target = tmp_path / "matches.out"
+    args = ["index", "query", PAGE, "--index", db, "-q"]
+    args += ["-f", fmt] if fmt else []
+    to_file = run(*args, "--output", str(target))
+    assert to_file.exit_code == 0 and to_file.stdout == "", to_file.stderr
+    # without --format: JSON (as off a terminal), whatever stdout is
+    shown = run(*args, *([] if fmt else ["-f", "json"]))
+    assert target.read_text(encoding="utf-8") == shown.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["matches.out", "seen.db"]
+
+
+def test_query_output_in_a_missing_directory_is_one_line_error(db: str, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "matches.json"
+    result = run("index", "query", PAGE, "--index", db, "--output", str(target))
+    assert_one_line_error(result, 1, "the directory to write the report in does not exist")
+    assert not target.parent.exists()

@@ -1,6 +1,11 @@
-"""What every command shares: the stderr console and the one-line fatal error."""
+"""What every command shares: the stderr console, the one-line fatal error, writing a report."""
 
 from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -11,3 +16,34 @@ err = Console(stderr=True, highlight=False)
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"dedup: error: {message}", markup=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def check_output(output: Path | None) -> None:
+    """Fail before any work if `output` cannot be written where it is asked for."""
+    if output is not None and not output.resolve().parent.is_dir():
+        raise fail(f"{output}: the directory to write the report in does not exist")
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """`text` to stdout, or to `output` whole: written to a temporary file beside it, then
+    renamed, so that a reader never sees half a report and an old one is replaced at once.
+    Raises OSError (the caller words it)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = output.resolve()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def os_failure(exc: OSError) -> typer.Exit:
+    """The one-line error for a file that could not be written."""
+    return fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": "))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dedup.cli.common import err, fail
+from dedup.cli.common import check_output, err, fail, os_failure, write_output
 from dedup.cli.options import (
     DateField,
     FastExtract,
@@ -18,6 +18,7 @@ from dedup.cli.options import (
     IdField,
     InputFormat,
     Jobs,
+    Output,
     Paths,
     Quiet,
     SiteField,
@@ -193,6 +194,7 @@ def query_cmd(
             help="table, json, jsonl or csv [default: table on a terminal, else json]",
         ),
     ] = None,
+    output: Output = None,
     limit: Annotated[
         int | None, typer.Option(help="At most this many matches a document, best first.")
     ] = None,
@@ -230,9 +232,10 @@ def query_cmd(
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
     if fmt is None:
-        fmt = "table" if sys.stdout.isatty() else "json"
+        fmt = "table" if sys.stdout.isatty() and output is None else "json"
     check_format(fmt, list(QUERY_FORMATS))
     n_jobs = resolve_jobs(jobs)
+    check_output(output)
     if limit is not None and limit < 1:
         raise fail(f"--limit must be at least 1, got {limit}", 2)
     try:
@@ -266,8 +269,10 @@ def query_cmd(
             report = ix.query_many(paths, limit=limit, jobs=n_jobs)
     except DedupError as exc:
         raise fail(str(exc)) from None
-    sys.stdout.write(QUERY_FORMATS[fmt](report))
-    sys.stdout.flush()
+    try:
+        write_output(QUERY_FORMATS[fmt](report), output)
+    except OSError as exc:
+        raise os_failure(exc) from None
     if not quiet:
         err.print(query_summary(report), markup=False, soft_wrap=True)
 

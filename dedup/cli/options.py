@@ -40,6 +40,7 @@ ScanJobs = Annotated[
         "[all cores; one for an input under ~32 MB of text or ~13 MB of HTML].",
     ),
 ]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")]
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,13 +16,14 @@ from rich.progress import (
 )
 
 from dedup.api import ProgressHook, scan
-from dedup.cli.common import err, fail
+from dedup.cli.common import check_output, err, fail, os_failure, write_output
 from dedup.cli.options import (
     DateField,
     FastExtract,
     HtmlField,
     IdField,
     InputFormat,
+    Output,
     Paths,
     Quiet,
     ScanJobs,
@@ -65,23 +63,6 @@ class _RichProgress:
         self._p.update(self._tasks[stage], completed=done, total=total)
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    target = output.resolve()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def scan_cmd(
     paths: Paths,
     fmt: Annotated[
@@ -92,9 +73,7 @@ def scan_cmd(
             help="table, json, jsonl or csv [default: table on a terminal, else json]",
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
-    ] = None,
+    output: Output = None,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -177,8 +156,7 @@ def scan_cmd(
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
-    if output is not None and not output.resolve().parent.is_dir():
-        raise fail(f"{output}: the directory to write the report in does not exist")
+    check_output(output)
     try:
         if err.is_terminal and not quiet:
             columns = (
@@ -192,12 +170,10 @@ def scan_cmd(
                 report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
         else:
             report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
-        _write(render(report, fmt), output)
+        write_output(render(report, fmt), output)
     except DedupError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
-        raise fail(
-            f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": ")
-        ) from None
+        raise os_failure(exc) from None
     if not quiet:
         err.print(summary_line(report), markup=False, soft_wrap=True)
