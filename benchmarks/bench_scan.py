@@ -106,8 +106,7 @@ _PREPARE_STAGES = {
     "extract_html": "extract",
     "shingle_batch": "shingle",
     "credit_clues": "credit",
-    "detect_language": "language",
-    "extract_anchors": "anchors",
+    "detect_languages": "language",
 }
 #: functions of `dedup.api` that `dedup.scan` calls, timed as stages (those that exist)
 _SCAN_STAGES = {
@@ -139,6 +138,13 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
             if hasattr(p, name):
                 setattr(p, name, timers.wrap(label, getattr(p, name), inside="prepare"))
                 inner.append(label)
+        # anchors: `prepare_chunk` imports `extract_anchors` when it runs (cross-lingual only)
+        import dedup.anchors
+
+        dedup.anchors.extract_anchors = timers.wrap(
+            "anchors", dedup.anchors.extract_anchors, inside="prepare"
+        )
+        inner.append("anchors")
         sign = timers.wrap("sign", p.MinHasher.sign_batch, inside="prepare")
         p.MinHasher.sign_batch = sign  # type: ignore[method-assign]
         inner.append("sign")

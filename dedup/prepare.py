@@ -20,7 +20,7 @@ from dedup.config import ScanConfig
 from dedup.errors import RecordError
 from dedup.extract import extract_html
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
-from dedup.language import detect_language, detect_languages
+from dedup.language import detect_languages
 from dedup.model import Document, Skip
 from dedup.shingle import HashArray, shingle_batch
 from dedup.signature import MinHasher
@@ -38,9 +38,10 @@ class Entry:
     matching on, its language (ISO 639-1, None if unknown) and its anchors.
 
     The credit (`credit`) is decided from the clues when asked, and without cross-lingual
-    matching the language is identified from `head` when asked (`detected_language`): a report
-    asks for the documents it lists only. Identification costs ~0.2 ms a document and credit
-    rules ~25 us, several times shingling and signing, and only listed documents need them.
+    matching the language is identified from `head` when asked (`detected_languages`): a report
+    asks for the documents it lists only. Identification costs ~60 us a document (in a batch)
+    and the credit rules ~20 us, more than shingling and signing, and only listed documents
+    need them.
     """
 
     id: str
@@ -59,13 +60,10 @@ class Entry:
         """The agency or outlet the document credits (`dedup.syndication.credit_from`)."""
         return credit_from(self.clues) if self.clues is not None else None
 
-    def detected_language(self) -> str | None:
-        """The document's language: identified at preparation, or now from `head`."""
-        return self.language if self.language is not None else detect_language(self.head)
-
 
 def detected_languages(entries: Sequence[Entry]) -> list[str | None]:
-    """`Entry.detected_language` of every entry, those not identified yet in one batch."""
+    """The language of every entry: identified at preparation, or now, from `head`, for those
+    not identified yet (in one batch)."""
     todo = [k for k, e in enumerate(entries) if e.language is None]
     found = detect_languages([entries[k].head for k in todo])
     out = [e.language for e in entries]
