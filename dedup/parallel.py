@@ -116,8 +116,9 @@ def _result(fut: Future[R]) -> R:
         return fut.result()
     except BrokenProcessPool as exc:
         raise EngineError(
-            "a worker process died (out of memory, or killed) and the scan was stopped; "
-            "run with fewer --jobs or on less input at once"
+            "a worker process died (killed, out of memory, or it could not start: workers "
+            "import the main script, which must be a file) and the scan was stopped; "
+            "try fewer --jobs"
         ) from exc
 
 
