@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from dedup.api import scan
     from dedup.config import (
         CrossLingualConfig,
+        DaskEngine,
         ExtractConfig,
         InputConfig,
         MinHashConfig,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
         ShingleConfig,
         VerifyConfig,
     )
-    from dedup.engines import DaskEngine
     from dedup.errors import (
         ConfigError,
         DedupError,
@@ -43,44 +43,37 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# The public names, imported from their modules on first use (PEP 562): `import dedup.prepare`
-# in a worker process, or `dedup --help`, then loads only what it needs.
-_WHERE = {
-    "scan": "dedup.api",
-    "DaskEngine": "dedup.engines",
-    "MinHasher": "dedup.signature",
-    **dict.fromkeys(
-        (
-            "CrossLingualConfig",
-            "ExtractConfig",
-            "InputConfig",
-            "MinHashConfig",
-            "ScanConfig",
-            "ShingleConfig",
-            "VerifyConfig",
-        ),
-        "dedup.config",
+#: THE public API: module -> the names it gives `dedup`. `__getattr__` (PEP 562: imported on
+#: first use, so `import dedup.prepare` in a worker process, or `dedup --help`, loads only what
+#: it needs), `__dir__` and `__all__` are derived from it; the TYPE_CHECKING imports above
+#: repeat it for type checkers (a test checks that the two agree).
+PUBLIC: dict[str, tuple[str, ...]] = {
+    "dedup.api": ("scan",),
+    "dedup.config": (
+        "CrossLingualConfig",
+        "DaskEngine",
+        "ExtractConfig",
+        "InputConfig",
+        "MinHashConfig",
+        "ScanConfig",
+        "ShingleConfig",
+        "VerifyConfig",
     ),
-    **dict.fromkeys(
-        (
-            "ConfigError",
-            "DedupError",
-            "EngineError",
-            "IndexStoreError",
-            "InputError",
-            "RecordError",
-        ),
-        "dedup.errors",
+    "dedup.errors": (
+        "ConfigError",
+        "DedupError",
+        "EngineError",
+        "IndexStoreError",
+        "InputError",
+        "RecordError",
     ),
-    **dict.fromkeys(
-        ("AddResult", "Index", "IndexMatch", "IndexStats", "QueryReport", "QueryResult"),
-        "dedup.index",
-    ),
-    **dict.fromkeys(
-        ("Cluster", "Document", "Member", "Report", "Similarity", "Skip", "Stats"),
-        "dedup.model",
-    ),
+    "dedup.index": ("AddResult", "Index", "IndexMatch", "IndexStats", "QueryReport", "QueryResult"),
+    "dedup.model": ("Cluster", "Document", "Member", "Report", "Similarity", "Skip", "Stats"),
+    "dedup.signature": ("MinHasher",),
 }
+_WHERE = {name: module for module, names in PUBLIC.items() for name in names}
+
+__all__ = sorted([*_WHERE, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
@@ -93,38 +86,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
-__all__ = [
-    "AddResult",
-    "Cluster",
-    "ConfigError",
-    "CrossLingualConfig",
-    "DaskEngine",
-    "DedupError",
-    "Document",
-    "EngineError",
-    "ExtractConfig",
-    "Index",
-    "IndexMatch",
-    "IndexStats",
-    "IndexStoreError",
-    "InputConfig",
-    "InputError",
-    "Member",
-    "MinHashConfig",
-    "MinHasher",
-    "QueryReport",
-    "QueryResult",
-    "RecordError",
-    "Report",
-    "ScanConfig",
-    "ShingleConfig",
-    "Similarity",
-    "Skip",
-    "Stats",
-    "VerifyConfig",
-    "__version__",
-    "scan",
-]
+    return list(__all__)

@@ -8,25 +8,39 @@ check:
 1. Within the graph of verified matches, the document with the most still-unclustered matches
    becomes a centre (ties: the earlier in `order`).
 2. Its unclustered matches are candidates. The one sharing the most with the centre is the
-   anchor; every other candidate joins only if the part of the centre it shares overlaps the
-   part the anchor shares (`coherent`). Two stories carried side by side by one page share
+   pivot; every other candidate joins only if the part of the centre it shares overlaps the
+   part the pivot shares (`coherent`). Two stories carried side by side by one page share
    disjoint parts of it, so the second story's copies are left for another cluster.
 3. Repeat until no document with an unclustered match is left.
 
 Every member of a cluster therefore matches the centre directly, on the same part of it. A
 document whose matches all went to other clusters stays unclustered (counted in the report).
+
+`cluster_documents` is what every engine calls: the star clusters of a scan's (or a group of
+connected components') verified edges and translations, each listed origin first
+(`dedup.syndication.origin_key`).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-#: coherent(centre, anchor, candidate) -> may the candidate join the anchor's cluster?
+import numpy as np
+
+from dedup.config import VerifyConfig
+from dedup.model import Entry, HashArray
+from dedup.syndication import origin_key
+
+if TYPE_CHECKING:
+    from dedup.crosslingual.translations import Translations
+
+#: coherent(centre, pivot, candidate) -> may the candidate join the pivot's cluster?
 Coherence = Callable[[int, int, int], bool]
 
 
-def _always(centre: int, anchor: int, candidate: int) -> bool:
+def _always(centre: int, pivot: int, candidate: int) -> bool:
     return True
 
 
@@ -63,8 +77,8 @@ def star_clusters(
                 heapq.heappush(heap, (-len(free), rank, c))
             continue
         free.sort(key=lambda j: (-adj[c][j], order[j]))
-        anchor = free[0]
-        members = [c, anchor] + [j for j in free[1:] if coherent(c, anchor, j)]
+        pivot = free[0]
+        members = [c, pivot] + [j for j in free[1:] if coherent(c, pivot, j)]
         for j in members:
             assigned[j] = True
         clusters.append(sorted(members))
@@ -75,3 +89,39 @@ def star_clusters(
                 if left:
                     heapq.heappush(heap, (-left, order[j], j))
     return clusters
+
+
+def cluster_documents(
+    entries: Sequence[Entry],
+    sets: Sequence[HashArray],
+    edges: Sequence[tuple[int, int, int]],
+    cfg: VerifyConfig,
+    translations: Translations | None = None,
+) -> list[list[int]]:
+    """Star clusters over verified `edges` ``(a, b, shared shingles)`` between the documents
+    `entries`/`sets`, and over the verified `translations` (cross-lingual stage), each cluster
+    origin first then by origin key; ties between centres go to the earlier origin key. The
+    coherence guard needs a pivot's and a candidate's shared parts of the centre to overlap
+    by `cfg.min_coherence` of the smaller (0: no guard)."""
+    min_overlap = cfg.min_coherence
+    keys = [origin_key(e, int(s.size)) for e, s in zip(entries, sets, strict=True)]
+    rank = [0] * len(entries)
+    for r, i in enumerate(sorted(range(len(entries)), key=keys.__getitem__)):
+        rank[i] = r
+    pivot_part: dict[tuple[int, int], HashArray] = {}
+
+    def coherent(c: int, pivot: int, j: int) -> bool:
+        if min_overlap <= 0.0:
+            return True
+        if (c, pivot) not in pivot_part:
+            pivot_part[(c, pivot)] = np.intersect1d(sets[c], sets[pivot], assume_unique=True)
+        p_part = pivot_part[(c, pivot)]
+        j_part = np.intersect1d(sets[c], sets[j], assume_unique=True)
+        both = np.intersect1d(p_part, j_part, assume_unique=True).size
+        return both >= min_overlap * min(p_part.size, j_part.size)
+
+    all_edges = list(edges)
+    if translations is not None:
+        all_edges += translations.edges(all_edges)
+    groups = star_clusters(len(entries), all_edges, rank, coherent)
+    return [sorted(g, key=keys.__getitem__) for g in groups]

@@ -150,8 +150,8 @@ class VerifyConfig:
             raise ConfigError("min_shared must be >= 1")
 
 
-#: Version of the anchor scheme of cross-lingual matching (`dedup.anchors`): bump it whenever a
-#: change would give the same text other anchors.
+#: Version of the anchor scheme of cross-lingual matching (`dedup.crosslingual.anchors`): bump
+#: it whenever a change would give the same text other anchors.
 ANCHOR_SCHEME_VERSION = 1
 
 
@@ -259,3 +259,32 @@ class ScanConfig:
             basis["crosslingual"] = self.crosslingual.fingerprint_basis()
         blob = json.dumps(basis, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class DaskEngine:
+    """Run a scan on Dask (`dedup.scan(..., engine=DaskEngine(...))`): where, and how the work
+    is cut (`dedup.engines.dask`).
+
+    `scheduler`: address of a running scheduler (``tcp://host:8786``); when None, a
+    `LocalCluster` of `workers` worker processes is started for the scan and stopped after.
+    Large uncompressed JSONL files are read in byte ranges of `partition_bytes`; documents given
+    in memory are sent in chunks of `documents_per_partition`. `buckets` is the number of hash
+    buckets of each shuffle (default: 4 a worker).
+    """
+
+    scheduler: str | None = None
+    workers: int = 2
+    partition_bytes: int = 64 * 2**20
+    documents_per_partition: int = 20_000
+    buckets: int | None = None
+    #: seconds to wait for a `scheduler` to answer before giving up
+    connect_timeout: float = 20.0
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1, got {self.workers}")
+        if self.partition_bytes < 1 or self.documents_per_partition < 1:
+            raise ConfigError("partition sizes must be positive")
+        if self.buckets is not None and self.buckets < 1:
+            raise ConfigError("buckets must be positive")

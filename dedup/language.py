@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.model import Entry
+
 #: characters of the text classified (see the module docstring)
 SAMPLE_CHARS = 600
 #: fewer letters than this in the sample and the language is unknown (None)
@@ -183,3 +185,15 @@ def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the language `text` is written in, or None when it has too few
     letters to tell. An estimate (a classifier's best guess), deterministic for a given text."""
     return detect_languages([text])[0]
+
+
+def languages_of(entries: Sequence[Entry]) -> list[str | None]:
+    """The language of every entry: the one identified at preparation (cross-lingual runs),
+    else identified now from its `head`, for all those not identified yet in one batch (~60 us
+    a document: a report identifies only the documents it lists)."""
+    todo = [k for k, e in enumerate(entries) if e.language is None]
+    found = detect_languages([entries[k].head for k in todo])
+    out = [e.language for e in entries]
+    for k, lang in zip(todo, found, strict=True):
+        out[k] = lang
+    return out

@@ -29,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from dedup.model import HashArray
 from dedup.normalize import (
     APOSTROPHE,
     CLASS_SHIFT,
@@ -42,7 +43,6 @@ from dedup.normalize import (
 )
 
 U64 = np.uint64
-HashArray = npt.NDArray[np.uint64]
 IndexArray = npt.NDArray[np.int64]
 
 _P = 0xC6A4A7935BD1E995  # odd base of the polynomial token hash (MurmurHash64A's multiplier)

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dedup.shingle import HashArray, IndexArray, ShingleBatch, mix64, shingle_batch
+from dedup.model import HashArray
+from dedup.shingle import IndexArray, ShingleBatch, mix64, shingle_batch
 
 U64 = np.uint64
 SigArray = npt.NDArray[np.uint32]

@@ -16,13 +16,8 @@ domain such as ``jpost.com`` standing as one of the last lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from dedup.model import Document
-
-if TYPE_CHECKING:
-    from dedup.prepare import Entry
+from dedup.model import CreditClues, Document, Entry
 
 # Agencies and how they are written; the value is the name reported.
 AGENCIES = {
@@ -138,32 +133,9 @@ def _canonical(who: str) -> str:
 
 #: characters of a line that can still be a credit line ("Source: ...", a byline)
 _MAX_CREDIT_LINE = 240
-#: how far into a text a dateline is looked for (past captions and other chrome at the top)
+#: how far into a text a dateline is looked for (past captions and other chrome at the top):
+#: a dateline found past the first 600 characters is a `CreditClues.late` one
 _DATELINE_REACH = 3000
-
-
-@dataclass(frozen=True, slots=True)
-class CreditClues:
-    """The parts of a text that credit detection reads, kept small so that a scan can find
-    them for every document as it is prepared (a few microseconds) and decide the credit
-    (`credit_from`) only for the documents a report lists.
-
-    `dateline`: the agency of the first dateline in the first 600 characters, else the first
-    within `_DATELINE_REACH` (`late` says which); `edge`: the first six and then the last four
-    non-empty lines (stripped) that are short enough to be credit lines, joined by newlines
-    (one string: a few hundred bytes a document), the first `n_first` of them from the top
-    (empty when an early dateline decides alone).
-    """
-
-    dateline: str | None = None
-    late: bool = False
-    edge: str = ""
-    n_first: int = 0
-
-    def lines(self) -> tuple[list[str], list[str]]:
-        """The first and the last lines kept."""
-        lines = self.edge.split("\n") if self.edge else []
-        return lines[: self.n_first], lines[self.n_first :]
 
 
 _NO_CLUES = CreditClues()

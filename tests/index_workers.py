@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 
 from dedup import Document, Index
-from dedup.parallel import CHUNK_RECORDS
+from dedup.engines.pool import CHUNK_RECORDS
 
 _VOCAB = [f"w{i}" for i in range(5000)]
 

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 import dedup
-from dedup.anchors import anchor_features, extract_anchors, skeleton
+from dedup.crosslingual.anchors import anchor_features, extract_anchors, skeleton
 from dedup.cli import app
 from dedup.config import CrossLingualConfig, ScanConfig
-from dedup.crosslingual import (
+from dedup.crosslingual.translations import (
     AnchorWeights,
     anchor_signatures,
     bucket_cross_pairs,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import dedup
-from dedup.engines.dask_engine import plan_partitions
+from dedup.engines.dask.driver import plan_partitions
 from dedup.output import render
 from tests.conftest import SAMPLE, SHARED_DATA, needs_shared_data
 

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup.api import collect, find_matches
+from dedup.candidates import candidate_pairs
+from dedup.engines.local import collect
 from dedup.index.sqlite import SQLiteStore
+from dedup.verify import similarity, verify_pairs
 from tests.conftest import SAMPLE, SHARED_DATA, needs_shared_data
 from tests.index_workers import pair_docs, pair_texts
 
@@ -23,11 +25,12 @@ ARTICLES = "articles"  # ids of HTML pages are their paths as given: run in samp
 
 def scan_pairs(inputs: list[str | Path], cfg: dedup.ScanConfig) -> dict[tuple[str, str], float]:
     """Every ordered pair (a, b) a scan verifies as a copy, with its Jaccard."""
-    corpus = collect(inputs, cfg)
+    corpus, _ = collect(inputs, cfg)
     out: dict[tuple[str, str], float] = {}
-    for m in find_matches(corpus.sets, corpus.sigs, cfg).matches:
-        a, b = corpus.entries[m.a].id, corpus.entries[m.b].id
-        out[(a, b)] = out[(b, a)] = m.similarity.jaccard
+    pairs = candidate_pairs(corpus.sigs, cfg.minhash.bands)
+    for i, j, _ in verify_pairs(pairs, corpus.sets, corpus.sets, cfg.verify).tolist():
+        a, b = corpus.entries[i].id, corpus.entries[j].id
+        out[(a, b)] = out[(b, a)] = similarity(corpus.sets[i], corpus.sets[j]).jaccard
     return out
 
 

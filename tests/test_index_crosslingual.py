@@ -21,10 +21,10 @@ import redis
 from typer.testing import CliRunner, Result
 
 import dedup
-from dedup.api import collect
 from dedup.cli import app
 from dedup.config import CrossLingualConfig, ScanConfig
-from dedup.crosslingual import find_translations
+from dedup.crosslingual.translations import find_translations
+from dedup.engines.local import collect
 from dedup.index.translations import cross_pairs, keys_from_bytes, open_buckets
 from tests.conftest import (
     FIXTURES,
@@ -51,7 +51,7 @@ def scan_translations(
     docs: Sequence[dedup.Document], cfg: ScanConfig = ON
 ) -> dict[str, dict[str, float]]:
     """What a scan verifies: document id -> {partner id: score}."""
-    corpus = collect(list(docs), cfg)
+    corpus, _ = collect(list(docs), cfg)
     t = find_translations(
         [e.anchors for e in corpus.entries], [e.language for e in corpus.entries], cfg.crosslingual
     )

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dedup import MinHasher, VerifyConfig
-from dedup.index.lsh import band_keys, bucket_pairs, candidate_pairs
+from dedup.candidates import band_keys, bucket_pairs, candidate_pairs
 from dedup.shingle import shingle_set
 from dedup.verify import is_copy, similarity
 
@@ -94,7 +94,7 @@ def test_bucket_pairs_are_every_pair_of_every_bucket() -> None:
 
 
 def test_band_keys_do_not_depend_on_blocks_or_band_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dedup.index.lsh as lsh
+    import dedup.candidates as lsh
 
     sigs = np.random.default_rng(3).integers(0, 2**32, size=(1000, 255), dtype=np.uint32)
     whole = band_keys(sigs, 85)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,15 +25,33 @@ def test_every_public_name_resolves() -> None:
         _ = dedup.nope  # type: ignore[attr-defined]
 
 
+def test_public_names_come_from_one_table() -> None:
+    # __all__ is the table's names (and __version__), each name is found in the module the
+    # table gives, and the TYPE_CHECKING imports that type checkers read say the same
+    table = {name: module for module, names in dedup.PUBLIC.items() for name in names}
+    assert set(dedup.__all__) == {*table, "__version__"}
+    for name, module in table.items():
+        assert getattr(dedup, name) is getattr(__import__(module, fromlist=[name]), name)
+    tree = ast.parse(Path(dedup.__file__).read_text(encoding="utf-8"))
+    typed: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom) and imp.module is not None
+                typed.update({a.name: imp.module for a in imp.names})
+    assert typed == table
+
+
 def test_a_worker_imports_the_pipeline_only() -> None:
     # a worker process (`import dedup.prepare`) and a scan of plain text do not load the index
     # stores, trafilatura (HTML only), warcio (WARC only), charset_normalizer (text that is not
     # UTF-8 only), the cross-lingual stage or dask
     code = (
-        "import sys, dedup.prepare, dedup.parallel; "
-        "print(' '.join(m for m in ('dedup.index.persistent', 'dedup.index.sqlite', "
-        "'trafilatura', 'warcio', 'dask', 'redis', 'charset_normalizer', 'dedup.anchors', "
-        "'dedup.crosslingual') if m in sys.modules))"
+        "import sys, dedup.prepare, dedup.engines.pool, dedup.engines.local; "
+        "print(' '.join(m for m in ('dedup.index', 'dedup.index.sqlite', "
+        "'trafilatura', 'warcio', 'dask', 'redis', 'charset_normalizer', "
+        "'dedup.crosslingual.anchors', 'dedup.crosslingual.translations', "
+        "'dedup.engines.dask.driver') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -1,4 +1,4 @@
-"""Work units of a scan (`dedup.parallel`): the same report whatever the cut and the jobs."""
+"""Work units of a scan (`dedup.engines.pool`): the same report whatever the cut and the jobs."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 
 import dedup
-import dedup.parallel as parallel
+import dedup.engines.pool as parallel
 from dedup.config import ScanConfig
 from dedup.errors import EngineError
 from dedup.output import render
-from dedup.prepare import Prepared, prepare_chunk
+from dedup.model import Batch
+from dedup.prepare import prepare_chunk
 from dedup.sources import iter_files
+from dedup.syndication import credit_from
 from tests.conftest import SAMPLE
 
 
@@ -102,7 +104,7 @@ def test_same_report_for_any_cut_and_any_jobs(
     assert len(gz) == 9  # every copy found beside its original
 
 
-def test_prepared_travels_as_three_arrays() -> None:
+def test_a_batch_travels_as_arrays() -> None:
     docs = [
         dedup.Document(id=f"d{i}", text=f"word{i} " * (i + 1) + "and the rest") for i in range(9)
     ]
@@ -115,16 +117,19 @@ def test_prepared_travels_as_three_arrays() -> None:
     # the fields equality leaves out travel too (head, anchors), and the credit clues
     assert [e.head for e in back.entries] == [e.head for e in part.entries]
     assert [e.clues for e in back.entries] == [e.clues for e in part.entries]
-    assert back.entries[-1].credit == "Reuters" and back.entries[-1].language == "fr"
+    clues = back.entries[-1].clues
+    assert clues is not None and credit_from(clues) == "Reuters"
+    assert back.entries[-1].language == "fr"
     for a, b in zip(back.entries, part.entries, strict=True):
         assert a.anchors is not None and b.anchors is not None
         assert np.array_equal(a.anchors.seq, b.anchors.seq)
     assert len(back.sets) == len(part.sets) == 10
     assert all(np.array_equal(a, b) for a, b in zip(back.sets, part.sets, strict=True))
     assert all(np.array_equal(a, b) for a, b in zip(back.sigs, part.sigs, strict=True))
-    assert [e.credit for e in back.entries] == [e.credit for e in part.entries]
-    empty = pickle.loads(pickle.dumps(Prepared()))
-    assert empty.entries == empty.sets == empty.sigs == empty.skips == []
+    assert back.sigs.dtype == np.uint32 and back.sigs.shape == part.sigs.shape == (10, 255)
+    empty = pickle.loads(pickle.dumps(Batch(read=3)))
+    assert empty.entries == empty.sets == empty.skips == [] and empty.sigs.size == 0
+    assert empty.read == 3
 
 
 def test_a_worker_that_dies_is_one_engine_error() -> None:

@@ -18,7 +18,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import dedup
-from dedup.api import to_document
+from dedup.prepare import to_document
 from dedup.config import InputConfig, ScanConfig
 from dedup.model import Document, Skip
 from dedup.sources import RawRecord, normalize_date, read_paths, site_of

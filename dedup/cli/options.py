@@ -9,7 +9,7 @@ import typer
 
 from dedup.cli.common import fail
 from dedup.config import INPUT_FORMATS, InputConfig
-from dedup.parallel import default_jobs
+from dedup.engines.pool import default_jobs
 
 Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
 InputFormat = Annotated[
@@ -74,7 +74,8 @@ def resolve_jobs(jobs: int | None) -> int:
 
 
 def resolve_scan_jobs(jobs: int | None) -> int | None:
-    """--jobs of `dedup scan`: not given (None), the scan chooses (`dedup.parallel.auto_jobs`)."""
+    """--jobs of `dedup scan`: not given (None), the scan chooses
+    (`dedup.engines.pool.auto_jobs`)."""
     return None if jobs is None else resolve_jobs(jobs)
 
 

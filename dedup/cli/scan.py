@@ -15,7 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from dedup.api import ProgressHook, scan
+from dedup.api import scan
 from dedup.cli.common import check_output, err, fail, os_failure, write_output
 from dedup.cli.options import (
     DateField,
@@ -37,14 +37,15 @@ from dedup.cli.options import (
 )
 from dedup.config import (
     CrossLingualConfig,
+    DaskEngine,
     ExtractConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
     VerifyConfig,
 )
-from dedup.engines import DaskEngine
 from dedup.errors import ConfigError, DedupError
+from dedup.model import ProgressHook
 from dedup.output import FORMATS, render, summary_line
 
 _D = ScanConfig()

@@ -1,12 +1,12 @@
-"""Candidate generation (LSH banding of MinHash signatures) and the persistent index built on
-it: `Index` with an SQLite (default) or a Redis back end."""
+"""The persistent index: `Index` with an SQLite (default) or a Redis back end, calling the
+scan's own stages (preparation through `dedup.engines.pool`, `dedup.candidates`,
+`dedup.verify`, `dedup.crosslingual`). Its names load on first use (PEP 562), so that the CLI
+can render index results (`dedup.index.results`) without loading the stores."""
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from dedup.index.lsh import band_keys, candidate_pairs
 
 if TYPE_CHECKING:
     from dedup.config import DUPLICATE_POLICIES
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
         RemoveResult,
     )
 
-# imported on first use (PEP 562): a scan needs `lsh` only, not the stores
 _WHERE = {
     "DUPLICATE_POLICIES": "dedup.config",
     "Index": "dedup.index.persistent",
@@ -49,6 +48,4 @@ __all__ = [
     "QueryReport",
     "QueryResult",
     "RemoveResult",
-    "band_keys",
-    "candidate_pairs",
 ]

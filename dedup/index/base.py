@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from dedup.candidates import band_keys
 from dedup.config import (
     ANCHOR_SCHEME_VERSION,
     SHINGLE_SCHEME_VERSION,
@@ -35,8 +36,7 @@ from dedup.config import (
     ShingleConfig,
 )
 from dedup.errors import ConfigError, IndexStoreError
-from dedup.index.lsh import band_keys
-from dedup.shingle import HashArray
+from dedup.model import HashArray
 from dedup.signature import from_bytes
 
 #: written in every index; anything else is not ours

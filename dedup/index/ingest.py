@@ -1,11 +1,10 @@
-"""Inputs to stored documents: reading inputs lazily, cutting prepared documents into
-batches, one document per id in a batch, and the record a store writes. Pure but for `Reader`,
-which reads files."""
+"""Inputs to stored documents: reading inputs lazily (an index add streams its input, where a
+scan plans it whole), and the record a store writes. Pure but for `Reader`, which reads
+files."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -13,24 +12,10 @@ import numpy as np
 from dedup.config import ScanConfig
 from dedup.index.base import KeyArray, StoredDoc, shingles_to_bytes
 from dedup.index.translations import keys_to_bytes
-from dedup.model import Document, Skip
-from dedup.prepare import Entry, Prepared
+from dedup.model import Batch, Document, Skip
 from dedup.signature import to_bytes
-from dedup.sources import RawRecord, check_paths, read_paths
-
-#: progress(stage, done, total): called as work advances; total is None when unknown
-ProgressHook = Callable[[str, int, int | None], None]
-Input = str | os.PathLike[str] | Document
-
-
-def no_progress(stage: str, done: int, total: int | None) -> None:
-    return None
-
-
-def skip_of(entry: Entry, reason: str) -> Skip:
-    """The skip entry of a prepared document, placed where it came from."""
-    src, _, loc = (entry.source or "(api)").partition(":")
-    return Skip(src, reason, loc or None)
+from dedup.sources import Input, RawRecord, check_paths, read_paths
+from dedup.syndication import credit_from
 
 
 def check_path(p: Input) -> None:
@@ -73,32 +58,7 @@ class Reader:
                     yield rec
 
 
-def split(part: Prepared, n: int) -> tuple[Prepared, Prepared]:
-    """The first `n` documents of `part`, and the rest (skips stay with neither)."""
-    return (
-        Prepared(part.entries[:n], part.sets[:n], part.sigs[:n]),
-        Prepared(part.entries[n:], part.sets[n:], part.sigs[n:]),
-    )
-
-
-def one_per_id(entries: Sequence[Entry], replace: bool) -> tuple[list[int], list[Skip]]:
-    """Positions of the documents of a batch to write, one per id, in order: the first of an
-    id under refuse, the last under replace; the others as skips."""
-    chosen: dict[str, int] = {}
-    skips: list[Skip] = []
-    for i, e in enumerate(entries):
-        j = chosen.get(e.id)
-        if j is None:
-            chosen[e.id] = i
-        elif replace:
-            skips.append(skip_of(entries[j], f"duplicate id {e.id!r} (replaced by a later record)"))
-            chosen[e.id] = i
-        else:
-            skips.append(skip_of(e, f"duplicate id {e.id!r} (kept the first record)"))
-    return sorted(chosen.values()), skips
-
-
-def stored(part: Prepared, i: int, anchor_bands: KeyArray | None = None) -> StoredDoc:
+def stored(part: Batch, i: int, anchor_bands: KeyArray | None = None) -> StoredDoc:
     """Document `i` of `part` as a store writes it (blobs little-endian); with `anchor_bands`
     (an index with cross-lingual data: its distinct anchor band keys), its language and anchors
     too."""
@@ -110,7 +70,7 @@ def stored(part: Prepared, i: int, anchor_bands: KeyArray | None = None) -> Stor
         title=e.title,
         date=e.date,
         source=e.source,
-        credit=e.credit,
+        credit=credit_from(e.clues) if e.clues is not None else None,
         shingles=shingles_to_bytes(part.sets[i]),
         signature=to_bytes(part.sigs[i]),
     )

@@ -21,9 +21,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from dedup.anchors import Anchors
+from dedup.candidates import band_keys
 from dedup.config import DUPLICATE_POLICIES, ScanConfig
+from dedup.engines.pool import prepare_all
 from dedup.errors import ConfigError, IndexStoreError
+from dedup.ids import index_choice, skip_of
 from dedup.index.base import (
     Store,
     check_meta,
@@ -32,18 +34,7 @@ from dedup.index.base import (
     meta_of,
     shingles_from_bytes,
 )
-from dedup.index.ingest import (
-    Input,
-    ProgressHook,
-    Reader,
-    Totals,
-    no_progress,
-    one_per_id,
-    skip_of,
-    split,
-    stored,
-)
-from dedup.index.lsh import band_keys
+from dedup.index.ingest import Reader, Totals, stored
 from dedup.index.results import (
     AddResult,
     IndexMatch,
@@ -54,11 +45,10 @@ from dedup.index.results import (
 )
 from dedup.index.sqlite import DEFAULT_CACHE_MB, SQLiteStore
 from dedup.index.translations import anchor_query, bucket_sets, translation_matches
-from dedup.model import Document, Skip
-from dedup.parallel import prepare_all
-from dedup.prepare import Prepared, prepare_chunk
-from dedup.shingle import HashArray
-from dedup.verify import is_copy, similarity
+from dedup.model import Anchors, Batch, Document, HashArray, ProgressHook, Skip, no_progress
+from dedup.prepare import prepare_chunk
+from dedup.sources import Input
+from dedup.verify import verified
 
 DuplicatePolicy = Literal["refuse", "replace"]
 #: documents written a transaction by `Index.add`: bucket rows are written sorted, so larger
@@ -223,16 +213,16 @@ class Index:
         cfg = self._add_config()
         reader = Reader(inputs, cfg)
         total = Totals()
-        pending = Prepared()
+        pending = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
         done = 0
-        for n, part in prepare_all(reader.records(), cfg, jobs):
-            done += n
-            pending.entries.extend(part.entries)
-            pending.sets.extend(part.sets)
-            pending.sigs.extend(part.sigs)
+        for part in prepare_all(reader.records(), cfg, jobs):
+            done += part.read
             total.skipped.extend(part.skips)
-            while len(pending.entries) >= batch_size:
-                head, pending = split(pending, batch_size)
+            part.skips = []
+            pending = Batch.concat([pending, part])
+            while len(pending) >= batch_size:
+                n = len(pending)
+                head, pending = pending.take(range(batch_size)), pending.take(range(batch_size, n))
                 total.update(self._write(head, replace_))
             hook("add", done, None)
         total.update(self._write(pending, replace_))
@@ -246,7 +236,7 @@ class Index:
         )
 
     def add_prepared(
-        self, prepared: Prepared, *, on_duplicate: DuplicatePolicy = "refuse"
+        self, prepared: Batch, *, on_duplicate: DuplicatePolicy = "refuse"
     ) -> AddResult:
         """Add documents already prepared (`dedup.prepare.prepare_chunk`) in one transaction.
         An index with cross-lingual data needs them prepared with cross-lingual matching on
@@ -260,10 +250,10 @@ class Index:
             documents=self._store.count(),
         )
 
-    def _write(self, part: Prepared, replace_: bool) -> Totals:
-        """One transaction: the batch's documents (one a id, see `one_per_id`)."""
+    def _write(self, part: Batch, replace_: bool) -> Totals:
+        """One transaction: the batch's documents (one an id, `dedup.ids.index_choice`)."""
         out = Totals()
-        rows, out.skipped = one_per_id(part.entries, replace_)
+        rows, out.skipped = index_choice(part.entries, replace_)
         if not rows:
             return out
         if self._xl is None:
@@ -274,7 +264,7 @@ class Index:
                 [e.anchors for e in entries], [e.language for e in entries], self._xl
             )
             docs = [stored(part, i, b) for i, b in zip(rows, buckets, strict=True)]
-        sigs = np.stack([part.sigs[i] for i in rows])
+        sigs = part.sigs[rows]
         status = self._store.put(docs, band_keys(sigs, self._bands), replace_)
         for i, st in zip(rows, status, strict=True):
             e = part.entries[i]
@@ -331,7 +321,7 @@ class Index:
         results: list[QueryResult] = []
         skips: list[Skip] = []
         done = 0
-        for n, part in prepare_all(reader.records(), self._config, jobs):
+        for part in prepare_all(reader.records(), self._config, jobs):
             skips.extend(part.skips)
             for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
                 matches = self.match(
@@ -342,7 +332,7 @@ class Index:
                         e.id, e.url, e.site, e.title, e.date, e.source, tuple(matches), e.language
                     )
                 )
-            done += n
+            done += part.read
             hook("query", done, None)
         return QueryReport(
             tuple(results),
@@ -371,8 +361,8 @@ class Index:
         for d in self._store.lookup(keys):
             if d.id == exclude:
                 continue
-            sim = similarity(shingles, shingles_from_bytes(d.shingles))
-            if is_copy(sim, self._config.verify):
+            sim = verified(shingles, shingles_from_bytes(d.shingles), self._config.verify)
+            if sim is not None:
                 out.append(IndexMatch.of(d, sim, language))
         out.sort(key=lambda m: (-m.jaccard, -max(m.containment, m.reuse), m.id))
         xl = self._config.crosslingual

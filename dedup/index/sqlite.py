@@ -10,7 +10,7 @@ Schema (format version 1)::
     buckets(key INTEGER, band INTEGER, doc INTEGER,       -- one row a (document, band)
             PRIMARY KEY (key, band, doc)) WITHOUT ROWID
 
-A band key already depends on its band (`dedup.index.lsh.band_keys`), so the bucket table is
+A band key already depends on its band (`dedup.candidates.band_keys`), so the bucket table is
 keyed by the 64-bit key first: a query finds its candidates with one ``key IN (...)`` look-up
 of its own keys (one a band) and keeps the rows whose band is the band of that key, exactly the
 candidates a scan would pair. Bucket rows are written sorted by key, a batch a transaction.

@@ -1,9 +1,9 @@
 """Cross-lingual matching against a persistent index: the pure part (the stores do the I/O).
 
 A query in language L finds its candidates in the anchor buckets (anchor band keys,
-`dedup.crosslingual.anchor_band_keys`) it shares with indexed documents, keeping only documents
-whose language is known and is not L, then verifies each with `translation_score` and
-`is_translation`, as `dedup.crosslingual.find_translations` does in a scan.
+`dedup.crosslingual.translations.anchor_band_keys`) it shares with indexed documents, keeping
+only documents whose language is known and is not L, then verifies each with `translation_score` and
+`is_translation`, as `dedup.crosslingual.translations.find_translations` does in a scan.
 
 *The bucket cap* (`open_buckets`). A scan skips a bucket that would give more than
 `max_bucket_pairs` pairs of different languages. The index keeps, for every bucket, how many
@@ -33,14 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-# a module import, its names looked up at call time: dedup.crosslingual imports dedup.index.lsh,
-# so it may be half-initialised while this module is first imported
-from dedup import crosslingual
-from dedup.anchors import Anchors
 from dedup.config import CrossLingualConfig
+from dedup.crosslingual import translations as crosslingual
 from dedup.index.base import AnchorHits, AnchorQuery, KeyArray, StoredDoc, shingles_from_bytes
 from dedup.index.results import IndexMatch
-from dedup.shingle import HashArray
+from dedup.model import Anchors, HashArray
 from dedup.verify import similarity
 
 _NO_KEYS: KeyArray = np.empty(0, dtype=np.uint64)
@@ -58,22 +55,17 @@ def keys_from_bytes(blob: bytes | None) -> KeyArray:
     return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
 
 
-def takes_part(anchors: Anchors | None, language: str | None) -> bool:
-    """Does a document take part in cross-lingual candidates? Its language must be known and
-    it must have anchor keys (as `dedup.crosslingual.find_translations` requires)."""
-    return language is not None and anchors is not None and anchors.keys.size > 0
-
-
 def bucket_sets(
     anchors: Sequence[Anchors | None], languages: Sequence[str | None], cfg: CrossLingualConfig
 ) -> list[KeyArray]:
     """The distinct anchor band keys (sorted) of each document, empty for a document that takes
-    no part (`takes_part`): what an index stores as its anchor buckets."""
+    no part (`dedup.crosslingual.translations.takes_part`): what an index stores as its anchor
+    buckets."""
     out = [_NO_KEYS] * len(anchors)
     part = [
         (i, a)
         for i, (a, lg) in enumerate(zip(anchors, languages, strict=True))
-        if a is not None and takes_part(a, lg)
+        if a is not None and crosslingual.takes_part(a, lg)
     ]
     if part:
         keys = crosslingual.anchor_band_keys([a for _, a in part], cfg)

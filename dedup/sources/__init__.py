@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dedup.config import InputConfig
 from dedup.errors import InputError
-from dedup.model import Skip
+from dedup.model import Document, Skip
 from dedup.sources.base import RawRecord, newlines_before, normalize_date, site_of
 from dedup.sources.csvfile import read_csv
 from dedup.sources.files import read_html, read_text
@@ -25,9 +25,12 @@ from dedup.sources.warc import read_warc
 
 __all__ = [
     "FilePart",
+    "Input",
+    "Inputs",
     "RawRecord",
     "check_paths",
     "detect_format",
+    "gather",
     "iter_files",
     "normalize_date",
     "read_file",
@@ -63,6 +66,28 @@ def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
     for given in paths:
         if not os.path.exists(given):
             raise InputError(f"{os.fspath(given)}: no such file or directory")
+
+
+#: what a scan takes: paths to files or directories, and documents given in memory
+Input = str | os.PathLike[str] | Document
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """A scan's inputs, planned: the documents given in memory, in order, and every file
+    under the paths given (path, path as shown to the user), in order."""
+
+    documents: list[Document]
+    files: list[tuple[Path, str]]
+
+
+def gather(inputs: Iterable[Input]) -> Inputs:
+    """The documents and the files of `inputs`; InputError naming the first missing path
+    (checked before anything is read)."""
+    given = list(inputs)
+    paths = [p for p in given if not isinstance(p, Document)]
+    check_paths(paths)
+    return Inputs([d for d in given if isinstance(d, Document)], list(iter_files(paths)))
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:

@@ -1,5 +1,6 @@
-"""Running `prepare_chunk` over a scan's inputs: in this process, or in N processes (this one
-and N-1 workers).
+"""The process-pool engine's core: `dedup.prepare.prepare_chunk` over a scan's inputs, in this
+process or in N processes (this one and N-1 workers), giving `Batch`es in input order. The
+local engine, the index and each Dask partition prepare through it.
 
 Work is cut into units in input order: chunks of documents given in memory, groups of small
 files and byte ranges of large JSONL files, which whoever prepares the unit reads (the texts
@@ -26,8 +27,8 @@ from typing import TypeVar
 
 from dedup.config import ScanConfig
 from dedup.errors import EngineError
-from dedup.model import Document, Skip
-from dedup.prepare import Prepared, prepare_chunk
+from dedup.model import Batch, Document, Skip
+from dedup.prepare import prepare_chunk
 from dedup.sources import FilePart, RawRecord, detect_format, read_part, split_files
 
 #: work units a chunk: 256 plain texts (enough for vectorised signing to pay off) or 16 HTML
@@ -127,16 +128,17 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         # workers fork from a server that imported the pipeline once (no effect if it runs)
-        ctx.set_forkserver_preload(["__main__", "dedup.prepare", "dedup.parallel"])
+        ctx.set_forkserver_preload(["__main__", "dedup.prepare", "dedup.engines.pool"])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
 
 def prepare_all(
     items: Iterable[RawRecord | Document], cfg: ScanConfig, jobs: int = 1
-) -> Iterator[tuple[int, Prepared]]:
-    """(records in the chunk, prepared chunk) for consecutive chunks of `items` (records read
-    by the caller), in order: `prepare_units` of one unit a chunk."""
+) -> Iterator[Batch]:
+    """The prepared batch of each consecutive chunk of `items` (records read by the caller;
+    `Batch.read` counts the chunk's records), in order: `prepare_units` of one unit a
+    chunk."""
     units = (Unit(items=tuple(chunk)) for chunk in _chunks(items, CHUNK_RECORDS))
     yield from prepare_units(units, cfg, jobs)
 
@@ -149,10 +151,10 @@ class Unit:
     parts: tuple[FilePart, ...] = ()
 
 
-def prepare_unit(unit: Unit, cfg: ScanConfig) -> tuple[int, Prepared]:
-    """Read the unit's file parts and prepare its records: (records read, prepared), reader
-    skips first among the skips of each chunk."""
-    out = Prepared()
+def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
+    """Read the unit's file parts and prepare their records and the unit's: a batch counting
+    the records read, reader skips first among the skips of each chunk."""
+    reader_skips: list[Skip] = []
     read = 0
 
     def records() -> Iterator[RawRecord | Document]:
@@ -160,20 +162,26 @@ def prepare_unit(unit: Unit, cfg: ScanConfig) -> tuple[int, Prepared]:
         for item in unit.items:
             read += 1
             if isinstance(item, Skip):
-                out.skips.append(item)
+                reader_skips.append(item)
             else:
                 yield item
         for part in unit.parts:
             for rec in read_part(part, cfg.input):
                 read += 1
                 if isinstance(rec, Skip):
-                    out.skips.append(rec)
+                    reader_skips.append(rec)
                 else:
                     yield rec
 
+    batches: list[Batch] = []
     for chunk in _chunks(records(), CHUNK_RECORDS):
-        out.extend(prepare_chunk(chunk, cfg))
-    return read, out
+        skipped = Batch(skips=reader_skips[:])  # the reader's skips come first
+        reader_skips.clear()
+        batches += [skipped, prepare_chunk(chunk, cfg)]
+    batches.append(Batch(skips=reader_skips))
+    out = Batch.concat(batches, cfg.minhash.num_perm)
+    out.read = read
+    return out
 
 
 def plan_units(
@@ -205,13 +213,11 @@ def plan_units(
 @dataclass(slots=True)
 class _Slot:
     unit: Unit
-    future: Future[tuple[int, Prepared]]
-    result: tuple[int, Prepared] | None = None
+    future: Future[Batch]
+    result: Batch | None = None
 
 
-def prepare_units(
-    units: Iterable[Unit], cfg: ScanConfig, jobs: int = 1
-) -> Iterator[tuple[int, Prepared]]:
+def prepare_units(units: Iterable[Unit], cfg: ScanConfig, jobs: int = 1) -> Iterator[Batch]:
     """`prepare_unit` of every unit, in order, in `jobs` processes: this one and ``jobs - 1``
     workers. A window of units is handed to the workers; this process takes back the earliest
     one no worker has started (the executor lets a unit not yet started be cancelled) and does

@@ -1,18 +1,18 @@
 """The cross-lingual stage of a distributed scan, on its workers: pure functions over partitions
-(`dedup.engines.tasks.Part`), the same steps as `dedup.crosslingual.find_translations`.
+(each a `Batch`), the same steps as `dedup.crosslingual.translations.find_translations`.
 
 1. *Weights*: each partition counts the documents holding each anchor feature; the counts are
    added up in a tree (`merge_anchor_counts`) into one `AnchorWeights`, exactly the local
    engine's (integer counts, the same document count).
 2. *Candidates*: (anchor band key, ref, language) rows are hashed into buckets so that every
    LSH bucket is whole on one worker, which applies the local engine's bucket rule
-   (`dedup.crosslingual.bucket_cross_pairs`: different languages, the cap) and sends each pair
-   to the partition of its first document.
+   (`dedup.crosslingual.translations.bucket_cross_pairs`: different languages, the cap) and
+   sends each pair to the partition of its first document.
 3. *Verification* where the first document's anchors are, the other's fetched from its
    partition; the score is computed in the local engine's orientation (the smaller id first),
    so that it is the same float.
 
-Refs are ``partition << 32 | index`` as in `dedup.engines.tasks`; a pair is ``(ref_a, ref_b)``
+Documents are referred to by `refs.ref`; a pair is ``(ref_a, ref_b)``
 with ref_a < ref_b, the orientation of the copy edges, so `Translations.edges` on a group of
 components leaves out exactly the pairs the local engine leaves out.
 """
@@ -24,25 +24,23 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from dedup.anchors import Anchors
+from dedup.candidates import band_keys
 from dedup.config import CrossLingualConfig
-from dedup.crosslingual import (
+from dedup.crosslingual.translations import (
+    NO_ANCHORS,
     AnchorWeights,
     anchor_signatures,
     bucketed_cross_pairs,
     compare,
     document_frequencies,
     is_translation,
+    language_table,
     merge_frequencies,
     profile,
+    takes_part,
 )
-from dedup.engines.tasks import Part, RefArray, ref
-from dedup.index.lsh import band_keys
-from dedup.shingle import HashArray
-
-_SHIFT = 32
-_MASK = (1 << _SHIFT) - 1
-_EMPTY = Anchors(np.empty(0, np.uint64), np.empty(0, np.uint64))
+from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
+from dedup.model import Anchors, Batch, HashArray
 
 #: (sorted anchor features, documents holding each, documents counted)
 Counts = tuple[HashArray, npt.NDArray[np.int64], int]
@@ -53,10 +51,10 @@ TranslationRows = tuple[RefArray, npt.NDArray[np.float64]]
 # --- weights ----------------------------------------------------------------------------------
 
 
-def anchor_counts(part: Part) -> Counts:
+def anchor_counts(part: Batch) -> Counts:
     """Document frequencies of the anchor features of a partition (a document without anchors
     counts as one with none, as in `find_translations`)."""
-    docs = [e.anchors if e.anchors is not None else _EMPTY for e in part.entries]
+    docs = [e.anchors if e.anchors is not None else NO_ANCHORS for e in part.entries]
     keys, counts = document_frequencies(docs)
     return keys, counts, len(docs)
 
@@ -75,29 +73,25 @@ def anchor_weights(counts: Counts) -> AnchorWeights:
 # --- candidates -------------------------------------------------------------------------------
 
 
-def languages_of(part: Part) -> set[str]:
+def languages_of(part: Batch) -> set[str]:
     """The known languages of a partition's documents."""
     return {e.language for e in part.entries if e.language is not None}
 
 
-def language_table(*sets: set[str]) -> dict[str, int]:
-    """A code for every language of the scan (its rank), the same on every worker."""
-    return {c: k for k, c in enumerate(sorted(set().union(*sets)))}
+def scan_language_table(*sets: set[str]) -> dict[str, int]:
+    """`language_table` of the languages of every partition, the same on every worker."""
+    return language_table(set().union(*sets))
 
 
 def anchor_band_rows(
-    part: Part, p: int, cfg: CrossLingualConfig, codes: dict[str, int], buckets: int
+    part: Batch, p: int, cfg: CrossLingualConfig, codes: dict[str, int], buckets: int
 ) -> list[npt.NDArray[np.uint64]]:
     """(anchor band key, ref, language code) rows of the partition's documents that can be
     candidates (known language, anchor keys), as ``(m, 3)`` uint64 arrays, one per hash bucket."""
-    idx = [
-        i
-        for i, e in enumerate(part.entries)
-        if e.language is not None and e.anchors is not None and e.anchors.keys.size
-    ]
+    idx = [i for i, e in enumerate(part.entries) if takes_part(e.anchors, e.language)]
     if not idx:
         return [np.empty((0, 3), dtype=np.uint64) for _ in range(buckets)]
-    anchors = [part.entries[i].anchors or _EMPTY for i in idx]
+    anchors = [part.entries[i].anchors or NO_ANCHORS for i in idx]
     keys = band_keys(anchor_signatures(anchors, cfg), cfg.bands).ravel()
     refs = ref(p, np.array(idx, dtype=np.int64))
     lang = np.array([codes[part.entries[i].language or ""] for i in idx], dtype=np.uint64)
@@ -120,7 +114,7 @@ def translation_pairs_by_owner(
         allrows[:, 2].astype(np.int64),
         max_bucket_pairs,
     )
-    owner = pairs[:, 0] >> _SHIFT
+    owner = pairs[:, 0] >> SHIFT
     return [pairs[owner == q] for q in range(partitions)]
 
 
@@ -128,15 +122,15 @@ def translation_pairs_by_owner(
 
 
 def fetch_anchors(
-    part: Part, indices: npt.NDArray[np.int64]
+    part: Batch, indices: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], list[str], list[Anchors]]:
     """The ids and anchors at `indices` of a partition (sent to where a pair is verified)."""
     entries = [part.entries[int(i)] for i in indices]
-    return indices, [e.id for e in entries], [e.anchors or _EMPTY for e in entries]
+    return indices, [e.id for e in entries], [e.anchors or NO_ANCHORS for e in entries]
 
 
 def verify_translations(
-    part: Part,
+    part: Batch,
     p: int,
     pairs: RefArray,
     fetched: dict[int, tuple[npt.NDArray[np.int64], list[str], list[Anchors]]],
@@ -148,10 +142,10 @@ def verify_translations(
     docs: dict[int, tuple[str, Anchors]] = {}
     for q, (indices, ids, anchors) in fetched.items():
         for i, doc_id, a in zip(indices.tolist(), ids, anchors, strict=True):
-            docs[int(ref(q, i))] = (doc_id, a)
-    for i in np.unique(pairs[:, 0] & _MASK).tolist() if pairs.size else []:
+            docs[ref(q, i)] = (doc_id, a)
+    for i in np.unique(pairs[:, 0] & MASK).tolist() if pairs.size else []:
         e = part.entries[i]
-        docs[int(ref(p, i))] = (e.id, e.anchors or _EMPTY)
+        docs[ref(p, i)] = (e.id, e.anchors or NO_ANCHORS)
     profiles = {r: profile(a, weights) for r, (_, a) in docs.items()}
     rows: list[tuple[int, int, int, int]] = []
     scores: list[float] = []

@@ -31,15 +31,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import numpy.typing as npt
 import xxhash
 from anyascii import anyascii
 
-from dedup.anchor_tables import (
+from dedup.crosslingual.tables import (
     ACRONYMS,
     CALENDAR_WORDS,
     CJK_SCALES,
@@ -59,10 +57,10 @@ from dedup.anchor_tables import (
     SLAVIC_LATIN_ENDINGS,
     WEEKDAYS,
 )
+from dedup.model import Anchors
 
 #: seed of the 64-bit hash (xxh3) of each feature string; part of the anchor scheme
 FEATURE_SEED = 0x5EED_A7C4
-HashArray = npt.NDArray[np.uint64]
 
 # a number (thousands groups by , . ' or a (narrow) no-break or thin space, or an ordinary space
 # after a group of at most three digits), a word (letters; a CJK run is one word), or a break
@@ -104,20 +102,6 @@ TITLE_MIN_WORDS = 4
 TITLE_CAPS_SHARE = 0.6
 #: features of these kinds are too common to find candidates with (kept for verification)
 _WEAK_PREFIXES = (b"m:", b"wd:")
-
-
-@dataclass(frozen=True, slots=True)
-class Anchors:
-    """A text's anchors: `seq` the feature hash of every anchor occurrence in text order;
-    `keys` the sorted distinct features used to find candidates (numbers under 10, months
-    without a day and weekdays left out: too common to tell stories apart)."""
-
-    seq: HashArray
-    keys: HashArray
-
-    @property
-    def size(self) -> int:
-        return int(self.seq.size)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -12,20 +12,21 @@ Stages (every one runs on the workers; the client holds futures, not data):
    the first document of each pair.
 4. **verify**: each partition fetches the shingle sets of the second documents of its pairs
    from the partitions that hold them and verifies the pairs exactly, where its own sets are.
-4b. **translations** (with cross-lingual matching; `dedup.engines.crosslingual_tasks`): the
+4b. **translations** (with cross-lingual matching; `dedup.engines.dask.translations`): the
    anchors' document frequencies are added up in a tree into the scan's weights (a future sent
    to the verifiers); anchor band keys are shuffled like the word-shingle ones and each bucket
    gives its cross-language pairs (the local bucket rule and cap); each partition verifies its
    pairs on the anchors, fetching the other documents' from their partitions.
 5. **clusters**: the verified edges (small: only copies and translations) are collected on the
    client, which computes connected components; groups of components are clustered on workers
-   with the local engine's own clustering code (star clusters with the chaining guard), on the
+   by the stages' own functions (`dedup.cluster`, `dedup.report.describe_clusters`), on the
    sets fetched from their partitions, with the group's translations and the weights. A
    component never spans two groups, so the result is the same as clustering everything at
    once.
 
-The report is assembled from the partitions' counts, skips and clusters: byte-identical to the
-local engine's for the same input and options. Lost workers are handled by Dask, which
+The report is assembled from the partitions' counts, skips and clusters
+(`dedup.report.number_clusters`, `assemble_report`): byte-identical to the local engine's for
+the same input and options. Lost workers are handled by Dask, which
 recomputes lost results from their inputs (the client keeps every future); if a task keeps
 failing, the scan stops with one `EngineError` line, never a partial report.
 """
@@ -33,37 +34,24 @@ failing, the scan stops with one `EngineError` line, never a partial report.
 from __future__ import annotations
 
 import operator
-import os
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dedup.config import ScanConfig
-from dedup.engines import DaskEngine
-from dedup.engines.crosslingual_tasks import (
-    anchor_band_rows,
-    anchor_counts,
-    anchor_weights,
-    fetch_anchors,
-    language_table,
-    languages_of,
-    merge_anchor_counts,
-    translation_pairs_by_owner,
-    verify_translations,
-)
-from dedup.engines.tasks import (
-    ClusterOut,
+from dedup.config import DaskEngine, ScanConfig
+from dedup.engines.dask.refs import index_of, partition_of, ref
+from dedup.engines.dask.tasks import (
     band_rows,
+    bucket_losers,
     cluster_group,
     drop_duplicates,
     entries_at,
     fetch_sets,
     id_rows,
-    keeper_refs,
     members_at,
     needed,
     pairs_by_owner,
@@ -73,12 +61,22 @@ from dedup.engines.tasks import (
     unique_pairs,
     verify_pairs,
 )
+from dedup.engines.dask.translations import (
+    anchor_band_rows,
+    anchor_counts,
+    anchor_weights,
+    fetch_anchors,
+    languages_of,
+    merge_anchor_counts,
+    scan_language_table,
+    translation_pairs_by_owner,
+    verify_translations,
+)
 from dedup.errors import DedupError, EngineError
-from dedup.model import Cluster, Document, Report
-from dedup.sources import FilePart, check_paths, iter_files, split_files
+from dedup.model import Document, ProgressHook, Report, no_progress
+from dedup.report import KeyedCluster, assemble_report, number_clusters
+from dedup.sources import FilePart, Input, gather, split_files
 
-ProgressHook = Callable[[str, int, int | None], None]
-_MASK = (1 << 32) - 1
 #: partial counts added per task of the weights' tree reduction
 _FAN_IN = 8
 _NO_KEYS = np.empty(0, np.uint64)
@@ -86,18 +84,15 @@ _NO_COUNTS = np.empty(0, np.int64)
 
 
 def plan_partitions(
-    inputs: Sequence[str | os.PathLike[str] | Document], engine: DaskEngine, cfg: ScanConfig
+    inputs: Sequence[Input], engine: DaskEngine, cfg: ScanConfig
 ) -> tuple[list[FilePart | list[Document]], int]:
-    """The partitions of a scan in input order, and the number of files."""
-    docs = [d for d in inputs if isinstance(d, Document)]
-    paths = [p for p in inputs if not isinstance(p, Document)]
-    check_paths(paths)
-    parts: list[FilePart | list[Document]] = []
-    step = engine.documents_per_partition
-    parts.extend(docs[i : i + step] for i in range(0, len(docs), step))
-    files = list(iter_files(paths))
-    parts.extend(split_files(files, cfg.input, engine.partition_bytes))
-    return parts, len(files)
+    """The partitions of a scan in input order (chunks of the documents given, then the
+    files, large uncompressed JSONL cut in byte ranges), and the number of files."""
+    planned = gather(inputs)
+    docs, step = planned.documents, engine.documents_per_partition
+    parts: list[FilePart | list[Document]] = [docs[i : i + step] for i in range(0, len(docs), step)]
+    parts.extend(split_files(planned.files, cfg.input, engine.partition_bytes))
+    return parts, len(planned.files)
 
 
 def _client(engine: DaskEngine) -> tuple[Any, Any]:
@@ -122,17 +117,17 @@ def _client(engine: DaskEngine) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def scan_dask(
-    inputs: Sequence[str | os.PathLike[str] | Document],
+def run(
+    inputs: Sequence[Input],
     cfg: ScanConfig,
     engine: DaskEngine,
-    progress: ProgressHook | None = None,
+    progress: ProgressHook = no_progress,
 ) -> Report:
-    """Run a scan on Dask (see the module docstring); same report as the local engine."""
+    """A scan of `inputs` on Dask (see the module docstring); the local engine's report."""
     parts, nfiles = plan_partitions(inputs, engine, cfg)
     client, cluster = _client(engine)
     try:
-        return _run(client, parts, nfiles, cfg, engine, progress or (lambda *a: None))
+        return _run(client, parts, nfiles, cfg, engine, progress)
     except DedupError:
         raise
     except Exception as exc:  # scheduler and worker failures arrive as many types
@@ -148,104 +143,111 @@ def scan_dask(
 
 def _run(
     client: Any,
-    parts: list[FilePart | list[Document]],
+    sources: list[FilePart | list[Document]],
     nfiles: int,
     cfg: ScanConfig,
     engine: DaskEngine,
     hook: ProgressHook,
 ) -> Report:
-    P = len(parts)
-    R = engine.buckets or max(4 * engine.workers, 1)
+    n_parts = len(sources)
+    n_buckets = engine.buckets or max(4 * engine.workers, 1)
     submit = client.submit
     get = operator.getitem
 
-    # 1. prepare
-    A = [submit(prepare_part, src, cfg, pure=False) for src in parts]
-    hook("prepare", 0, P)
+    # 1. prepare: `parts[p]` is the future of partition p's Batch
+    parts = [submit(prepare_part, src, cfg, pure=False) for src in sources]
+    hook("prepare", 0, n_parts)
 
     # 2. one document per id
-    rows = [submit(id_rows, A[p], p, R, pure=False) for p in range(P)]
+    rows = [submit(id_rows, parts[p], p, n_buckets, pure=False) for p in range(n_parts)]
     dup_futs = [
-        submit(keeper_refs, [submit(get, rows[p], r, pure=False) for p in range(P)], pure=False)
-        for r in range(R)
+        submit(
+            bucket_losers,
+            [submit(get, rows[p], b, pure=False) for p in range(n_parts)],
+            pure=False,
+        )
+        for b in range(n_buckets)
     ]
     dups = [d for lst in client.gather(dup_futs) for d in lst]
-    hook("prepare", P, P)
+    hook("prepare", n_parts, n_parts)
     if dups:
-        kept_entries = _entries_of(client, A, [k for _, k in dups])
+        kept_entries = _entries_of(client, parts, [k for _, k in dups])
         by_part: dict[int, list[tuple[int, Any]]] = defaultdict(list)
         for dropped, kept in dups:
-            by_part[dropped >> 32].append((dropped & _MASK, kept_entries[kept]))
+            by_part[partition_of(dropped)].append((index_of(dropped), kept_entries[kept]))
         for p, drops in by_part.items():
-            A[p] = submit(drop_duplicates, A[p], sorted(drops, key=lambda t: t[0]), pure=False)
-    summaries = client.gather([submit(part_summary, a, pure=False) for a in A])
+            parts[p] = submit(
+                drop_duplicates, parts[p], sorted(drops, key=lambda t: t[0]), pure=False
+            )
+    summaries = client.gather([submit(part_summary, a, pure=False) for a in parts])
 
     # 3. LSH candidates, grouped by band key, sent to the partition of their first document
     bands = cfg.minhash.bands
-    brows = [submit(band_rows, A[p], p, bands, R, pure=False) for p in range(P)]
+    brows = [submit(band_rows, parts[p], p, bands, n_buckets, pure=False) for p in range(n_parts)]
     cand = [
         submit(
-            pairs_by_owner, [submit(get, brows[p], r, pure=False) for p in range(P)], P, pure=False
+            pairs_by_owner,
+            [submit(get, brows[p], b, pure=False) for p in range(n_parts)],
+            n_parts,
+            pure=False,
         )
-        for r in range(R)
+        for b in range(n_buckets)
     ]
     pairs = [
-        submit(unique_pairs, *[submit(get, cand[r], p, pure=False) for r in range(R)], pure=False)
-        for p in range(P)
+        submit(
+            unique_pairs,
+            *[submit(get, cand[b], p, pure=False) for b in range(n_buckets)],
+            pure=False,
+        )
+        for p in range(n_parts)
     ]
     counts = client.gather([submit(len, x, pure=False) for x in pairs])
     owners = client.gather([submit(partitions_needed, x, pure=False) for x in pairs])
-    hook("verify", 0, P)
+    hook("verify", 0, n_parts)
 
     # 4. exact verification where the shingle sets are
     verified_futs = []
-    for p in range(P):
+    for p in range(n_parts):
         wanted = {
-            q: submit(fetch_sets, A[q], submit(needed, pairs[p], q, pure=False), pure=False)
+            q: submit(fetch_sets, parts[q], submit(needed, pairs[p], q, pure=False), pure=False)
             for q in owners[p]
         }
-        verified_futs.append(submit(verify_pairs, A[p], p, pairs[p], wanted, cfg, pure=False))
+        verified_futs.append(submit(verify_pairs, parts[p], p, pairs[p], wanted, cfg, pure=False))
 
     # 4b. with cross-lingual matching: translations found and verified on the anchors (runs
     #     beside the copy verification)
-    translations = _translations(client, A, R, cfg, hook) if cfg.crosslingual.enabled else None
+    translations = (
+        _translations(client, parts, n_buckets, cfg, hook) if cfg.crosslingual.enabled else None
+    )
 
     verified = client.gather(verified_futs)
     edges = np.concatenate(verified) if verified else np.empty((0, 3), dtype=np.int64)
-    hook("verify", P, P)
+    hook("verify", n_parts, n_parts)
 
     # 5. connected components on the collected edges (copies and translations), clustered in
     #    groups on the workers
     found = (translations.rows, translations.scores) if translations is not None else None
-    groups = _component_groups(edges, R, found)
+    groups = _component_groups(edges, n_buckets, found)
     weights = translations.weights if translations is not None else None
     cluster_futs = []
     for members, group_edges, group_found in groups:
         by_part_idx: dict[int, list[int]] = defaultdict(list)
         for r in members:
-            by_part_idx[r >> 32].append(r & _MASK)
-        order = [(p, i) for p in sorted(by_part_idx) for i in by_part_idx[p]]
-        refs = [(p << 32) | i for p, i in order]
+            by_part_idx[partition_of(r)].append(index_of(r))
+        refs = [ref(p, i) for p in sorted(by_part_idx) for i in by_part_idx[p]]
         fetched = [
-            submit(members_at, A[p], by_part_idx[p], pure=False) for p in sorted(by_part_idx)
+            submit(members_at, parts[p], by_part_idx[p], pure=False) for p in sorted(by_part_idx)
         ]
         cluster_futs.append(
             submit(cluster_group, refs, fetched, group_edges, cfg, group_found, weights, pure=False)
         )
-    built: list[ClusterOut] = [c for lst in client.gather(cluster_futs) for c in lst]
-    built.sort(key=lambda t: t[0])
-    clusters = [
-        Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
-        for n, (_, members) in enumerate(built, start=1)
-    ]
-    from dedup.api import assemble_report
-
+    described: list[KeyedCluster] = [c for lst in client.gather(cluster_futs) for c in lst]
     return assemble_report(
         skips=(s for _, _, sk in summaries for s in sk),
         files=nfiles,
         read=sum(r for r, _, _ in summaries),
         extracted=sum(k for _, k, _ in summaries),
-        clusters=clusters,
+        clusters=number_clusters(described),
         candidates=sum(counts),
         verified=len(edges),
         translation_candidates=translations.candidates if translations is not None else 0,
@@ -253,22 +255,20 @@ def _run(
     )
 
 
-def _entries_of(client: Any, A: list[Any], refs: Sequence[int]) -> dict[int, Any]:
+def _entries_of(client: Any, parts: list[Any], refs: Sequence[int]) -> dict[int, Any]:
     by_part: dict[int, list[int]] = defaultdict(list)
     for r in sorted(set(refs)):
-        by_part[r >> 32].append(r & _MASK)
-    futs = {p: client.submit(entries_at, A[p], idx, pure=False) for p, idx in by_part.items()}
+        by_part[partition_of(r)].append(index_of(r))
+    futs = {p: client.submit(entries_at, parts[p], idx, pure=False) for p, idx in by_part.items()}
     got = client.gather(futs)
-    return {
-        (p << 32) | i: e for p, idx in by_part.items() for i, e in zip(idx, got[p], strict=True)
-    }
+    return {ref(p, i): e for p, idx in by_part.items() for i, e in zip(idx, got[p], strict=True)}
 
 
 @dataclass(frozen=True, slots=True)
 class _Found:
     """The cross-lingual stage's results on the client: the verified translations as compact
-    rows (`crosslingual_tasks.TranslationRows`), the number of candidate pairs compared, and a
-    future of the scan's anchor weights (kept on the workers)."""
+    rows (`dedup.engines.dask.translations.TranslationRows`), the number of candidate pairs
+    compared, and a future of the scan's anchor weights (kept on the workers)."""
 
     rows: npt.NDArray[np.int64]
     scores: npt.NDArray[np.float64]
@@ -276,17 +276,19 @@ class _Found:
     weights: Any
 
 
-def _translations(client: Any, A: list[Any], R: int, cfg: ScanConfig, hook: ProgressHook) -> _Found:
-    """The cross-lingual stage (`dedup.engines.crosslingual_tasks`) on the final partitions `A`
-    (one document per id): weights, candidates, verification; same results as
+def _translations(
+    client: Any, parts: list[Any], n_buckets: int, cfg: ScanConfig, hook: ProgressHook
+) -> _Found:
+    """The cross-lingual stage (`dedup.engines.dask.translations`) on the final partitions
+    (one document per id): weights, candidates, verification; the same results as
     `find_translations` on the local engine, with pairs by ref."""
-    P = len(A)
+    n_parts = len(parts)
     xcfg = cfg.crosslingual
     submit = client.submit
     get = operator.getitem
-    hook("translate", 0, P)
+    hook("translate", 0, n_parts)
     # weights: document frequencies added up in a tree, one object sent to every verifier
-    level = [submit(anchor_counts, a, pure=False) for a in A]
+    level = [submit(anchor_counts, a, pure=False) for a in parts]
     while len(level) > 1:
         level = [
             submit(merge_anchor_counts, *level[k : k + _FAN_IN], pure=False)
@@ -294,21 +296,30 @@ def _translations(client: Any, A: list[Any], R: int, cfg: ScanConfig, hook: Prog
         ]
     weights = submit(anchor_weights, level[0] if level else (_NO_KEYS, _NO_COUNTS, 0), pure=False)
     # candidates: anchor band keys shuffled by bucket, pairs sent to their first document
-    codes = submit(language_table, *[submit(languages_of, a, pure=False) for a in A], pure=False)
-    rows = [submit(anchor_band_rows, A[p], p, xcfg, codes, R, pure=False) for p in range(P)]
+    codes = submit(
+        scan_language_table, *[submit(languages_of, a, pure=False) for a in parts], pure=False
+    )
+    rows = [
+        submit(anchor_band_rows, parts[p], p, xcfg, codes, n_buckets, pure=False)
+        for p in range(n_parts)
+    ]
     cand = [
         submit(
             translation_pairs_by_owner,
-            [submit(get, rows[p], r, pure=False) for p in range(P)],
-            P,
+            [submit(get, rows[p], b, pure=False) for p in range(n_parts)],
+            n_parts,
             xcfg.max_bucket_pairs,
             pure=False,
         )
-        for r in range(R)
+        for b in range(n_buckets)
     ]
     pairs = [
-        submit(unique_pairs, *[submit(get, cand[r], p, pure=False) for r in range(R)], pure=False)
-        for p in range(P)
+        submit(
+            unique_pairs,
+            *[submit(get, cand[b], p, pure=False) for b in range(n_buckets)],
+            pure=False,
+        )
+        for p in range(n_parts)
     ]
     counts, owners = client.gather(
         [
@@ -318,16 +329,16 @@ def _translations(client: Any, A: list[Any], R: int, cfg: ScanConfig, hook: Prog
     )
     # verification where the first document's anchors are
     futs = []
-    for p in range(P):
+    for p in range(n_parts):
         wanted = {
-            q: submit(fetch_anchors, A[q], submit(needed, pairs[p], q, pure=False), pure=False)
+            q: submit(fetch_anchors, parts[q], submit(needed, pairs[p], q, pure=False), pure=False)
             for q in owners[p]
         }
         futs.append(
-            submit(verify_translations, A[p], p, pairs[p], wanted, weights, xcfg, pure=False)
+            submit(verify_translations, parts[p], p, pairs[p], wanted, weights, xcfg, pure=False)
         )
     found = client.gather(futs)
-    hook("translate", P, P)
+    hook("translate", n_parts, n_parts)
     rows_all = [r for r, _ in found]
     scores_all = [s for _, s in found]
     return _Found(

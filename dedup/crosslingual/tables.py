@@ -1,6 +1,7 @@
-"""Word tables of `dedup.anchors`: month, weekday and scale words of the news languages, and
-the lists that tell names from common words. Keys are folded the way `dedup.anchors` folds a
-token (anyascii transliteration, lower case), so ``März``, ``марта`` and ``März`` meet.
+"""Word tables of `dedup.crosslingual.anchors`: month, weekday and scale words of the news
+languages, and the lists that tell names from common words. Keys are folded the way
+`dedup.crosslingual.anchors` folds a token (anyascii transliteration, lower case), so
+``März``, ``марта`` and ``März`` meet.
 
 Changing a table changes anchors: bump `dedup.config.ANCHOR_SCHEME_VERSION`.
 """
@@ -80,7 +81,7 @@ CALENDAR_WORDS = frozenset(
 ENGLISH_ONLY_CAPITALISED = frozenset("may march august jan feb apr aug sept oct nov dec".split())
 
 #: scale words after a number: the power of ten they multiply by. "billion" is 10**9 in English
-#: and 10**12 in most other European languages (handled in `dedup.anchors`).
+#: and 10**12 in most other European languages (handled in `dedup.crosslingual.anchors`).
 _SCALE_LINES: tuple[tuple[int, str], ...] = (
     (3, "thousand tausend tys tysięcy tysiące tis tisíc тыс тысяч тысячи тисяч"),
     (

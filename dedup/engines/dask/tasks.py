@@ -1,74 +1,55 @@
 """The work a distributed scan does on its workers: pure functions over partitions.
 
-A partition holds the prepared documents of one input file (or one byte range of a large
-JSONL file, or one chunk of documents given in memory). A document is referred to across
-partitions by ``ref = partition << 32 | index``. Every function here is deterministic and
-takes and returns plain values, so a scheduler may run it anywhere, and again after a worker
-is lost.
+A partition is the `Batch` of prepared documents of one input file (or one byte range of a
+large JSONL file, or one chunk of documents given in memory). A document is referred to across
+partitions by its `refs.ref`. Every function here is deterministic and takes and returns plain
+values, so a scheduler may run it anywhere, and again after a worker is lost; each applies a
+stage's own function to what the partition holds (nothing here decides a rule).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedup.api import build_clusters, dedupe_key, duplicate_skip
+from dedup.candidates import band_keys, bucket_pairs
+from dedup.cluster import cluster_documents
 from dedup.config import ScanConfig
-from dedup.crosslingual import AnchorWeights, Translation, Translations, TranslationScore
-from dedup.index.lsh import band_keys, bucket_pairs
-from dedup.model import Document, Member, Skip
-from dedup.parallel import prepare_all
-from dedup.prepare import Entry
-from dedup.shingle import HashArray
+from dedup.crosslingual.translations import (
+    AnchorWeights,
+    Translation,
+    Translations,
+    TranslationScore,
+)
+from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
+from dedup.engines.pool import prepare_all
+from dedup.ids import dedupe_key, duplicate_skip, losers
+from dedup.model import Batch, Document, Entry, HashArray, Skip
+from dedup.report import KeyedCluster, describe_clusters
 from dedup.sources import FilePart, RawRecord, read_part
-from dedup.syndication import origin_key
-from dedup.verify import is_copy, similarity
-
-RefArray = npt.NDArray[np.int64]
-_SHIFT = 32
+from dedup.verify import verify_pairs as verify_stage
 
 
-@dataclass(slots=True)
-class Part:
-    """The prepared documents of one partition (kept on a worker)."""
-
-    entries: list[Entry] = field(default_factory=list)
-    sets: list[HashArray] = field(default_factory=list)
-    sigs: npt.NDArray[np.uint32] = field(default_factory=lambda: np.empty((0, 0), np.uint32))
-    skips: list[Skip] = field(default_factory=list)
-    read: int = 0
-
-
-def ref(partition: int, index: int | npt.NDArray[np.int64]) -> int | RefArray:
-    return (partition << _SHIFT) | index
-
-
-def prepare_part(source: FilePart | Sequence[Document], cfg: ScanConfig) -> Part:
+def prepare_part(source: FilePart | Sequence[Document], cfg: ScanConfig) -> Batch:
     """Read and prepare one partition (extraction, shingles, signatures)."""
-    part = Part()
+    reader_skips: list[Skip] = []
     items: list[RawRecord | Document] = []
     if isinstance(source, FilePart):
         for rec in read_part(source, cfg.input):
-            part.read += 1
             if isinstance(rec, Skip):
-                part.skips.append(rec)
+                reader_skips.append(rec)
             else:
                 items.append(rec)
+        read = len(items) + len(reader_skips)
     else:
         items.extend(source)
-        part.read = len(items)
-    sigs: list[npt.NDArray[np.uint32]] = []
-    for _, prepared in prepare_all(items, cfg, jobs=1):
-        part.entries.extend(prepared.entries)
-        part.sets.extend(prepared.sets)
-        sigs.extend(prepared.sigs)
-        part.skips.extend(prepared.skips)
-    num_perm = cfg.minhash.num_perm
-    part.sigs = np.stack(sigs) if sigs else np.empty((0, num_perm), dtype=np.uint32)
+        read = len(items)
+    prepared = [Batch(skips=reader_skips), *prepare_all(items, cfg, jobs=1)]
+    part = Batch.concat(prepared, cfg.minhash.num_perm)
+    part.read = read
     return part
 
 
@@ -78,51 +59,37 @@ def _bucket_of(text: str, buckets: int) -> int:
 
 # --- one document per id ----------------------------------------------------------------------
 
-IdRow = tuple[str, tuple[object, ...], int]  # (id, dedupe key, ref)
+IdRow = tuple[tuple[object, ...], int]  # (dedupe key, ref): what `dedup.ids.losers` takes
 
 
-def id_rows(part: Part, p: int, buckets: int) -> list[list[IdRow]]:
-    """The ids of a partition, hashed into `buckets` lists."""
+def id_rows(part: Batch, p: int, buckets: int) -> list[list[IdRow]]:
+    """The ids of a partition as `dedup.ids.losers` rows, hashed by id into `buckets` lists
+    (so that all the rows of an id meet in one bucket)."""
     out: list[list[IdRow]] = [[] for _ in range(buckets)]
     for i, (e, s) in enumerate(zip(part.entries, part.sets, strict=True)):
-        out[_bucket_of(e.id, buckets)].append((e.id, dedupe_key(e, s), int(ref(p, i))))
+        out[_bucket_of(e.id, buckets)].append((dedupe_key(e, s), ref(p, i)))
     return out
 
 
-def keeper_refs(rows: Sequence[list[IdRow]]) -> list[tuple[int, int]]:
-    """(dropped ref, kept ref) for every duplicate id in these rows."""
-    merged = sorted((r for lst in rows for r in lst), key=lambda r: r[1])
-    out: list[tuple[int, int]] = []
-    kept = -1
-    for k, row in enumerate(merged):
-        if k and merged[k - 1][0] == row[0]:
-            out.append((row[2], kept))
-        else:
-            kept = row[2]
-    return out
+def bucket_losers(rows: Sequence[list[IdRow]]) -> list[tuple[int, int]]:
+    """(dropped ref, kept ref) for every duplicate id of one bucket (`dedup.ids.losers`)."""
+    return losers([r for lst in rows for r in lst])
 
 
-def entries_at(part: Part, indices: Sequence[int]) -> list[Entry]:
+def entries_at(part: Batch, indices: Sequence[int]) -> list[Entry]:
     return [part.entries[i] for i in indices]
 
 
-def drop_duplicates(part: Part, drops: Sequence[tuple[int, Entry]]) -> Part:
+def drop_duplicates(part: Batch, drops: Sequence[tuple[int, Entry]]) -> Batch:
     """`part` without the documents at the given indices, each with its skip (kept entry given)."""
     gone = {i for i, _ in drops}
-    keep = [i for i in range(len(part.entries)) if i not in gone]
-    skips = list(part.skips)
-    for i, kept in drops:
-        skips.append(duplicate_skip(part.entries[i], kept))
-    return Part(
-        entries=[part.entries[i] for i in keep],
-        sets=[part.sets[i] for i in keep],
-        sigs=part.sigs[keep] if keep else part.sigs[:0],
-        skips=skips,
-        read=part.read,
-    )
+    out = part.take([i for i in range(len(part)) if i not in gone])
+    out.skips = list(part.skips) + [duplicate_skip(part.entries[i], kept) for i, kept in drops]
+    out.read = part.read
+    return out
 
 
-def part_summary(part: Part) -> tuple[int, int, list[Skip]]:
+def part_summary(part: Batch) -> tuple[int, int, list[Skip]]:
     """(records read, documents kept, skips) of a partition."""
     return part.read, len(part.entries), part.skips
 
@@ -130,7 +97,7 @@ def part_summary(part: Part) -> tuple[int, int, list[Skip]]:
 # --- LSH: band keys shuffled so that each bucket is grouped on one worker ---------------------
 
 
-def band_rows(part: Part, p: int, bands: int, buckets: int) -> list[npt.NDArray[np.uint64]]:
+def band_rows(part: Batch, p: int, bands: int, buckets: int) -> list[npt.NDArray[np.uint64]]:
     """(band key, ref) rows of a partition as ``(m, 2)`` uint64 arrays, one per hash bucket."""
     n = len(part.entries)
     if n == 0:
@@ -146,7 +113,7 @@ def pairs_by_owner(rows: Sequence[npt.NDArray[np.uint64]], partitions: int) -> l
     """Candidate pairs (ref_a < ref_b) of the LSH buckets in these rows, by partition of ref_a."""
     allrows = np.concatenate(rows) if rows else np.empty((0, 2), dtype=np.uint64)
     pairs = bucket_pairs(allrows[:, 0], allrows[:, 1].astype(np.int64))
-    owner = pairs[:, 0] >> _SHIFT
+    owner = pairs[:, 0] >> SHIFT
     return [pairs[owner == q] for q in range(partitions)]
 
 
@@ -161,50 +128,45 @@ def unique_pairs(*arrays: RefArray) -> RefArray:
 def needed(pairs: RefArray, q: int) -> npt.NDArray[np.int64]:
     """Indices in partition q of the second documents of `pairs`."""
     b = pairs[:, 1]
-    return np.unique(b[(b >> _SHIFT) == q] & ((1 << _SHIFT) - 1))
+    return np.unique(b[(b >> SHIFT) == q] & MASK)
 
 
 def partitions_needed(pairs: RefArray) -> list[int]:
-    return sorted({int(x) for x in np.unique(pairs[:, 1] >> _SHIFT)}) if pairs.size else []
+    return sorted({int(x) for x in np.unique(pairs[:, 1] >> SHIFT)}) if pairs.size else []
 
 
 def fetch_sets(
-    part: Part, indices: npt.NDArray[np.int64]
+    part: Batch, indices: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], list[HashArray]]:
     """The shingle sets at `indices` of a partition (sent to where a pair is verified)."""
     return indices, [part.sets[int(i)] for i in indices]
 
 
 def verify_pairs(
-    part: Part,
+    part: Batch,
     p: int,
     pairs: RefArray,
     fetched: dict[int, tuple[npt.NDArray[np.int64], list[HashArray]]],
     cfg: ScanConfig,
 ) -> RefArray:
-    """Exact verification of the candidate pairs owned by partition p: the verified ones as
-    ``(ref_a, ref_b, shared shingles)`` rows, 24 bytes an edge whatever the documents."""
+    """`dedup.verify.verify_pairs` of the candidate pairs owned by this partition: the first
+    documents' sets are here (partition `p`), the second ones' `fetched` from theirs. Verified
+    pairs as ``(ref_a, ref_b, shared)`` rows."""
     lookup: dict[int, HashArray] = {}
     for q, (indices, sets) in fetched.items():
         for i, s in zip(indices.tolist(), sets, strict=True):
-            lookup[int(ref(q, i))] = s
-    mask = (1 << _SHIFT) - 1
-    out: list[tuple[int, int, int]] = []
-    for a, b in pairs.tolist():
-        sim = similarity(part.sets[a & mask], lookup[b])
-        if is_copy(sim, cfg.verify):
-            out.append((a, b, sim.shared))
-    return np.array(out, dtype=np.int64).reshape(-1, 3)
+            lookup[ref(q, i)] = s
+    local = np.stack((pairs[:, 0] & MASK, pairs[:, 1]), axis=1).reshape(-1, 2)
+    edges = verify_stage(local, part.sets, lookup, cfg.verify)
+    edges[:, 0] = ref(p, edges[:, 0])
+    return edges
 
 
 # --- clusters ---------------------------------------------------------------------------------
 
 
-def members_at(part: Part, indices: Sequence[int]) -> tuple[list[Entry], list[HashArray]]:
+def members_at(part: Batch, indices: Sequence[int]) -> tuple[list[Entry], list[HashArray]]:
     return [part.entries[i] for i in indices], [part.sets[i] for i in indices]
-
-
-ClusterOut = tuple[tuple[object, ...], list[Member]]
 
 
 def group_translations(
@@ -213,7 +175,7 @@ def group_translations(
     scores: npt.NDArray[np.float64],
     weights: AnchorWeights,
 ) -> Translations:
-    """The verified translations of one group of components as `build_clusters` takes them:
+    """The verified translations of one group of components as `cluster_documents` takes them:
     ``(ref_a, ref_b, shared, chain)`` `rows` turned into indices in `refs` (sorted, so a pair
     keeps its orientation), with their partners and the scan's `weights` (what
     `Translations.member_match` scores members with)."""
@@ -236,14 +198,15 @@ def cluster_group(
     cfg: ScanConfig,
     translations: tuple[RefArray, npt.NDArray[np.float64]] | None = None,
     weights: AnchorWeights | None = None,
-) -> list[ClusterOut]:
-    """Clusters of one group of connected components, with the local engine's own code.
+) -> list[KeyedCluster]:
+    """The clusters of one group of connected components, by the stages' own functions
+    (`dedup.cluster.cluster_documents`, `dedup.report.describe_clusters`).
 
     `refs` lists the group's documents (sorted) in the order of the concatenated `fetched`
     lists; `edges` are its verified ``(ref_a, ref_b, shared)`` rows; with cross-lingual
     matching, `translations` are its verified ``(ref_a, ref_b, shared, chain)`` rows and their
     scores, and `weights` the scan's anchor weights. Returns each cluster's members with its
-    global sort key (size, then origin key).
+    place in the report's order (`dedup.report.number_clusters`).
     """
     entries = [e for es, _ in fetched for e in es]
     sets = [s for _, ss in fetched for s in ss]
@@ -252,10 +215,5 @@ def cluster_group(
     found = None
     if translations is not None and weights is not None:
         found = group_translations(refs, translations[0], translations[1], weights)
-    clusters = build_clusters(entries, sets, local, cfg, found)
-    by_id = {e.id: (e, s) for e, s in zip(entries, sets, strict=True)}
-    out: list[ClusterOut] = []
-    for c in clusters:
-        e, s = by_id[c.origin]
-        out.append(((-len(c.members), origin_key(e, int(s.size))), list(c.members)))
-    return out
+    groups = cluster_documents(entries, sets, local, cfg.verify, found)
+    return describe_clusters(groups, entries, sets, cfg, found)

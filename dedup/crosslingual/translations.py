@@ -1,12 +1,12 @@
 """Cross-lingual matching: find documents in different languages that are translations of each
-other (whole or in part), from their anchors (`dedup.anchors`: names, numbers, dates).
+other (whole or in part), from their anchors (`dedup.crosslingual.anchors`: names, numbers, dates).
 
 Three steps, like the word-shingle path:
 
 1. *Signatures.* One-permutation MinHash (`dedup.signature.oph_signatures`) over each document's
    anchor keys. An estimate: documents agree on a position with probability equal to the
    Jaccard similarity of their anchor keys.
-2. *Candidates* (`cross_candidates`). LSH banding (`dedup.index.lsh.band_keys`): documents that
+2. *Candidates* (`cross_candidates`). LSH banding (`dedup.candidates.band_keys`): documents that
    agree on every row of a band share a bucket. Only pairs of *different* languages are
    generated (same-language pairs belong to the word-shingle path), and a bucket that would
    give more than `max_bucket_pairs` of them is skipped: such a bucket comes from anchors common
@@ -26,22 +26,16 @@ Three steps, like the word-shingle path:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from dedup.anchors import Anchors
+from dedup.candidates import band_keys
 from dedup.config import CrossLingualConfig
-from dedup.index.lsh import band_keys
+from dedup.model import Anchors, Entry, HashArray, ProgressHook
 from dedup.signature import oph_signatures
-
-if TYPE_CHECKING:
-    from dedup.prepare import Entry
-
-HashArray = npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,10 +263,21 @@ def bucketed_cross_pairs(
     return np.concatenate(found)
 
 
+def takes_part(anchors: Anchors | None, language: str | None) -> bool:
+    """Does a document take part in cross-lingual candidates? Its language must be known and
+    it must have anchor keys (a scan, a Dask partition and an index apply this one rule)."""
+    return language is not None and anchors is not None and anchors.keys.size > 0
+
+
+def language_table(languages: Iterable[str | None]) -> dict[str, int]:
+    """The code of each known language for `bucket_cross_pairs`: its rank among the distinct
+    known ones (the same on every worker that is given the same languages)."""
+    return {c: k for k, c in enumerate(sorted({x for x in languages if x is not None}))}
+
+
 def language_codes(languages: Sequence[str | None]) -> npt.NDArray[np.int64]:
-    """A code per document for `bucket_cross_pairs`: the rank of its language among the
-    distinct known ones, -1 when unknown."""
-    codes = {c: k for k, c in enumerate(sorted({x for x in languages if x is not None}))}
+    """A code per document for `bucket_cross_pairs` (`language_table`), -1 when unknown."""
+    codes = language_table(languages)
     return np.array([codes[x] if x is not None else -1 for x in languages], dtype=np.int64)
 
 
@@ -316,7 +321,7 @@ class Translations:
     def edges(self, existing: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """The translation pairs as clustering edges ``(a, b, 0)``, leaving out pairs that are
         already `existing` edges (weight 0: the centre of a star takes a word-shingle copy as
-        its anchor before a translation, and a translation shares no shingles, so the
+        its pivot before a translation, and a translation shares no shingles, so the
         coherence guard of `dedup.cluster` never refuses it)."""
         have = {(a, b) for a, b, _ in existing}
         return [(t.a, t.b, 0) for t in self.pairs if (t.a, t.b) not in have]
@@ -342,22 +347,23 @@ class Translations:
         return "translation", translation_score(a, b, self.weights).score
 
 
-_EMPTY = Anchors(np.empty(0, np.uint64), np.empty(0, np.uint64))
+#: the anchors of a document without any
+NO_ANCHORS = Anchors(np.empty(0, np.uint64), np.empty(0, np.uint64))
 
 
 def find_translations(
     anchors: Sequence[Anchors | None],
     languages: Sequence[str | None],
     cfg: CrossLingualConfig,
-    progress: Callable[[str, int, int | None], None] | None = None,
+    progress: ProgressHook | None = None,
 ) -> Translations:
     """Every pair of documents in different languages that `is_translation` accepts, among the
     LSH candidates of their anchors (`None`: a document without anchors). Weights are the
     document frequencies over these documents."""
-    docs = [a if a is not None else _EMPTY for a in anchors]
+    docs = [a if a is not None else NO_ANCHORS for a in anchors]
     weights = AnchorWeights.of(docs)
     sigs = anchor_signatures(docs, cfg)
-    valid = np.array([a.keys.size > 0 for a in docs], dtype=bool)
+    valid = np.array([takes_part(a, x) for a, x in zip(docs, languages, strict=True)], dtype=bool)
     pairs = cross_candidates(sigs, languages, cfg, valid)
     profiles: dict[int, _Profile] = {}
 

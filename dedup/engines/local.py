@@ -1,0 +1,82 @@
+"""The local engine: a whole scan in this process, preparation in `jobs` processes
+(`dedup.engines.pool`). It only orchestrates the stages, in pipeline order:
+
+read + extract + prepare (pool) -> one per id (`dedup.ids`) -> candidates
+(`dedup.candidates`) -> verify (`dedup.verify`) -> translations (`dedup.crosslingual`, when
+on) -> cluster (`dedup.cluster`) -> report (`dedup.report`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dedup.candidates import candidate_pairs
+from dedup.cluster import cluster_documents
+from dedup.config import ScanConfig
+from dedup.engines.pool import auto_jobs, plan_units, prepare_units
+from dedup.ids import one_per_id
+from dedup.language import preload as preload_language_model
+from dedup.model import Batch, ProgressHook, Report, no_progress
+from dedup.report import assemble_report, describe_clusters, number_clusters
+from dedup.sources import Input, gather
+from dedup.verify import verify_pairs
+
+
+def collect(
+    inputs: Sequence[Input],
+    cfg: ScanConfig,
+    jobs: int | None = 1,
+    progress: ProgressHook = no_progress,
+) -> tuple[Batch, int]:
+    """Every document of `inputs` read, extracted, shingled and signed, one per id sorted by
+    id (`dedup.ids.one_per_id`), with every skip; and the number of files read."""
+    planned = gather(inputs)
+    if jobs is None:
+        jobs = auto_jobs(planned.documents, planned.files, cfg)
+    batches: list[Batch] = []
+    read = 0
+    for batch in prepare_units(plan_units(planned.documents, planned.files, cfg), cfg, jobs):
+        batches.append(batch)
+        read += batch.read
+        progress("prepare", read, None)
+    return one_per_id(Batch.concat(batches, cfg.minhash.num_perm)), len(planned.files)
+
+
+def run(
+    inputs: Sequence[Input],
+    cfg: ScanConfig,
+    jobs: int | None = 1,
+    progress: ProgressHook = no_progress,
+) -> Report:
+    """A scan of `inputs` on this machine (`dedup.scan` documents the contract)."""
+    preload_language_model()  # listed documents need it; load it while documents are prepared
+    corpus, files = collect(inputs, cfg, jobs, progress)
+    pairs = candidate_pairs(corpus.sigs, cfg.minhash.bands)
+    edges = verify_pairs(pairs, corpus.sets, corpus.sets, cfg.verify, progress)
+    translations = None
+    if cfg.crosslingual.enabled:
+        from dedup.crosslingual.translations import find_translations  # cross-lingual runs only
+
+        translations = find_translations(
+            [e.anchors for e in corpus.entries],
+            [e.language for e in corpus.entries],
+            cfg.crosslingual,
+            progress,
+        )
+    groups = cluster_documents(
+        corpus.entries, corpus.sets, edges.tolist(), cfg.verify, translations
+    )
+    clusters = number_clusters(
+        describe_clusters(groups, corpus.entries, corpus.sets, cfg, translations)
+    )
+    return assemble_report(
+        skips=corpus.skips,
+        files=files,
+        read=corpus.read,
+        extracted=len(corpus),
+        clusters=clusters,
+        candidates=len(pairs),
+        verified=len(edges),
+        translation_candidates=translations.candidates if translations is not None else 0,
+        translation_pairs=len(translations.pairs) if translations is not None else 0,
+    )

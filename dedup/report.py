@@ -1,0 +1,120 @@
+"""Assembling the `Report`: each cluster's members with their exact figures against the
+origin, cluster order and numbering, the counts, and the skips in a fixed order.
+
+Every engine ends here: the local one with a whole scan's clusters, Dask with the clusters its
+workers described (`describe_clusters`) gathered on the client (`number_clusters`). Clusters
+are ordered largest first, then by their origin's key (`dedup.syndication.origin_key`) and
+numbered ``c1, c2, ...`` in that order; skips are ordered by source, location (in natural
+order: "line 9" before "line 10") and reason. So a report depends on the input and the
+options only, never on the engine or on how the work was split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from dedup.config import ScanConfig
+from dedup.ids import natural
+from dedup.language import languages_of
+from dedup.model import Cluster, Entry, HashArray, Member, Report, Skip, Stats
+from dedup.syndication import credit_from, origin_key
+from dedup.verify import is_copy, similarity
+
+if TYPE_CHECKING:
+    from dedup.crosslingual.translations import Translations
+
+#: a cluster's members (origin first) with its place in the report's order
+KeyedCluster = tuple[tuple[object, ...], list[Member]]
+
+
+def skip_sort_key(s: Skip) -> tuple[object, ...]:
+    return (natural(s.source), natural(s.location or ""), s.reason)
+
+
+def describe_clusters(
+    groups: Sequence[Sequence[int]],
+    entries: Sequence[Entry],
+    sets: Sequence[HashArray],
+    cfg: ScanConfig,
+    translations: Translations | None = None,
+) -> list[KeyedCluster]:
+    """The members of each group (`dedup.cluster.cluster_documents`: origin first) with their
+    exact similarity to the origin, credit, language and, with cross-lingual matching, how a
+    translation matched; each with its sort key (`number_clusters`)."""
+    listed = [i for g in groups for i in g]
+    language = dict(zip(listed, languages_of([entries[i] for i in listed]), strict=True))
+    out: list[KeyedCluster] = []
+    for g in groups:
+        o = g[0]
+        members = []
+        for i in g:
+            e = entries[i]
+            sim = similarity(sets[i], sets[o])
+            match, score = (
+                translations.member_match(i, o, g, entries, is_copy(sim, cfg.verify))
+                if translations is not None
+                else (None, None)
+            )
+            members.append(
+                Member(
+                    id=e.id,
+                    url=e.url,
+                    site=e.site,
+                    title=e.title,
+                    date=e.date,
+                    role="origin" if i == o else "copy",
+                    jaccard=sim.jaccard,
+                    containment=sim.containment_ab,
+                    reuse=sim.containment_ba,
+                    credit=credit_from(e.clues) if e.clues is not None else None,
+                    source=e.source,
+                    language=language[i],
+                    match=match,
+                    score=score,
+                )
+            )
+        out.append(((-len(g), origin_key(entries[o], int(sets[o].size))), members))
+    return out
+
+
+def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:
+    """Clusters in report order (largest first, then by origin key), numbered from c1."""
+    ordered = sorted(keyed, key=lambda t: t[0])
+    return [
+        Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
+        for n, (_, members) in enumerate(ordered, start=1)
+    ]
+
+
+def assemble_report(
+    *,
+    skips: Iterable[Skip],
+    files: int,
+    read: int,
+    extracted: int,
+    clusters: list[Cluster],
+    candidates: int,
+    verified: int,
+    translation_candidates: int = 0,
+    translation_pairs: int = 0,
+) -> Report:
+    """The report of a scan from its counts, skips and numbered clusters."""
+    ordered = sorted(skips, key=skip_sort_key)
+    n_failed = sum(1 for s in ordered if s.status == "failed")
+    clustered = sum(len(c.members) for c in clusters)
+    stats = Stats(
+        files=files,
+        read=read,
+        extracted=extracted,
+        skipped=len(ordered) - n_failed,
+        failed=n_failed,
+        candidate_pairs=candidates,
+        verified_pairs=verified,
+        clusters=len(clusters),
+        clustered_documents=clustered,
+        copies=clustered - len(clusters),
+        translation_candidates=translation_candidates,
+        translation_pairs=translation_pairs,
+    )
+    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(ordered))
