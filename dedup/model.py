@@ -143,7 +143,7 @@ class Member:
             "credit": self.credit,
             "source": self.source,
         }
-        if self.match is not None:  # only translations: other members read as before
+        if self.match is not None:  # translations only: a copy has no match/score keys
             out["match"] = self.match
             out["score"] = None if self.score is None else round(self.score, 4)
         return out
@@ -205,7 +205,7 @@ class Stats:
             "clustered_documents": self.clustered_documents,
             "copies": self.copies,
         }
-        if self.translation_pairs:  # only when translations were found: else as before
+        if self.translation_pairs:  # listed only when a translation was found
             out["translation_candidates"] = self.translation_candidates
             out["translation_pairs"] = self.translation_pairs
         return out

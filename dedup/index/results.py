@@ -94,7 +94,7 @@ class IndexMatch:
             "credit": self.credit,
             "source": self.source,
         }
-        if self.crosslingual:  # only then: a word-shingle query reads as before
+        if self.crosslingual:  # a word-shingle-only query has no translation fields
             out["match"] = self.match
             out["language"] = self.language
             out["query_language"] = self.query_language

@@ -64,7 +64,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         "'in origin': share of the article's text found in the origin; "
         "'of origin': share of the origin it reproduces."
     )
-    if s.translation_pairs:  # as for JSON: a table without translations reads as before
+    if s.translation_pairs:  # as for JSON: shown only when a translation was found
         con.print(
             f"cross-lingual: {s.translation_candidates} candidate pairs, "
             f"{s.translation_pairs} translations ('translation 0.53': a translation of the story, "
