@@ -101,62 +101,59 @@ class _Timers:
         return timed
 
 
-#: functions of `dedup.prepare` timed as stages of their own (those that exist)
-_PREPARE_STAGES = {
-    "extract_html": "extract",
-    "shingle_batch": "shingle",
-    "credit_clues": "credit",
-    "detect_languages": "language",
-}
-#: functions of `dedup.api` that `dedup.scan` calls, timed as stages (those that exist)
-_SCAN_STAGES = {
-    "collect": "collect",
-    "find_matches": "find_matches",
-    "find_translations": "cross-lingual",
-    "build_clusters": "cluster",
-}
+#: (module, function, stage label) of the preparation, timed in this process (-j 1 only)
+_PREPARE_STAGES = (
+    ("dedup.prepare", "extract_html", "extract"),
+    ("dedup.prepare", "shingle_batch", "shingle"),
+    ("dedup.prepare", "credit_clues", "credit"),
+    ("dedup.prepare", "detect_languages", "language"),
+    # `prepare_chunk` imports it when it runs (cross-lingual only): patched in its own module
+    ("dedup.crosslingual.anchors", "extract_anchors", "anchors"),
+)
+#: (module, function, stage label) of the stages the local engine calls, in pipeline order
+_SCAN_STAGES = (
+    ("dedup.engines.local", "collect", "collect"),
+    ("dedup.engines.local", "candidate_pairs", "LSH candidates"),
+    ("dedup.engines.local", "verify_pairs", "verify"),
+    ("dedup.crosslingual.translations", "find_translations", "cross-lingual"),
+    ("dedup.engines.local", "cluster_documents", "cluster"),
+)
+
+
+def _patch(timers: _Timers, module: str, name: str, label: str, inside: str | None = None) -> None:
+    """Time `module.name` as stage `label`. A name that is gone stops the benchmark: a stage
+    renamed in the package must be renamed here, never silently left out of the table."""
+    import importlib
+
+    mod = importlib.import_module(module)
+    if not hasattr(mod, name):
+        raise SystemExit(f"bench_scan: {module}.{name} is gone; update _SCAN/_PREPARE_STAGES")
+    setattr(mod, name, timers.wrap(label, getattr(mod, name), inside=inside))
 
 
 def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
     """`dedup.scan` as it is, with its stages timed by wrapping the functions it calls."""
     import dedup
-    import dedup.api
-    import dedup.parallel
-    import dedup.prepare
     from dedup.config import ExtractConfig
+    from dedup.signature import MinHasher
 
     jobs = int(spec["jobs"])
     cfg = dedup.ScanConfig(extract=ExtractConfig(fast=bool(spec.get("fast", False))))
     timers = _Timers()
-    for name, label in _SCAN_STAGES.items():
-        if hasattr(dedup.api, name):
-            setattr(dedup.api, name, timers.wrap(label, getattr(dedup.api, name)))
+    for module, name, label in _SCAN_STAGES:
+        _patch(timers, module, name, label)
     inner: list[str] = []
     if jobs == 1:  # stages inside the preparation: only in this process
-        p = dedup.prepare
-        for name, label in _PREPARE_STAGES.items():
-            if hasattr(p, name):
-                setattr(p, name, timers.wrap(label, getattr(p, name), inside="prepare"))
-                inner.append(label)
-        # anchors: `prepare_chunk` imports `extract_anchors` when it runs (cross-lingual only)
-        import dedup.anchors
-
-        dedup.anchors.extract_anchors = timers.wrap(
-            "anchors", dedup.anchors.extract_anchors, inside="prepare"
-        )
-        inner.append("anchors")
-        sign = timers.wrap("sign", p.MinHasher.sign_batch, inside="prepare")
-        p.MinHasher.sign_batch = sign  # type: ignore[method-assign]
+        for module, name, label in _PREPARE_STAGES:
+            _patch(timers, module, name, label, inside="prepare")
+            inner.append(label)
+        sign = timers.wrap("sign", MinHasher.sign_batch, inside="prepare")
+        MinHasher.sign_batch = sign  # type: ignore[method-assign]
         inner.append("sign")
-        dedup.parallel.prepare_chunk = timers.wrap("prepare", dedup.parallel.prepare_chunk)
-    first_verify: list[float] = []
-
-    def hook(stage: str, done: int, total: int | None) -> None:
-        if stage == "verify" and not first_verify:
-            first_verify.append(time.perf_counter())
+        _patch(timers, "dedup.engines.pool", "prepare_chunk", "prepare")
 
     t0 = time.perf_counter()
-    report = dedup.scan(spec["paths"], cfg, progress=hook, jobs=jobs)
+    report = dedup.scan(spec["paths"], cfg, jobs=jobs)
     seconds = time.perf_counter() - t0
     s = timers.spent
     stages: Stages = {}
@@ -167,13 +164,10 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
         stages["prepare, other"] = s["prepare"] - sum(s[k] for k in inner)
     else:
         stages[f"read + prepare (this process + {jobs - 1} worker)"] = s["collect"]
-    lsh = first_verify[0] - timers.started["find_matches"] if first_verify else 0.0
-    stages["LSH candidates"] = lsh
-    stages["verify"] = s["find_matches"] - lsh
-    for label in ("cross-lingual", "cluster"):
+    top = [label for _, _, label in _SCAN_STAGES]
+    for label in top[1:]:
         if label in s:
             stages[label] = s[label]
-    top = ("collect", "find_matches", "cross-lingual", "cluster")
     stages["report"] = seconds - sum(s[k] for k in top if k in s)
     own, kids = _maxrss_mb()
     return {
