@@ -184,23 +184,7 @@ def _run(
     # 3. LSH candidates, grouped by band key, sent to the partition of their first document
     bands = cfg.minhash.bands
     brows = [submit(band_rows, parts[p], p, bands, n_buckets, pure=False) for p in range(n_parts)]
-    cand = [
-        submit(
-            pairs_by_owner,
-            [submit(get, brows[p], b, pure=False) for p in range(n_parts)],
-            n_parts,
-            pure=False,
-        )
-        for b in range(n_buckets)
-    ]
-    pairs = [
-        submit(
-            unique_pairs,
-            *[submit(get, cand[b], p, pure=False) for b in range(n_buckets)],
-            pure=False,
-        )
-        for p in range(n_parts)
-    ]
+    pairs = _shuffle_pairs(client, brows, n_buckets, pairs_by_owner)
     counts = client.gather([submit(len, x, pure=False) for x in pairs])
     owners = client.gather([submit(partitions_needed, x, pure=False) for x in pairs])
     hook("verify", 0, n_parts)
@@ -255,6 +239,24 @@ def _run(
     )
 
 
+def _shuffle_pairs(
+    client: Any, rows: list[Any], n_buckets: int, by_owner: Any, *args: Any
+) -> list[Any]:
+    """The candidate pairs of each partition (futures): every partition's `rows` (one list a
+    hash bucket) are gathered by bucket, where `by_owner(rows, n_parts, *args)` gives each
+    bucket's pairs by partition of their first document, and each partition's pairs from
+    every bucket are made unique."""
+    submit, get, n_parts = client.submit, operator.getitem, len(rows)
+    cand = [
+        submit(by_owner, [submit(get, r, b, pure=False) for r in rows], n_parts, *args, pure=False)
+        for b in range(n_buckets)
+    ]
+    return [
+        submit(unique_pairs, *[submit(get, c, p, pure=False) for c in cand], pure=False)
+        for p in range(n_parts)
+    ]
+
+
 def _entries_of(client: Any, parts: list[Any], refs: Sequence[int]) -> dict[int, Any]:
     by_part: dict[int, list[int]] = defaultdict(list)
     for r in sorted(set(refs)):
@@ -285,7 +287,6 @@ def _translations(
     n_parts = len(parts)
     xcfg = cfg.crosslingual
     submit = client.submit
-    get = operator.getitem
     hook("translate", 0, n_parts)
     # weights: document frequencies added up in a tree, one object sent to every verifier
     level = [submit(anchor_counts, a, pure=False) for a in parts]
@@ -303,24 +304,9 @@ def _translations(
         submit(anchor_band_rows, parts[p], p, xcfg, codes, n_buckets, pure=False)
         for p in range(n_parts)
     ]
-    cand = [
-        submit(
-            translation_pairs_by_owner,
-            [submit(get, rows[p], b, pure=False) for p in range(n_parts)],
-            n_parts,
-            xcfg.max_bucket_pairs,
-            pure=False,
-        )
-        for b in range(n_buckets)
-    ]
-    pairs = [
-        submit(
-            unique_pairs,
-            *[submit(get, cand[b], p, pure=False) for b in range(n_buckets)],
-            pure=False,
-        )
-        for p in range(n_parts)
-    ]
+    pairs = _shuffle_pairs(
+        client, rows, n_buckets, translation_pairs_by_owner, xcfg.max_bucket_pairs
+    )
     counts, owners = client.gather(
         [
             [submit(len, x, pure=False) for x in pairs],
