@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import sparse
 
 Label = Literal["copy", "ignore", "distinct"]
 
@@ -119,17 +118,23 @@ class _SentenceWords:
         )
 
     def shared_counts(self, other: _SentenceWords) -> np.ndarray:
-        """Matrix of |words of my sentence i & words of other's sentence j|."""
-        uniq, inv = np.unique(np.concatenate([self.cols, other.cols]), return_inverse=True)
-        n = len(self.cols)
-        mine = sparse.csr_matrix(
-            (np.ones(n), (self.rows, inv[:n])), shape=(len(self.sizes), len(uniq))
-        )
-        theirs = sparse.csr_matrix(
-            (np.ones(len(other.cols)), (other.rows, inv[n:])),
-            shape=(len(other.sizes), len(uniq)),
-        )
-        return np.asarray((mine @ theirs.T).toarray())
+        """Matrix of |words of my sentence i & words of other's sentence j|.
+
+        A join on the word: every entry (i, word) of mine meets every entry (j, word) of the
+        other's, and the meetings are counted per (i, j). (A sentence holds a word once, so
+        this is the sparse product of the two sentence x word incidence matrices, in numpy.)
+        """
+        n_theirs = len(other.sizes)
+        order = np.argsort(other.cols, kind="stable")
+        their_cols, their_rows = other.cols[order], other.rows[order]
+        # my entry k meets the other's sorted entries lo[k] .. hi[k] - 1 (same word)
+        lo = np.searchsorted(their_cols, self.cols, side="left")
+        meets = np.searchsorted(their_cols, self.cols, side="right") - lo
+        ends = np.cumsum(meets)
+        partner = np.arange(ends[-1] if len(ends) else 0) + np.repeat(lo - (ends - meets), meets)
+        cells = np.repeat(self.rows, meets) * n_theirs + their_rows[partner]
+        counts = np.bincount(cells, minlength=len(self.sizes) * n_theirs)
+        return counts.reshape(len(self.sizes), n_theirs).astype(np.float64)
 
 
 @dataclass(frozen=True)
