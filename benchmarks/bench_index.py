@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_index.py [--docs 1000000] [--datasketch-docs 200000]
+    python -m benchmarks.bench_index [--docs 1000000] [--datasketch-docs 200000]
                                      [--redis-docs 20000] [--queries 1000] [--repeats 5]
 
 Corpus: synthetic texts (deterministic, seeded): 60-240 words drawn from a Zipf distribution
@@ -56,7 +56,6 @@ import dedup
 from dedup.parallel import prepare_all
 from dedup.prepare import Entry, Prepared
 
-HERE = Path(__file__).resolve()
 VOCAB = 50_000
 CHUNK = 50_000
 BANDS, ROWS = 85, 3
@@ -275,7 +274,10 @@ def worker_dedup_redis(url: str, corpus: Path, queries: Path, repeats: int) -> d
 
 def run_worker(*args: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, str(HERE), "--worker", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "benchmarks.bench_index", "--worker", *args],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode != 0:
         raise RuntimeError(f"worker {args[0]} failed:\n{out.stderr}")

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_scale.py [--docs 200000] [--files 20]
+    python -m benchmarks.bench_scale [--docs 200000] [--files 20]
 
 Builds a corpus of plain-text JSONL documents (default 200,000) from real news sentences
 (Reuters-21578 and BBC, see `corpora.py`): each document is 150-450 words of sentences drawn
@@ -32,8 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpora import news_corpus
+from benchmarks.corpora import news_corpus
 
 
 def build_corpus(folder: Path, docs: int, files: int, seed: int = 6) -> list[Path]:
@@ -124,7 +123,8 @@ def _child(args: argparse.Namespace) -> None:
 def _measure(paths: list[Path], engine: str, jobs: int = 1, workers: int = 1) -> dict[str, object]:
     cmd = [
         sys.executable,
-        __file__,
+        "-m",
+        "benchmarks.bench_scale",
         "--child",
         "--engine",
         engine,

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_scan.py [--repeats 2] [--copies 2] [--full] [--ext-python PY]
+    python -m benchmarks.bench_scan [--repeats 2] [--copies 2] [--full] [--ext-python PY]
 
 Text input: the ~21,000 real news texts (Reuters-21578 bodies and BBC articles) written as one
 JSONL file in a temporary directory. HTML input: the 181 real article pages of
@@ -47,10 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpora
+from benchmarks import corpora
 
-HERE = Path(__file__).resolve()
 #: a measured job still running after this many seconds is stopped and reported as failed
 JOB_TIMEOUT = 1200
 Stages = dict[str, float]
@@ -384,7 +382,7 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
     env = dict(os.environ, RAYON_NUM_THREADS="1", PYTHONHASHSEED="0")
     with tempfile.TemporaryFile("w+") as out:
         proc = subprocess.Popen(
-            [sys.executable, str(HERE), "--worker", json.dumps(spec)],
+            [sys.executable, "-m", "benchmarks.bench_scan", "--worker", json.dumps(spec)],
             stdout=out,
             text=True,
             env=env,

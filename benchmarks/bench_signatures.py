@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_signatures.py [--repeats 5] [--full]
+    python -m benchmarks.bench_signatures [--repeats 5] [--full]
 
 Every row is measured in the same run, on the same texts, in one thread (``RAYON_NUM_THREADS=1``
 for rensa; numpy's elementwise work is single-threaded), with 128 permutations and word 5-grams:
@@ -47,19 +47,16 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xxhash
 from datasketch import MinHash
 
+from benchmarks import corpora
 from dedup.parallel import CHUNK_RECORDS
 from dedup.shingle import shingle_batch, shingle_set
 from dedup.signature import MinHasher, estimate_jaccard
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpora
 
 NUM_PERM = 128
 NGRAM = 5

@@ -1,7 +1,8 @@
-"""Real news texts for the throughput benchmarks (`bench_signatures.py`, `bench_scan.py`).
+"""Real news texts for the throughput benchmarks (`bench_signatures`, `bench_scan`, `bench_scale`).
 
 Everything is read from the read-only data beside the repository (``../shared/data``; override
-with the ``DEDUP_DATA`` environment variable) and built deterministically: same data, same sets.
+with the ``DEDUP_DATA`` environment variable; see `benchmarks.data`) and built
+deterministically: same data, same sets.
 """
 
 from __future__ import annotations
@@ -11,15 +12,12 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(
-    os.environ.get("DEDUP_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+from benchmarks.data import dataset_dir
 
 _REUTERS_RE = re.compile(r"<REUTERS[^>]*NEWID=\"(\d+)\"[^>]*>(.*?)</REUTERS>", re.S)
 _BODY_RE = re.compile(r"<BODY>(.*?)</BODY>", re.S)
@@ -40,7 +38,7 @@ def reuters_bodies() -> list[Text]:
     """The 19,043 Reuters-21578 documents that have a BODY (SGML, Latin-1), in NEWID order."""
     out = []
     for k in range(22):
-        path = DATA_DIR / "news_reuters21578" / f"reut2-{k:03d}.sgm.gz"
+        path = dataset_dir("news_reuters21578") / f"reut2-{k:03d}.sgm.gz"
         raw = gzip.open(path, "rb").read().decode("latin-1")
         for m in _REUTERS_RE.finditer(raw):
             body = _BODY_RE.search(m.group(2))
@@ -57,7 +55,7 @@ def reuters_bodies() -> list[Text]:
 
 def bbc_articles() -> list[Text]:
     """The 2,225 BBC News articles (Greene & Cunningham 2006), sorted by id."""
-    path = DATA_DIR / "news_bbc_2225" / "bbc_articles.jsonl.gz"
+    path = dataset_dir("news_bbc_2225") / "bbc_articles.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     return sorted(
@@ -71,7 +69,7 @@ def articlecomparisons() -> list[Text]:
     csv.field_size_limit(1 << 30)
     out = []
     for name in ("census", "helsinki", "spotify"):
-        path = DATA_DIR / "news_syndication_articlecomparisons" / f"{name}_articles.csv.gz"
+        path = dataset_dir("news_syndication_articlecomparisons") / f"{name}_articles.csv.gz"
         with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 paras = [p.strip() for p in row["text"].split(" ### ") if p.strip()]
@@ -143,7 +141,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[str, str]]:
 
 def scrapinghub_pages() -> list[tuple[str, bytes]]:
     """(id, raw HTML) of the 181 real article pages of html_scrapinghub_aeb, sorted by id."""
-    folder = DATA_DIR / "html_scrapinghub_aeb" / "html"
+    folder = dataset_dir("html_scrapinghub_aeb") / "html"
     return [
         (p.name.removesuffix(".html.gz"), gzip.open(p, "rb").read())
         for p in sorted(folder.glob("*.html.gz"))

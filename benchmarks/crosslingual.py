@@ -2,13 +2,13 @@
 
 Usage::
 
-    python benchmarks/crosslingual.py                 # WMT tables, partial copies, SemEval check
-    python benchmarks/crosslingual.py --scale         # + candidates per document as a corpus grows
-    python benchmarks/crosslingual.py --tune          # threshold grid on WMT (chooses defaults)
-    python benchmarks/crosslingual.py --langid        # language identification: py3langid, lingua
-    python benchmarks/crosslingual.py --embedding     # all pairs: USE embeddings vs anchors
-    python benchmarks/crosslingual.py --index         # the persistent index beside the scan
-    python benchmarks/crosslingual.py --dask          # the Dask engine beside the local one
+    python -m benchmarks.crosslingual                 # WMT tables, partial copies, SemEval check
+    python -m benchmarks.crosslingual --scale         # + candidates per document as a corpus grows
+    python -m benchmarks.crosslingual --tune          # threshold grid on WMT (chooses defaults)
+    python -m benchmarks.crosslingual --langid        # language identification: py3langid, lingua
+    python -m benchmarks.crosslingual --embedding     # all pairs: USE embeddings vs anchors
+    python -m benchmarks.crosslingual --index         # the persistent index beside the scan
+    python -m benchmarks.crosslingual --dask          # the Dask engine beside the local one
 
 For each language pair, every WMT document that exists in both languages (the original and a
 professional translation, or two translations of one original; first translator when there are
@@ -54,7 +54,6 @@ import csv
 import gzip
 import itertools
 import json
-import os
 import re
 import statistics
 import sys
@@ -67,6 +66,7 @@ from pathlib import Path
 import numpy as np
 
 import dedup
+from benchmarks.data import MissingDataError, data_dir, dataset_dir
 from dedup.anchors import extract_anchors
 from dedup.api import collect
 from dedup.config import CrossLingualConfig, ScanConfig
@@ -85,9 +85,8 @@ from dedup.prepare import Prepared, prepare_chunk
 from dedup.shingle import shingle_batch
 from dedup.signature import MinHasher
 
-DATA = Path(os.environ.get("DEDUP_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-WMT = DATA / "parallel_news_wmt"
-SEMEVAL = DATA / "semeval2022_task8_pairs"
+WMT = data_dir() / "parallel_news_wmt"
+SEMEVAL = data_dir() / "semeval2022_task8_pairs"
 EUROPEAN = (("de", "en"), ("en", "fr"), ("de", "fr"))
 OTHER = (("cs", "en"), ("en", "ru"), ("en", "zh"), ("en", "uk"), ("en", "ja"))
 
@@ -329,7 +328,7 @@ def scale(cfg: CrossLingualConfig) -> None:
     gold = gold_pairs(wmt)
     _, texts = semeval_pairs()
     extra = [Doc(f"semeval:{i}", lang, t, f"semeval:{i}") for i, (lang, t) in sorted(texts.items())]
-    with gzip.open(DATA / "news_bbc_2225" / "bbc_articles.jsonl.gz", "rt") as fh:
+    with gzip.open(dataset_dir("news_bbc_2225") / "bbc_articles.jsonl.gz", "rt") as fh:
         for line in fh:
             d = json.loads(line)
             extra.append(Doc(f"bbc:{d['id']}", "en", d["title"] + "\n" + d["text"], d["id"]))
@@ -432,7 +431,7 @@ def _index_growth(on: ScanConfig, off: ScanConfig) -> None:
     ]
     _, texts = semeval_pairs()
     extra = [dedup.Document(f"semeval:{i}", t) for i, (_, t) in sorted(texts.items())]
-    with gzip.open(DATA / "news_bbc_2225" / "bbc_articles.jsonl.gz", "rt") as fh:
+    with gzip.open(dataset_dir("news_bbc_2225") / "bbc_articles.jsonl.gz", "rt") as fh:
         for line in fh:
             d = json.loads(line)
             extra.append(dedup.Document(f"bbc:{d['id']}", d["title"] + "\n" + d["text"]))
@@ -618,8 +617,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dask", action="store_true", help="the Dask engine beside the local one")
     ap.add_argument("--workers", type=int, default=2, help="Dask worker processes (--dask)")
     args = ap.parse_args(argv)
-    if not WMT.is_dir():
-        print(f"{WMT} not found (set DEDUP_DATA)", file=sys.stderr)
+    try:
+        dataset_dir("parallel_news_wmt")
+    except MissingDataError as e:
+        print(e, file=sys.stderr)
         return 1
     cfg = CrossLingualConfig(enabled=True)
     if args.tune:

@@ -2,10 +2,10 @@
 
 Usage::
 
-    python benchmarks/quality.py [--sets planted_bbc articlecomparisons ...] [--html]
+    python -m benchmarks.quality [--sets planted_bbc articlecomparisons ...] [--html]
                                  [--update-floors]
 
-For every evaluation set (see `benchmarks/datasets.py`) and input kind (the documents as text;
+For every evaluation set (see `benchmarks.evalsets`) and input kind (the documents as text;
 with ``--html`` also rendered as saved HTML pages in a temporary directory) it prints one row for
 `dedup` and one for a baseline: datasketch MinHashLSH with text-dedup's published NEWS-COPY
 settings (256 permutations, word 2-grams, threshold 0.45, lower-case words split on non-word
@@ -39,9 +39,7 @@ import trafilatura
 from datasketch import MinHash, MinHashLSH
 
 import dedup
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datasets import SETS, EvalSet, html_pages
+from benchmarks.evalsets import SETS, EvalSet, html_pages
 
 FLOORS_PATH = Path(__file__).resolve().parent / "quality_floors.json"
 DEFAULT_SETS = ("planted_bbc", "articlecomparisons", "reuters_exact")

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/tune.py [--tune articlecomparisons] [--check planted_bbc reuters_exact]
+    python -m benchmarks.tune [--tune articlecomparisons] [--check planted_bbc reuters_exact]
 
 For every shingle size k it signs each evaluation set, takes candidate pairs from a generous
 banding (2 rows a band, so that nearly every pair with Jaccard above 0.1 is a candidate),
@@ -17,19 +17,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import dedup
+from benchmarks.evalsets import SETS, EvalSet
 from dedup.api import Matches, build_clusters, collect, match_edges
 from dedup.index.lsh import candidate_pairs
 from dedup.model import Match
 from dedup.verify import is_copy, similarity
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datasets import SETS, EvalSet
 
 Pairs = set[frozenset[str]]
 

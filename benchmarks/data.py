@@ -1,0 +1,45 @@
+"""Where the benchmarks' real data lives: the one place that computes the data directory.
+
+The data sets are read-only folders beside the repository (``../shared/data``, each with its
+SOURCE.md); the ``DEDUP_DATA`` environment variable points elsewhere. Nothing is copied into the
+repository. Every benchmark and evaluation set asks `dataset_dir` for its folder, which names the
+missing folder in one line when the data is not there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root (the folder holding ``benchmarks/`` and ``dedup/``).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Environment variable that overrides the data directory.
+DATA_ENV = "DEDUP_DATA"
+
+
+class MissingDataError(FileNotFoundError):
+    """A data set's folder is not there (its message is one line naming the folder)."""
+
+
+def data_dir() -> Path:
+    """The data directory: ``$DEDUP_DATA`` if set, else ``../shared/data`` beside the repository.
+
+    Read at each call, so a changed ``DEDUP_DATA`` takes effect without re-importing.
+    """
+    override = os.environ.get(DATA_ENV)
+    return Path(override) if override else REPO_ROOT.parent / "shared" / "data"
+
+
+def dataset_dir(name: str) -> Path:
+    """The folder of the named data set (e.g. ``"news_bbc_2225"``).
+
+    Raises `MissingDataError` with a one-line message naming the missing folder and how to point
+    the benchmarks at the data when the folder does not exist.
+    """
+    path = data_dir() / name
+    if not path.is_dir():
+        raise MissingDataError(
+            f"data set {name!r} not found: {path} is not a directory "
+            f"(set {DATA_ENV} to the folder holding the data sets)"
+        )
+    return path
