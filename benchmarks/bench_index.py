@@ -53,8 +53,8 @@ from typing import Any
 import numpy as np
 
 import dedup
-from dedup.parallel import prepare_all
-from dedup.prepare import Entry, Prepared
+from dedup.engines.pool import prepare_all
+from dedup.model import Batch, Entry
 
 VOCAB = 50_000
 CHUNK = 50_000
@@ -101,14 +101,10 @@ def query_texts(n: int) -> list[str]:
     return out
 
 
-def prepared(texts: list[str], first: int, jobs: int) -> Prepared:
+def prepared(texts: list[str], first: int, jobs: int) -> Batch:
     docs = (dedup.Document(id=f"d{first + i}", text=t) for i, t in enumerate(texts))
-    out = Prepared()
-    for _, part in prepare_all(docs, dedup.ScanConfig(), jobs):
-        out.entries.extend(part.entries)
-        out.sets.extend(part.sets)
-        out.sigs.extend(part.sigs)
-    return out
+    cfg = dedup.ScanConfig()
+    return Batch.concat(list(prepare_all(docs, cfg, jobs)), cfg.minhash.num_perm)
 
 
 def save_sets(path: Path, sets: list[np.ndarray], sigs: list[np.ndarray]) -> None:
@@ -249,10 +245,10 @@ def worker_dedup_redis(url: str, corpus: Path, queries: Path, repeats: int) -> d
         t = time.perf_counter()
         for s in range(0, len(sets), 1000):
             idx = range(s, min(s + 1000, len(sets)))
-            part = Prepared(
+            part = Batch(
                 [Entry(f"d{i}", None, None, None, None, None, None) for i in idx],
                 [sets[i] for i in idx],
-                [sigs[i] for i in idx],
+                sigs[list(idx)],
             )
             index.add_prepared(part)
         add = time.perf_counter() - t

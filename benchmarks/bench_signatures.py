@@ -54,7 +54,7 @@ import xxhash
 from datasketch import MinHash
 
 from benchmarks import corpora
-from dedup.parallel import CHUNK_RECORDS
+from dedup.engines.pool import CHUNK_RECORDS
 from dedup.shingle import shingle_batch, shingle_set
 from dedup.signature import MinHasher, estimate_jaccard
 

@@ -67,10 +67,9 @@ import numpy as np
 
 import dedup
 from benchmarks.data import MissingDataError, data_dir, dataset_dir
-from dedup.anchors import extract_anchors
-from dedup.api import collect
 from dedup.config import CrossLingualConfig, ScanConfig
-from dedup.crosslingual import (
+from dedup.crosslingual.anchors import extract_anchors
+from dedup.crosslingual.translations import (
     AnchorWeights,
     TranslationScore,
     anchor_signatures,
@@ -80,8 +79,10 @@ from dedup.crosslingual import (
     is_translation,
     profile,
 )
+from dedup.engines.local import collect
 from dedup.language import detect_language
-from dedup.prepare import Prepared, prepare_chunk
+from dedup.model import Batch
+from dedup.prepare import prepare_chunk
 from dedup.shingle import shingle_batch
 from dedup.signature import MinHasher
 
@@ -350,7 +351,7 @@ def scale(cfg: CrossLingualConfig) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _lookups(index: dedup.Index, part: Prepared) -> None:
+def _lookups(index: dedup.Index, part: Batch) -> None:
     """`Index.match` of every prepared document (its own indexed copy left out)."""
     for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
         index.match(s, sig, exclude=e.id, anchors=e.anchors, language=e.language)
@@ -360,7 +361,7 @@ def _scan_pairs(
     documents: Sequence[dedup.Document], cfg: ScanConfig
 ) -> dict[frozenset[str], float]:
     """The translation pairs a scan verifies, with their scores."""
-    corpus = collect(list(documents), cfg)
+    corpus, _ = collect(list(documents), cfg)
     t = find_translations(
         [e.anchors for e in corpus.entries], [e.language for e in corpus.entries], cfg.crosslingual
     )

@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 
 import dedup
 from benchmarks.evalsets import SETS, EvalSet
-from dedup.api import Matches, build_clusters, collect, match_edges
-from dedup.index.lsh import candidate_pairs
-from dedup.model import Match
+from dedup.candidates import candidate_pairs
+from dedup.cluster import cluster_documents
+from dedup.engines.local import collect
+from dedup.model import Batch
 from dedup.verify import is_copy, similarity
 
 Pairs = set[frozenset[str]]
@@ -37,20 +38,22 @@ BANDINGS = ((255, 85), (256, 64), (255, 51), (128, 32), (128, 16))
 
 
 @dataclass
-class Prepared:
+class Candidates:
+    """An evaluation set's prepared documents and the exact similarity of its LSH candidates."""
+
     evalset: EvalSet
-    corpus: object
+    corpus: Batch
     sims: list[tuple[int, int, dedup.Similarity]]
 
 
-def prepare(evalset: EvalSet, k: int) -> Prepared:
+def prepare(evalset: EvalSet, k: int) -> Candidates:
     cfg = dedup.ScanConfig(
         shingle=dedup.ShingleConfig(size=k), minhash=dedup.MinHashConfig(num_perm=256, bands=128)
     )
-    corpus = collect(evalset.docs, cfg)
+    corpus, _ = collect(evalset.docs, cfg)
     pairs = candidate_pairs(corpus.sigs, 128)
     sims = [(a, b, similarity(corpus.sets[a], corpus.sets[b])) for a, b in pairs.tolist()]
-    return Prepared(evalset, corpus, sims)
+    return Candidates(evalset, corpus, sims)
 
 
 def score(pred: Pairs, es: EvalSet) -> tuple[float, float, float]:
@@ -63,19 +66,13 @@ def score(pred: Pairs, es: EvalSet) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate(prep: Prepared, verify: dedup.VerifyConfig) -> tuple[float, float, float]:
-    cfg = dedup.ScanConfig(verify=verify)
-    matches = [Match(a, b, s) for a, b, s in prep.sims if is_copy(s, verify)]
+def evaluate(prep: Candidates, verify: dedup.VerifyConfig) -> tuple[float, float, float]:
+    edges = [(a, b, s.shared) for a, b, s in prep.sims if is_copy(s, verify)]
     corpus = prep.corpus
-    clusters = build_clusters(
-        corpus.entries,  # type: ignore[attr-defined]
-        corpus.sets,  # type: ignore[attr-defined]
-        match_edges(Matches(matches, len(prep.sims))),
-        cfg,
-    )
+    groups = cluster_documents(corpus.entries, corpus.sets, edges, verify)
     pred: Pairs = set()
-    for c in clusters:
-        ids = [m.id for m in c.members]
+    for g in groups:
+        ids = [corpus.entries[i].id for i in g]
         pred.update(frozenset(p) for p in itertools.combinations(ids, 2))
     return score(pred, prep.evalset)
 
@@ -88,9 +85,9 @@ def rules() -> list[dedup.VerifyConfig]:
     ]
 
 
-def banding_recall(prep: Prepared, verify: dedup.VerifyConfig) -> list[tuple[str, float, int]]:
+def banding_recall(prep: Candidates, verify: dedup.VerifyConfig) -> list[tuple[str, float, int]]:
     """Share of verified gold pairs each banding makes candidates, and its candidate count."""
-    ids = [e.id for e in prep.corpus.entries]  # type: ignore[attr-defined]
+    ids = [e.id for e in prep.corpus.entries]
     gold = prep.evalset.gold - prep.evalset.ignore
     target = {
         (a, b)
@@ -100,7 +97,7 @@ def banding_recall(prep: Prepared, verify: dedup.VerifyConfig) -> list[tuple[str
     out = []
     for num_perm, bands in BANDINGS:
         cfg = dedup.ScanConfig(minhash=dedup.MinHashConfig(num_perm=num_perm, bands=bands))
-        corpus = collect(prep.evalset.docs, cfg)
+        corpus, _ = collect(prep.evalset.docs, cfg)
         cands = {tuple(p) for p in candidate_pairs(corpus.sigs, bands).tolist()}
         hit = len(target & cands) / len(target) if target else 1.0
         out.append((f"{bands}x{num_perm // bands}", hit, len(cands)))
