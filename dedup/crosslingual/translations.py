@@ -315,8 +315,15 @@ class Translations:
     pairs: list[Translation]
     candidates: int
     weights: AnchorWeights
-    #: document -> the documents it is a verified translation of
-    partners: dict[int, list[int]] = field(default_factory=dict)
+    #: document -> the documents it is a verified translation of (derived from `pairs`)
+    partners: dict[int, list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        partners: dict[int, list[int]] = {}
+        for t in self.pairs:
+            partners.setdefault(t.a, []).append(t.b)
+            partners.setdefault(t.b, []).append(t.a)
+        object.__setattr__(self, "partners", partners)
 
     def edges(self, existing: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """The translation pairs as clustering edges ``(a, b, 0)``, leaving out pairs that are
@@ -382,8 +389,4 @@ def find_translations(
             progress("translate", k, total)
     if progress is not None:
         progress("translate", total, total)
-    partners: dict[int, list[int]] = {}
-    for t in out:
-        partners.setdefault(t.a, []).append(t.b)
-        partners.setdefault(t.b, []).append(t.a)
-    return Translations(out, total, weights, partners)
+    return Translations(out, total, weights)

@@ -177,18 +177,14 @@ def group_translations(
 ) -> Translations:
     """The verified translations of one group of components as `cluster_documents` takes them:
     ``(ref_a, ref_b, shared, chain)`` `rows` turned into indices in `refs` (sorted, so a pair
-    keeps its orientation), with their partners and the scan's `weights` (what
+    keeps its orientation), with the scan's `weights` (what
     `Translations.member_match` scores members with)."""
     index = {r: i for i, r in enumerate(refs)}
     pairs = [
         Translation(index[a], index[b], TranslationScore(score, shared, chain))
         for (a, b, shared, chain), score in zip(rows.tolist(), scores.tolist(), strict=True)
     ]
-    partners: dict[int, list[int]] = {}
-    for t in pairs:
-        partners.setdefault(t.a, []).append(t.b)
-        partners.setdefault(t.b, []).append(t.a)
-    return Translations(pairs, len(pairs), weights, partners)
+    return Translations(pairs, len(pairs), weights)
 
 
 def cluster_group(
