@@ -4,7 +4,7 @@ import pytest
 from dedup import MinHasher, VerifyConfig
 from dedup.candidates import band_keys, bucket_pairs, candidate_pairs
 from dedup.shingle import shingle_set
-from dedup.verify import is_copy, similarity
+from dedup.verify import is_copy, similarity, verified, verify_pairs
 
 
 def _words(n: int, seed: int) -> list[str]:
@@ -105,3 +105,21 @@ def test_band_keys_do_not_depend_on_blocks_or_band_ranges(monkeypatch: pytest.Mo
     assert np.array_equal(band_keys(sigs[:1], 85, 84), whole[:1, 84:])
     # rows of a band and bands are not interchangeable
     assert len(np.unique(whole)) == whole.size
+
+
+def test_verify_pairs_keeps_the_copies_in_order_from_either_kind_of_lookup() -> None:
+    base = _words(300, 1)
+    story = shingle_set(" ".join(base), 5)
+    copy = shingle_set(" ".join(base[:250] + _words(40, 2)), 5)
+    other = shingle_set(" ".join(_words(300, 3)), 5)
+    sets = [story, other, copy]
+    cfg = VerifyConfig()
+    pairs = np.array([[0, 2], [0, 1], [1, 2]], dtype=np.int64)
+    shared = int(np.intersect1d(story, copy).size)
+    seen: list[tuple[str, int, int | None]] = []
+    edges = verify_pairs(pairs, sets, dict(enumerate(sets)), cfg, lambda *a: seen.append(a))
+    assert edges.tolist() == [[0, 2, shared]] and edges.dtype == np.int64
+    assert seen[-1] == ("verify", 3, 3)
+    assert verify_pairs(pairs[:0], sets, sets, cfg).shape == (0, 3)
+    sim = verified(story, copy, cfg)
+    assert sim is not None and sim.shared == shared and verified(story, other, cfg) is None
