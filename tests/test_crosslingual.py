@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 import dedup
-from dedup.crosslingual.anchors import anchor_features, extract_anchors, skeleton
 from dedup.cli import app
 from dedup.config import CrossLingualConfig, ScanConfig
+from dedup.crosslingual.anchors import anchor_features, extract_anchors, skeleton
 from dedup.crosslingual.translations import (
     AnchorWeights,
     anchor_signatures,

@@ -16,8 +16,8 @@ import dedup
 import dedup.engines.pool as parallel
 from dedup.config import ScanConfig
 from dedup.errors import EngineError
-from dedup.output import render
 from dedup.model import Batch
+from dedup.output import render
 from dedup.prepare import prepare_chunk
 from dedup.sources import iter_files
 from dedup.syndication import credit_from

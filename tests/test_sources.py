@@ -18,9 +18,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import dedup
-from dedup.prepare import to_document
 from dedup.config import InputConfig, ScanConfig
 from dedup.model import Document, Skip
+from dedup.prepare import to_document
 from dedup.sources import RawRecord, normalize_date, read_paths, site_of
 from dedup.sources.base import newlines_before, text_range_stream, text_stream
 
