@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 import dedup
+from benchmarks.data import run
 from dedup.engines.pool import prepare_all
 from dedup.model import Batch, Entry
 
@@ -493,4 +494,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

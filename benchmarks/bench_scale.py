@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from benchmarks.corpora import news_corpus
+from benchmarks.data import run
 
 
 def build_corpus(folder: Path, docs: int, files: int, seed: int = 6) -> list[Path]:
@@ -196,4 +197,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import corpora
+from benchmarks.data import run
 
 #: a measured job still running after this many seconds is stopped and reported as failed
 JOB_TIMEOUT = 1200
@@ -610,4 +611,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -54,6 +54,7 @@ import xxhash
 from datasketch import MinHash
 
 from benchmarks import corpora
+from benchmarks.data import run
 from dedup.engines.pool import CHUNK_RECORDS
 from dedup.shingle import shingle_batch, shingle_set
 from dedup.signature import MinHasher, estimate_jaccard
@@ -342,4 +343,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -66,7 +66,7 @@ from pathlib import Path
 import numpy as np
 
 import dedup
-from benchmarks.data import MissingDataError, data_dir, dataset_dir
+from benchmarks.data import MissingDataError, data_dir, dataset_dir, run
 from dedup.config import CrossLingualConfig, ScanConfig
 from dedup.crosslingual.anchors import extract_anchors
 from dedup.crosslingual.translations import (
@@ -661,4 +661,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -9,7 +9,10 @@ missing folder in one line when the data is not there.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 #: The repository root (the folder holding ``benchmarks/`` and ``dedup/``).
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +46,13 @@ def dataset_dir(name: str) -> Path:
             f"(set {DATA_ENV} to the folder holding the data sets)"
         )
     return path
+
+
+def run(main: Callable[[], int | None]) -> NoReturn:
+    """Run a benchmark's `main` as a program: its exit status, or one line on stderr and exit
+    status 2 when its data is missing (no traceback)."""
+    try:
+        raise SystemExit(main())
+    except MissingDataError as exc:
+        print(f"{Path(sys.argv[0]).stem}: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -39,6 +39,7 @@ import trafilatura
 from datasketch import MinHash, MinHashLSH
 
 import dedup
+from benchmarks.data import run
 from benchmarks.evalsets import SETS, EvalSet, html_pages
 
 FLOORS_PATH = Path(__file__).resolve().parent / "quality_floors.json"
@@ -399,4 +400,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

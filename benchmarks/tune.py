@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import dedup
+from benchmarks.data import run
 from benchmarks.evalsets import SETS, EvalSet
 from dedup.candidates import candidate_pairs
 from dedup.cluster import cluster_documents
@@ -143,4 +144,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)
