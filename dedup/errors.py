@@ -11,8 +11,10 @@ Hierarchy::
     └── RecordError             one record of an input is unusable (not fatal: it becomes a Skip)
 
 Per-record problems never stop a scan: the readers turn a `RecordError` into a `dedup.Skip`
-entry that is counted and listed in the report. Only `ConfigError`, `InputError`,
-`EngineError` and `IndexStoreError` end a run.
+entry that is counted and listed in the report, and any other exception met while one record
+is read or prepared into a "failed" skip naming it (`describe` words it); an exception while a
+file is read ends that file with a "failed" skip, keeping its records before it. Only
+`ConfigError`, `InputError`, `EngineError` and `IndexStoreError` end a run.
 """
 
 from __future__ import annotations
@@ -50,3 +52,11 @@ class RecordError(DedupError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = " ".join(reason.split())
+
+
+def describe(exc: BaseException, limit: int = 300) -> str:
+    """An unexpected exception as one printable line (type and message, at most `limit`
+    characters): the reason of a "failed" skip, where a record or a file met a bug or a limit
+    of a library rather than a rule of ours."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return "".join(c if c.isprintable() else "?" for c in text)[:limit]

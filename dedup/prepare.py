@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from dedup.config import ScanConfig
-from dedup.errors import RecordError
+from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
@@ -56,31 +56,88 @@ def _skip_for(doc: Document, reason: str, status: str = "skipped") -> Skip:
     return Skip(src, reason, loc or None, status)
 
 
+#: the fields of a document that a report prints; a lone surrogate in one cannot be written
+_PRINTED_FIELDS = ("id", "url", "site", "title", "date")
+
+
+def _unicode_problem(doc: Document, fields: Sequence[str]) -> str | None:
+    """The reason `doc` cannot be reported (a lone surrogate, which no output encoding can
+    write, in one of `fields`), or None."""
+    for name in fields:
+        value = getattr(doc, name)
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"field {name!r} is not valid Unicode (it holds a lone surrogate)"
+    return None
+
+
+def _document(item: RawRecord | Document, cfg: ScanConfig) -> Document:
+    """The document of a record (`to_document`) or a given document (its site from its URL
+    when it names none); RecordError if it is unusable."""
+    if isinstance(item, Document):
+        doc = replace(item, site=site_of(item.url)) if item.site is None and item.url else item
+    else:
+        doc = to_document(item, cfg)
+    problem = _unicode_problem(doc, _PRINTED_FIELDS)
+    if problem is not None:
+        raise RecordError(problem)
+    return doc
+
+
 def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Batch:
     """Documents of `items` with their shingle sets and signatures, in order; unusable ones as
     skips (`read` is left to the caller, who knows what its reader counted).
 
-    A record that makes the extractor raise is a "failed" skip; the chunk goes on.
+    The record boundary: a record that is unusable is a skip, and one on which extraction or
+    preparation raises is a "failed" skip naming it; the others are prepared as usual.
     """
-    out = Batch()
+    skips: list[Skip] = []
     docs: list[Document] = []
     for item in items:
-        if isinstance(item, Document):
-            if item.site is None and item.url:
-                item = replace(item, site=site_of(item.url))
-            docs.append(item)
-            continue
         try:
-            docs.append(to_document(item, cfg))
+            docs.append(_document(item, cfg))
         except RecordError as exc:
-            out.skips.append(Skip(item.source, exc.reason, item.location))
+            if isinstance(item, Document):
+                skips.append(_skip_for(item, exc.reason))
+            else:
+                skips.append(Skip(item.source, exc.reason, item.location))
         except Exception as exc:
-            msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-            out.skips.append(
-                Skip(item.source, f"extraction failed: {msg}", item.location, "failed")
-            )
-    num_perm = cfg.minhash.num_perm
-    out.sigs = np.empty((0, num_perm), dtype=np.uint32)
+            why = f"extraction failed: {describe(exc)}"
+            if isinstance(item, Document):
+                skips.append(_skip_for(item, why, "failed"))
+            else:
+                skips.append(Skip(item.source, why, item.location, "failed"))
+    out = _prepare_guarded(docs, cfg)
+    out.skips = skips + out.skips
+    return out
+
+
+def _prepare_guarded(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
+    """`_prepare` of the whole batch; if it raises, of each document alone, so that only the
+    document that raises is lost (a "failed" skip; a lone surrogate in the text is a plain
+    skip). Each document's result is the same either way."""
+    try:
+        return _prepare(docs, cfg)
+    except Exception as exc:
+        if len(docs) > 1:
+            parts = [_prepare_guarded([d], cfg) for d in docs]
+            return Batch.concat(parts, cfg.minhash.num_perm)
+        out = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
+        problem = _unicode_problem(docs[0], ("text",))
+        if problem is not None:
+            out.skips.append(_skip_for(docs[0], problem))
+        else:
+            out.skips.append(_skip_for(docs[0], f"preparation failed: {describe(exc)}", "failed"))
+        return out
+
+
+def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
+    """Shingles, signature, credit clues (and language and anchors when cross-lingual) of
+    every document; a document without words is a skip."""
+    out = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
     if not docs:
         return out
     hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedup.config import InputConfig
-from dedup.errors import InputError
+from dedup.errors import InputError, describe
 from dedup.model import Document, Skip
 from dedup.sources.base import RawRecord, newlines_before, normalize_date, site_of
 from dedup.sources.csvfile import read_csv
@@ -123,20 +123,35 @@ def read_file(
     lines_before: int | None = None,
 ) -> Iterator[RawRecord | Skip]:
     """Records of one file, in file order (JSONL: those starting in `byte_range` if given;
-    `lines_before`: the newlines before the range's first byte - 1, if known)."""
+    `lines_before`: the newlines before the range's first byte - 1, if known).
+
+    The file boundary: whatever a reader raises ends this file only, as a "failed" skip after
+    the records already read; the run goes on with the next file."""
     fmt = cfg.format if cfg.format != "auto" else detect_format(path)
     if fmt is None:
         yield Skip(shown, "unsupported file type (use --input-format to force one)")
-    elif fmt == "html":
-        yield from read_html(path, shown)
+        return
+    if fmt == "html":
+        records = read_html(path, shown)
     elif fmt == "text":
-        yield from read_text(path, shown)
+        records = read_text(path, shown)
     elif fmt == "jsonl":
-        yield from read_jsonl(path, shown, cfg, byte_range, lines_before)
+        records = read_jsonl(path, shown, cfg, byte_range, lines_before)
     elif fmt == "csv":
-        yield from read_csv(path, shown, cfg)
+        records = read_csv(path, shown, cfg)
     else:
-        yield from read_warc(path, shown)
+        records = read_warc(path, shown)
+    while True:
+        try:
+            rec = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:
+            yield Skip(
+                shown, f"reading failed, rest of file not read: {describe(exc)}", None, "failed"
+            )
+            return
+        yield rec
 
 
 @dataclass(frozen=True, slots=True)

@@ -280,7 +280,10 @@ def normalize_date(value: object) -> str | None:
             return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # before year 1 or after 9999 once in UTC: unknown
+        return None
 
 
 def clean_field(value: object) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dedup.config import InputConfig
-from dedup.errors import RecordError
+from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, read_failure, text_stream
 from dedup.sources.records import from_mapping
@@ -58,9 +58,14 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
                 yield Skip(shown, f"row has {len(row)} fields, header has {len(header)}", where)
                 continue
             try:
-                yield from_mapping(dict(zip(header, row, strict=True)), shown, where, cfg)
+                rec = from_mapping(dict(zip(header, row, strict=True)), shown, where, cfg)
             except RecordError as exc:
                 yield Skip(shown, exc.reason, where)
+                continue
+            except Exception as exc:  # the record boundary: any other failure is this record's
+                yield Skip(shown, f"unusable record: {describe(exc)}", where, "failed")
+                continue
+            yield rec
     except RecordError as exc:
         yield Skip(shown, exc.reason)
     except (OSError, EOFError, zlib.error) as exc:

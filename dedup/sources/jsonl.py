@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from dedup.config import InputConfig
-from dedup.errors import RecordError
+from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, read_failure, text_range_stream, text_stream
 from dedup.sources.records import from_mapping
@@ -57,13 +57,21 @@ def read_jsonl(
                     where,
                 )
                 continue
+            except (ValueError, RecursionError) as exc:  # Python's limits: digits, nesting
+                yield Skip(shown, f"unreadable JSON: {describe(exc)}", where)
+                continue
             if not isinstance(obj, dict):
                 yield Skip(shown, f"not a JSON object but a {type(obj).__name__}", where)
                 continue
             try:
-                yield from_mapping(obj, shown, where, cfg)
+                rec = from_mapping(obj, shown, where, cfg)
             except RecordError as exc:
                 yield Skip(shown, exc.reason, where)
+                continue
+            except Exception as exc:  # the record boundary: any other failure is this record's
+                yield Skip(shown, f"unusable record: {describe(exc)}", where, "failed")
+                continue
+            yield rec
     except RecordError as exc:
         yield Skip(shown, exc.reason)
         return
