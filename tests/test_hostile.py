@@ -11,7 +11,10 @@ of that kind is contained too.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -168,3 +171,43 @@ def test_a_file_whose_reader_raises_ends_that_file_only(
     assert {s.reason for s in report.skipped} == {
         "reading failed, rest of file not read: MemoryError: out of memory in a reader"
     }
+
+
+# --- output that cannot fail or hurt the reader -------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_scanned_and_printed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = (SAMPLE / "articles" / "pages" / "census-9990.html").read_bytes()
+    bad = os.path.join(os.fsencode(folder), b"caf\xe9.html")
+    with open(bad, "wb") as fh:
+        fh.write(page)
+    (folder / "b.html").write_bytes(page)
+    for args in (["-f", "json"], ["-f", "csv"], ["-f", "table"]):
+        out = runner.invoke(app, ["scan", str(folder), "-q", "-j", "1", *args])
+        assert out.exit_code == 0, out.stderr
+        assert "caf\\udce9.html" in out.stdout.replace("\\\\", "\\")  # JSON doubles it
+    report = json.loads(runner.invoke(app, ["scan", str(folder), "-q", "-f", "json"]).stdout)
+    assert report["stats"]["extracted"] == 2 and report["stats"]["clusters"] == 1
+    target = tmp_path / "report.json"
+    written = runner.invoke(app, ["scan", str(folder), "-q", "-f", "json", "-o", str(target)])
+    assert written.exit_code == 0 and json.loads(target.read_text(encoding="utf-8")) == report
+
+
+def test_csv_cells_are_not_spreadsheet_formulas(tmp_path: Path) -> None:
+    text = (HOSTILE / "records.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    story = json.loads(text)["text"]
+    rows = [
+        {"id": '=HYPERLINK("http://evil.example")', "title": "+1 555", "text": story},
+        {"id": "@sum(a1)", "title": "-2", "site": "-x.example", "text": story},
+    ]
+    src = tmp_path / "f.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    out = runner.invoke(app, ["scan", str(src), "-f", "csv", "-q"])
+    assert out.exit_code == 0, out.stderr
+    cells = [c for line in csv.reader(io.StringIO(out.stdout)) for c in line]
+    assert '\'=HYPERLINK("http://evil.example")' in cells and "'@sum(a1)" in cells
+    assert "'+1 555" in cells and "'-2" in cells and "'-x.example" in cells
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert "1.0" in cells  # numbers are written as they are

@@ -25,18 +25,22 @@ def check_output(output: Path | None) -> None:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """`text` to stdout, or to `output` whole: written to a temporary file beside it, then
-    renamed, so that a reader never sees half a report and an old one is replaced at once.
+    """`text` as UTF-8 to stdout, or to `output` whole: written to a temporary file beside it,
+    then renamed, so that a reader never sees half a report and an old one is replaced at once.
+    Encoding cannot fail: what UTF-8 cannot hold (a file name that was not UTF-8, kept by Python
+    as lone surrogates) is written as a backslash escape (``\udcff``, which JSON reads back).
     Raises OSError (the caller words it)."""
+    data = text.encode("utf-8", "backslashreplace")
     if output is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     target = output.resolve()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):

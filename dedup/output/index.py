@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
+from dedup.output.text import csv_cell
 
 QUERY_CSV_COLUMNS = (
     "query",
@@ -111,7 +112,7 @@ def query_csv(report: QueryReport) -> str:
     for r in report.results:
         for m in r.matches:
             d = {"match": m.match, **m.to_dict()}  # a word-shingle match: a copy, no languages
-            w.writerow([r.id, *("" if d.get(k) is None else d[k] for k in QUERY_CSV_COLUMNS[1:])])
+            w.writerow([csv_cell(v) for v in (r.id, *(d.get(k) for k in QUERY_CSV_COLUMNS[1:]))])
     return buf.getvalue()
 
 

@@ -27,6 +27,21 @@ CSV_COLUMNS = (
 )
 
 
+#: first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as written: a text starting with ``= + - @``, a tab
+    or a carriage return gets a leading ``'`` (OWASP's advice), so that a page title such as
+    ``=HYPERLINK(...)`` is not run as a formula; numbers and other text are unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _dumps(obj: Any, indent: int | None = None) -> str:
     return json.dumps(
         obj, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":")
@@ -44,12 +59,12 @@ def render_jsonl(report: Report) -> str:
 
 
 def render_csv(report: Report) -> str:
-    """One cluster member a row, origin first in each cluster."""
+    """One cluster member a row, origin first in each cluster (text cells: `csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for c in report.clusters:
         for m in c.members:
             d = m.to_dict()
-            w.writerow([c.id, c.origin, *("" if d[k] is None else d[k] for k in CSV_COLUMNS[2:])])
+            w.writerow([csv_cell(v) for v in (c.id, c.origin, *(d[k] for k in CSV_COLUMNS[2:]))])
     return buf.getvalue()

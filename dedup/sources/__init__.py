@@ -90,16 +90,24 @@ def gather(inputs: Iterable[Input]) -> Inputs:
     return Inputs([d for d in given if isinstance(d, Document)], list(iter_files(paths)))
 
 
+def shown_name(name: str) -> str:
+    """A file name as reports show it: a name that is not UTF-8 (its bytes kept by Python as
+    lone surrogates) with those bytes written as backslash escapes (``caf\\udce9.html``), so
+    that ids, sources and skips can always be printed and written."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
-    """Every file under `paths` as (path, path as shown to the user), directories sorted."""
+    """Every file under `paths` as (path, path as shown to the user: `shown_name`),
+    directories sorted."""
     paths = list(paths)
     check_paths(paths)
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            yield from _walk(p, str(given))
+            yield from _walk(p, shown_name(str(given)))
         else:
-            yield p, str(given)
+            yield p, shown_name(str(given))
 
 
 def _walk(root: Path, shown: str) -> Iterator[tuple[Path, str]]:
@@ -108,7 +116,7 @@ def _walk(root: Path, shown: str) -> Iterator[tuple[Path, str]]:
     except OSError as exc:
         raise InputError(f"{shown}: cannot read directory: {exc.strerror}") from exc
     for entry in entries:
-        child_shown = os.path.join(shown, entry.name)
+        child_shown = os.path.join(shown, shown_name(entry.name))
         if entry.is_dir(follow_symlinks=True):
             yield from _walk(Path(entry.path), child_shown)
         elif entry.is_file(follow_symlinks=True):
