@@ -93,15 +93,6 @@ class Similarity:
 
 
 @dataclass(frozen=True, slots=True)
-class Match:
-    """A verified copy relation between documents `a` and `b` (a < b by scan order)."""
-
-    a: int
-    b: int
-    similarity: Similarity
-
-
-@dataclass(frozen=True, slots=True)
 class Member:
     """One article of a cluster, compared exactly with the cluster's origin.
 
