@@ -211,3 +211,35 @@ def test_csv_cells_are_not_spreadsheet_formulas(tmp_path: Path) -> None:
     assert "'+1 555" in cells and "'-2" in cells and "'-x.example" in cells
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
     assert "1.0" in cells  # numbers are written as they are
+
+
+# --- what a folder holds besides files ----------------------------------------------------------
+
+
+def test_links_loops_pipes_and_dangling_links_are_listed_skips(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    (root / "real").mkdir(parents=True)
+    page = SAMPLE / "articles" / "pages" / "census-9990.html"
+    (root / "real" / "p.html").write_bytes(page.read_bytes())
+    (root / "link").symlink_to("real")  # the same directory again: read once, as real/
+    (root / "loop").mkdir()
+    (root / "loop" / "up").symlink_to("..")
+    (root / "a1").symlink_to("a2")
+    (root / "a2").symlink_to("a1")
+    (root / "dangling").symlink_to("nowhere")
+    os.mkfifo(root / "pipe")
+    report = dedup.scan([root])
+    assert report.stats.read == 7 and report.stats.extracted == 1
+    assert report.skipped[0].source.endswith("a1")
+    reasons = {Path(s.source).name: s.reason for s in report.skipped}
+    assert reasons == {
+        "a1": "symbolic link loop, not followed",
+        "a2": "symbolic link loop, not followed",
+        "dangling": "dangling symbolic link (its target does not exist)",
+        "link": "directory already read through another path (symbolic link), not read again",
+        "up": "directory already read through another path (symbolic link), not read again",
+        "pipe": "named pipe, not a regular file (not read)",
+    }
+    # a named pipe given as an argument is a skip too, not a read that waits forever
+    alone = dedup.scan([root / "pipe"])
+    assert [s.reason for s in alone.skipped] == ["named pipe, not a regular file (not read)"]

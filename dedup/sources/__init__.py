@@ -9,7 +9,9 @@ unreadable directory is an `InputError`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,25 +104,68 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, 
     directories sorted."""
     paths = list(paths)
     check_paths(paths)
+    seen: set[tuple[int, int]] = set()  # directories walked, by (device, inode)
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            yield from _walk(p, shown_name(str(given)))
+            yield from _walk(p, shown_name(str(given)), seen)
         else:
             yield p, shown_name(str(given))
 
 
-def _walk(root: Path, shown: str) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, shown: str, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str]]:
+    """The files under `root`. A directory met a second time (a symbolic link to a directory
+    already walked, or a link loop) is not walked again; it is yielded, like anything else
+    that is not a regular file (a named pipe, a dangling link), for `read_file` to list as a
+    skip."""
     try:
+        st = root.stat()
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
         raise InputError(f"{shown}: cannot read directory: {exc.strerror}") from exc
+    seen.add((st.st_dev, st.st_ino))
+    # real directories and files first, links to directories after them: a directory reached
+    # both ways is read under its own name
+    entries.sort(key=lambda e: e.is_symlink() and _links_to_dir(e))
     for entry in entries:
         child_shown = os.path.join(shown, shown_name(entry.name))
-        if entry.is_dir(follow_symlinks=True):
-            yield from _walk(Path(entry.path), child_shown)
-        elif entry.is_file(follow_symlinks=True):
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+            key = (entry.stat().st_dev, entry.stat().st_ino) if is_dir else None
+        except OSError:  # a link loop: listed by read_file
+            is_dir, key = False, None
+        if is_dir and key not in seen:
+            yield from _walk(Path(entry.path), child_shown, seen)
+        else:
             yield Path(entry.path), child_shown
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is not read as a file (a directory reached again, a named pipe, a dangling
+    or looping link, a device), or None for a regular file or one that cannot be looked at
+    (reading it will say why)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            if exc.errno == errno.ELOOP:
+                return "symbolic link loop, not followed"
+            return "dangling symbolic link (its target does not exist)"
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "directory already read through another path (symbolic link), not read again"
+    if stat.S_ISFIFO(mode):
+        return "named pipe, not a regular file (not read)"
+    return "not a regular file (device or socket), not read"
+
+
+def _links_to_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
 
 
 def read_file(
@@ -135,6 +180,10 @@ def read_file(
 
     The file boundary: whatever a reader raises ends this file only, as a "failed" skip after
     the records already read; the run goes on with the next file."""
+    not_file = _not_a_file(path)
+    if not_file is not None:
+        yield Skip(shown, not_file)
+        return
     fmt = cfg.format if cfg.format != "auto" else detect_format(path)
     if fmt is None:
         yield Skip(shown, "unsupported file type (use --input-format to force one)")
@@ -188,7 +237,7 @@ def split_files(
             size = path.stat().st_size
         except OSError:
             size = 0  # reading it will say what is wrong
-        where = os.fspath(path.resolve())
+        where = os.path.abspath(path)  # the link itself: a dangling or looping one is a skip
         if fmt == "jsonl" and not path.name.lower().endswith(".gz") and size > part_bytes:
             starts = list(range(0, size, part_bytes))
             before: list[int | None] = [None] * len(starts)  # unreadable: the read will say
