@@ -25,32 +25,18 @@ from dedup.crosslingual.translations import (
     TranslationScore,
 )
 from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
-from dedup.engines.pool import prepare_all
+from dedup.engines.pool import Unit, prepare_unit
 from dedup.ids import dedupe_key, duplicate_skip, losers
 from dedup.model import Batch, Document, Entry, HashArray, Skip
 from dedup.report import KeyedCluster, describe_clusters
-from dedup.sources import FilePart, RawRecord, read_part
+from dedup.sources import FilePart
 from dedup.verify import verify_pairs as verify_stage
 
 
 def prepare_part(source: FilePart | Sequence[Document], cfg: ScanConfig) -> Batch:
-    """Read and prepare one partition (extraction, shingles, signatures)."""
-    reader_skips: list[Skip] = []
-    items: list[RawRecord | Document] = []
-    if isinstance(source, FilePart):
-        for rec in read_part(source, cfg.input):
-            if isinstance(rec, Skip):
-                reader_skips.append(rec)
-            else:
-                items.append(rec)
-        read = len(items) + len(reader_skips)
-    else:
-        items.extend(source)
-        read = len(items)
-    prepared = [Batch(skips=reader_skips), *prepare_all(items, cfg, jobs=1)]
-    part = Batch.concat(prepared, cfg.minhash.num_perm)
-    part.read = read
-    return part
+    """Read and prepare one partition: the process pool's own unit of work, in this worker."""
+    unit = Unit(parts=(source,)) if isinstance(source, FilePart) else Unit(items=tuple(source))
+    return prepare_unit(unit, cfg)
 
 
 def _bucket_of(text: str, buckets: int) -> int:
