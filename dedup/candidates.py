@@ -1,14 +1,26 @@
-"""LSH banding: documents whose signatures agree on every row of at least one band are candidates.
+"""Candidate pairs: the pairs worth aligning. Two sources, both exact about what they propose:
 
-With b bands of r rows, a pair of Jaccard similarity J becomes a candidate with probability
-1 - (1 - J**r)**b. Candidates are only candidates: `dedup.verify` decides.
+- LSH banding of whole-text MinHash signatures (`candidate_pairs`): documents whose signatures
+  agree on every row of at least one band. With b bands of r rows, a pair of Jaccard J is
+  proposed with probability 1 - (1 - J**r)**b: near duplicates, however many.
+- Shared passages (`passage_pairs`): an inverted index of sampled shingle fingerprints
+  (a fixed 1 in `sample` of every text's shingles, chosen by hash, as in winnowing and
+  passim): documents sharing `min_hits` fingerprints, wherever the passage sits. A story's
+  first paragraphs inside a page three times as long have Jaccard ~0.1, which banding almost
+  never proposes; they share a fingerprint every `sample` words of the passage.
+
+Candidates are only candidates: `dedup.verify` decides.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
+from dedup.config import ScanConfig
+from dedup.model import HashArray
 from dedup.shingle import mix64
 
 U64 = np.uint64
@@ -102,3 +114,54 @@ def candidate_pairs(
         return np.empty((0, 2), dtype=np.int64)
     unique = np.unique(np.concatenate(codes))
     return np.stack((unique // n, unique % n), axis=1)
+
+
+def sampled(s: HashArray, sample: int) -> HashArray:
+    """The fingerprints of a shingle set: the shingles whose hash is 0 modulo `sample` (a
+    power of two). The choice depends on the shingle alone, so two texts sharing a passage of
+    w words share about (w - 4) / `sample` fingerprints of it, wherever it sits in either."""
+    return s[(s & U64(sample - 1)) == 0]
+
+
+def passage_pairs(
+    sets: Sequence[HashArray], sample: int, min_hits: int, max_df: int
+) -> npt.NDArray[np.int64]:
+    """Unique pairs ``(i, j)``, i < j, sorted, of documents sharing at least `min_hits`
+    fingerprints (`sampled`), shape ``(m, 2)``: the candidates of a shared passage, however
+    small a part of either text it is. A fingerprint found in more than `max_df` documents is
+    boilerplate (or a story with more copies than that, which whole-text LSH finds) and
+    proposes nothing: the pairs stay at most ``max_df**2 / 2`` a fingerprint."""
+    n = len(sets)
+    fps = [sampled(s, sample) for s in sets]
+    sizes = np.fromiter((f.size for f in fps), dtype=np.int64, count=n)
+    if n < 2 or int(sizes.sum()) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    keys = np.concatenate(fps)
+    ids = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    keep = ((counts >= 2) & (counts <= max_df))[inv]
+    pairs = bucket_pairs(keys[keep], ids[keep])
+    if pairs.size == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, hits = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
+    codes = codes[hits >= min_hits]
+    return np.stack((codes // n, codes % n), axis=1)
+
+
+def union_pairs(*arrays: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct pairs of several sorted ``(m, 2)`` pair arrays, sorted."""
+    both = np.concatenate(arrays) if arrays else np.empty((0, 2), dtype=np.int64)
+    if both.shape[0] == 0:
+        return both.reshape(0, 2)
+    return np.unique(both, axis=0)
+
+
+def all_candidates(
+    sets: Sequence[HashArray], sigs: npt.NDArray[np.uint32], cfg: ScanConfig
+) -> npt.NDArray[np.int64]:
+    """Every candidate pair of a corpus, sorted: LSH's and the passage index's together."""
+    c = cfg.candidates
+    return union_pairs(
+        candidate_pairs(sigs, cfg.minhash.bands),
+        passage_pairs(sets, c.sample, c.min_hits, c.max_df),
+    )

@@ -44,37 +44,54 @@ def _always(centre: int, pivot: int, candidate: int) -> bool:
     return True
 
 
+#: a verified match ``(a, b, words of a it covers, words of b it covers)``
+Edge = tuple[int, int, int, int]
+
+
 def star_clusters(
     n: int,
-    edges: Sequence[tuple[int, int, int]],
+    edges: Sequence[Edge],
     order: Sequence[int],
     coherent: Coherence = _always,
+    words: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """Clusters (each sorted, centre included, at least 2 nodes) over nodes ``0..n-1``.
 
-    `edges` are verified matches ``(a, b, weight)`` (weight: shared shingles); `order[i]` is
-    node i's rank for ties (lower first). Deterministic: the result depends only on the set of
-    edges, the ranks and `coherent`, not on the order the edges are given in.
+    `edges` are verified matches; `order[i]` is node i's rank for ties (lower first);
+    `words[i]` node i's length in words (all 1 when None). The centre is the node whose
+    unclustered matches reuse the most of it in all (the sum over them of the share of the
+    centre they cover), then the one with the most matches: a story whose copies each carry
+    most of it goes before a digest page that shares a little with many stories.
+    Deterministic: the result depends only on the set of edges, the ranks, the lengths and
+    `coherent`, not on the order the edges are given in.
     """
-    adj: list[dict[int, int]] = [{} for _ in range(n)]
-    for a, b, w in edges:
+    adj: list[dict[int, int]] = [{} for _ in range(n)]  # adj[c][j]: words of c that j covers
+    for a, b, wa, wb in edges:
         if a != b:
-            adj[a][b] = w
-            adj[b][a] = w
+            adj[a][b] = wa
+            adj[b][a] = wb
+    size = [max(int(w), 1) for w in words] if words is not None else [1] * n
     assigned = [False] * n
+
+    def priority(c: int, free: Sequence[int]) -> tuple[float, int, int, int]:
+        reuse = sum(min(adj[c][j], size[c]) for j in free) / size[c]
+        return (-round(reuse, 9), -len(free), order[c], c)
+
     clusters: list[list[int]] = []
-    # Nodes by descending number of free matches, then rank. Counts only fall as nodes get
-    # assigned, so a popped entry whose count is stale is pushed back with the fresh count.
-    heap = [(-len(adj[i]), order[i], i) for i in range(n) if adj[i]]
+    # Nodes by descending priority. Priorities only fall as nodes get assigned, so a popped
+    # entry whose priority is stale is pushed back with the fresh one.
+    heap = [priority(i, list(adj[i])) for i in range(n) if adj[i]]
     heapq.heapify(heap)
     while heap:
-        negdeg, rank, c = heapq.heappop(heap)
+        top = heapq.heappop(heap)
+        c = top[3]
         if assigned[c]:
             continue
         free = [j for j in adj[c] if not assigned[j]]
-        if len(free) != -negdeg:
+        fresh = priority(c, free)
+        if fresh != top:
             if free:
-                heapq.heappush(heap, (-len(free), rank, c))
+                heapq.heappush(heap, fresh)
             continue
         free.sort(key=lambda j: (-adj[c][j], order[j]))
         pivot = free[0]
@@ -85,24 +102,25 @@ def star_clusters(
         # candidates refused by the coherence check may still cluster around another centre
         for j in free:
             if not assigned[j]:
-                left = sum(1 for k in adj[j] if not assigned[k])
+                left = [k for k in adj[j] if not assigned[k]]
                 if left:
-                    heapq.heappush(heap, (-left, order[j], j))
+                    heapq.heappush(heap, priority(j, left))
     return clusters
 
 
 def cluster_documents(
     entries: Sequence[Entry],
     sets: Sequence[HashArray],
-    edges: Sequence[tuple[int, int, int]],
+    edges: Sequence[Edge],
     cfg: VerifyConfig,
     translations: Translations | None = None,
+    words: Sequence[int] | None = None,
 ) -> list[list[int]]:
-    """Star clusters over verified `edges` ``(a, b, shared shingles)`` between the documents
-    `entries`/`sets`, and over the verified `translations` (cross-lingual stage), each cluster
-    origin first then by origin key; ties between centres go to the earlier origin key. The
-    coherence guard needs a pivot's and a candidate's shared parts of the centre to overlap
-    by `cfg.min_coherence` of the smaller (0: no guard)."""
+    """Star clusters over verified `edges` (`dedup.verify.Edges` rows) between the documents
+    `entries`/`sets` of `words` words, and over the verified `translations` (cross-lingual
+    stage), each cluster origin first then by origin key; ties between centres go to the
+    earlier origin key. The coherence guard needs a pivot's and a candidate's shared parts of
+    the centre to overlap by `cfg.min_coherence` of the smaller (0: no guard)."""
     min_overlap = cfg.min_coherence
     keys = [origin_key(e, int(s.size)) for e, s in zip(entries, sets, strict=True)]
     rank = [0] * len(entries)
@@ -120,8 +138,9 @@ def cluster_documents(
         both = np.intersect1d(p_part, j_part, assume_unique=True).size
         return both >= min_overlap * min(p_part.size, j_part.size)
 
-    all_edges = list(edges)
+    all_edges = [(a, b, wa, wb) for a, b, wa, wb in edges]
     if translations is not None:
-        all_edges += translations.edges(all_edges)
-    groups = star_clusters(len(entries), all_edges, rank, coherent)
+        found = translations.edges([(a, b, 0) for a, b, _, _ in all_edges])
+        all_edges += [(a, b, w, w) for a, b, w in found]
+    groups = star_clusters(len(entries), all_edges, rank, coherent, words)
     return [sorted(g, key=keys.__getitem__) for g in groups]

@@ -108,31 +108,86 @@ class MinHashConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class VerifyConfig:
-    """When a candidate pair counts as a copy. All figures are exact, on the shingle sets.
+class CandidateConfig:
+    """Passage candidates (`dedup.candidates.passage_pairs`): pairs sharing sampled shingle
+    fingerprints, beside MinHash LSH. Only candidates: every pair is verified exactly.
 
-    A pair is a copy when it shares at least `min_shared` shingles (or is nearly identical,
-    Jaccard >= `short_min_jaccard`) and either
-    - Jaccard >= `min_jaccard` (edited copies, write-thrus sharing most paragraphs), or
-    - the smaller text is contained in the larger at >= `min_containment` and the shared part is
-      at least `min_reuse` of the larger text (truncated copies, a story embedded in a page).
-
-    Chosen with `python benchmarks/tune.py` (grid of 96 rules x shingle sizes 3-7, scored by
-    pair F1 after clustering) on the real ArticleComparisons pages (labels from sentence
-    alignment) and checked, unchanged, on planted BBC copies and Reuters-21578 re-sends: every
-    rule with containment 0.6 and reuse 0.4 reaches F1 >= 0.974 on all three, for any Jaccard
-    between 0.4 and 0.6. Containment 0.8 lost 5% recall on real pages (copies carrying their
-    own captions, bylines and boxes); reuse 0.3 or less let in pages that only quote a story.
+    A fingerprint is kept from 1 in `sample` shingles (by hash); a pair needs `min_hits`
+    shared fingerprints; a fingerprint on more than `max_df` documents proposes nothing
+    (boilerplate). Chosen with `python -m benchmarks.quality --candidates` (see
+    benchmarks/README.md): candidate recall per kind of copy against pairs to verify.
     """
 
-    min_jaccard: float = 0.5
-    min_containment: float = 0.6
-    min_reuse: float = 0.4
-    # An absolute floor so that two short texts do not match on one shared sentence: 25
-    # five-word shingles is a run of ~30 words.
-    min_shared: int = 25
-    # ...unless the two are nearly the same text (a one-paragraph wire brief sent twice).
-    short_min_jaccard: float = 0.9
+    sample: int = 8
+    min_hits: int = 2
+    max_df: int = 64
+
+    def __post_init__(self) -> None:
+        if self.sample < 1 or self.sample & (self.sample - 1):
+            raise ConfigError("candidate sample must be a power of two")
+        if self.min_hits < 1:
+            raise ConfigError("candidate min_hits must be >= 1")
+        if self.max_df < 2:
+            raise ConfigError("candidate max_df must be >= 2")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateConfig:
+    """Site templates (`dedup.templates`): shingles on at least `min_pages` pages of one site
+    that are at least `min_own` their own text, and at most `max_elsewhere` times as often on
+    other sites' pages, do not count when two pages of that site are compared. Chosen with `python -m benchmarks.quality` (see
+    benchmarks/README.md)."""
+
+    enabled: bool = True
+    min_pages: int = 4
+    min_own: float = 0.5
+    max_elsewhere: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.min_pages < 2:
+            raise ConfigError("template min_pages must be >= 2")
+        if self.max_elsewhere < 0:
+            raise ConfigError("template max_elsewhere must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyConfig:
+    """When a candidate pair counts as a copy: the users' definition, one text reuses a
+    substantial passage of the other verbatim or near-verbatim (about three shared sentences
+    and a quarter of the shorter text's body). All figures are exact, from passage alignment
+    (`dedup.align`): shared word runs placed in both texts, joined across small edits.
+
+    A pair is a copy when
+    - the shorter text (fewer words that count: text a site prints on many of its pages does
+      not count, `dedup.templates`) has at least `min_coverage` of its words inside shared
+      passages and at least `min_sentences` of its sentences shared (at least half their
+      words inside passages), and the two share at least `min_shared` shingles; or
+    - both texts are at least `near_duplicate` inside shared passages (a short brief sent
+      twice, whatever its length), and share at least `min_shared` shingles or half of the
+      smaller text's.
+    Passages are runs of shared words joined when at most `max_gap` words part them in both
+    texts, kept when they span at least `min_passage_words` words.
+
+    Chosen with `python -m benchmarks.quality` on the relabelled ArticleComparisons pages and
+    the planted BBC kinds, and checked on the other set (see benchmarks/README.md).
+    """
+
+    # the definition's "about three sentences" and "a quarter of the shorter body"
+    min_sentences: int = 3
+    min_coverage: float = 0.25
+    # a floor in shingles so that short texts do not match on one shared sentence: 10 shared
+    # five-word shingles is a run of about 14 words
+    min_shared: int = 10
+    near_duplicate: float = 0.9
+    # near-verbatim: at least this share of the shingles inside the passages is shared. Copies
+    # edited one word in 15 keep ~0.7; formula stories that a desk fills with other names and
+    # figures (different companies' dividend or listing notices) ~0.3-0.6
+    min_density: float = 0.6
+    # an edited, added or dropped word breaks a run of shared shingles over 5 words: runs that
+    # follow each other in both texts within 8 words are one passage
+    max_gap: int = 8
+    # a shared run shorter than this is a stock phrase, not a passage
+    min_passage_words: int = 8
     # Chaining guard (see dedup.cluster): a document joins a cluster only if the part of the
     # centre it shares overlaps the part the best-matching member shares by at least this much
     # (of the smaller part). Copies of one story overlap there by 0.8-1.0; two stories carried
@@ -140,14 +195,17 @@ class VerifyConfig:
     min_coherence: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("min_jaccard", "min_containment", "min_reuse", "short_min_jaccard"):
+        for name in ("min_coverage", "near_duplicate", "min_density"):
             v = getattr(self, name)
             if not 0.0 < v <= 1.0:
                 raise ConfigError(f"{name} must be in (0, 1], got {v}")
         if not 0.0 <= self.min_coherence <= 1.0:
             raise ConfigError(f"min_coherence must be in [0, 1], got {self.min_coherence}")
-        if self.min_shared < 1:
-            raise ConfigError("min_shared must be >= 1")
+        for name in ("min_shared", "min_sentences", "min_passage_words"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1")
+        if self.max_gap < 0:
+            raise ConfigError("max_gap must be >= 0")
 
 
 #: Version of the anchor scheme of cross-lingual matching (`dedup.crosslingual.anchors`): bump
@@ -235,12 +293,14 @@ class CrossLingualConfig:
 @dataclass(frozen=True, slots=True)
 class ScanConfig:
     """Everything a scan needs; compose the stage configs, e.g.
-    ``ScanConfig(verify=VerifyConfig(min_jaccard=0.6))``."""
+    ``ScanConfig(verify=VerifyConfig(min_coverage=0.4))``."""
 
     input: InputConfig = field(default_factory=InputConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     shingle: ShingleConfig = field(default_factory=ShingleConfig)
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    templates: TemplateConfig = field(default_factory=TemplateConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     crosslingual: CrossLingualConfig = field(default_factory=CrossLingualConfig)
 
@@ -253,6 +313,7 @@ class ScanConfig:
             "scheme": SHINGLE_SCHEME_VERSION,
             "shingle": asdict(self.shingle),
             "minhash": asdict(self.minhash),
+            "candidates": asdict(self.candidates),
         }
         if self.crosslingual.enabled:
             # only then: the fingerprint of a scan without cross-lingual matching is unchanged

@@ -78,6 +78,130 @@ class Skip:
 
 
 @dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a document's shingles, words and sentences are in its text: what passage
+    alignment (`dedup.align`) reads, so that the text itself need not be kept.
+
+    - `order[p]`: the shingle at position p (p-th window of k words, in text order; a text of
+      fewer than k words has one window of all of them), as its index in the document's sorted
+      shingle set.
+    - `starts[t]`, `ends[t]`: character offsets of word t in the text (end exclusive).
+    - `sentences`: the word index at which each sentence starts, ascending, from 0.
+    """
+
+    order: npt.NDArray[np.int32]
+    starts: npt.NDArray[np.int32]
+    ends: npt.NDArray[np.int32]
+    sentences: npt.NDArray[np.int32]
+
+    @property
+    def words(self) -> int:
+        return int(self.starts.size)
+
+    def to_array(self) -> npt.NDArray[np.int32]:
+        """One int32 array holding the layout (what an index stores)."""
+        head = np.array([self.order.size, self.starts.size, self.sentences.size], dtype=np.int32)
+        return np.concatenate((head, self.order, self.starts, self.ends, self.sentences))
+
+    @staticmethod
+    def from_array(a: npt.NDArray[np.int32]) -> Layout:
+        """The layout `to_array` gave `a`; ValueError if `a` is not one."""
+        if a.size < 3:
+            raise ValueError("layout array too short")
+        npos, nw, ns = (int(x) for x in a[:3])
+        if min(npos, nw, ns) < 0 or a.size != 3 + npos + 2 * nw + ns:
+            raise ValueError("layout array of the wrong size")
+        cut = np.cumsum([3, npos, nw, nw]).tolist()
+        return Layout(a[cut[0] : cut[1]], a[cut[1] : cut[2]], a[cut[2] : cut[3]], a[cut[3] :])
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A passage two documents A and B share: character offsets into each one's text (end
+    exclusive) and how many words of each it spans."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_words: int
+    b_words: int
+
+    def swapped(self) -> Passage:
+        return Passage(
+            self.b_start, self.b_end, self.a_start, self.a_end, self.b_words, self.a_words
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "start": self.a_start,
+            "end": self.a_end,
+            "words": self.a_words,
+            "origin_start": self.b_start,
+            "origin_end": self.b_end,
+            "origin_words": self.b_words,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """What two documents A and B share, passage by passage (`dedup.align.align`).
+
+    `covered_a`: words of A inside shared passages; `body_a`: words of A that count (not only
+    in site template text); `sentences_a`: sentences of A at least half covered; the same for
+    B; `shared`: distinct shingles the two have in common; `density`: the share of A's shingles
+    inside the passages that are shared (1.0 for verbatim passages). The shorter text is the one with
+    the smaller body (either on a tie).
+    """
+
+    passages: tuple[Passage, ...]
+    covered_a: int
+    covered_b: int
+    body_a: int
+    body_b: int
+    sentences_a: int
+    sentences_b: int
+    shared: int
+    density: float
+
+    @property
+    def coverage(self) -> float:
+        """Share of the shorter text's body inside shared passages (the smaller share when
+        both bodies are the same size, so that the figure does not depend on the order)."""
+        if self.body_a == self.body_b:
+            return min(self.coverage_a, self.coverage_b)
+        return self.coverage_a if self.body_a < self.body_b else self.coverage_b
+
+    @property
+    def coverage_a(self) -> float:
+        return self.covered_a / self.body_a if self.body_a else 0.0
+
+    @property
+    def coverage_b(self) -> float:
+        return self.covered_b / self.body_b if self.body_b else 0.0
+
+    @property
+    def shared_sentences(self) -> int:
+        """Sentences of the shorter text that are shared (the smaller count on a tie)."""
+        if self.body_a == self.body_b:
+            return min(self.sentences_a, self.sentences_b)
+        return self.sentences_a if self.body_a < self.body_b else self.sentences_b
+
+    def swapped(self) -> Alignment:
+        return Alignment(
+            tuple(p.swapped() for p in self.passages),
+            self.covered_b,
+            self.covered_a,
+            self.body_b,
+            self.body_a,
+            self.sentences_b,
+            self.sentences_a,
+            self.shared,
+            self.density,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Similarity:
     """Exact similarity of two shingle sets A and B (not an estimate).
 
@@ -98,7 +222,10 @@ class Member:
 
     `containment` is the share of this member's text found in the origin (how much of the copy is
     reused material); `reuse` is the share of the origin's text that this member reproduces.
-    Both are 1.0 for the origin itself. `language` is the detected language (ISO 639-1; an
+    Both are 1.0 for the origin itself. For a copy, `passages` are the passages it shares with
+    the origin (`Passage`: offsets and words in this member's text, then in the origin's),
+    `shared_words` the words of its text inside them and `shared_sentences` its sentences at
+    least half inside them (`dedup.align`). `language` is the detected language (ISO 639-1; an
     estimate, None if unknown). A member in another language than the origin that is not a
     word-shingle copy of it has `match` ``"translation"`` and `score`, its exact cross-lingual
     score against the origin (see `dedup.crosslingual`); for every other member both are None.
@@ -118,6 +245,9 @@ class Member:
     language: str | None = None
     match: str | None = None
     score: float | None = None
+    shared_sentences: int | None = None
+    shared_words: int | None = None
+    passages: tuple[Passage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -134,6 +264,10 @@ class Member:
             "credit": self.credit,
             "source": self.source,
         }
+        if self.role != "origin":
+            out["shared_sentences"] = self.shared_sentences
+            out["shared_words"] = self.shared_words
+            out["passages"] = [p.to_dict() for p in self.passages]
         if self.match is not None:  # translations only: a copy has no match/score keys
             out["match"] = self.match
             out["score"] = None if self.score is None else round(self.score, 4)
@@ -303,6 +437,8 @@ class Batch:
     sigs: npt.NDArray[np.uint32] = field(default_factory=_no_sigs)
     skips: list[Skip] = field(default_factory=list)
     read: int = 0
+    #: `layouts[i]`: where document i's shingles and words are in its text (`Layout`)
+    layouts: list[Layout] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -314,6 +450,7 @@ class Batch:
             [self.entries[i] for i in idx],
             [self.sets[i] for i in idx],
             self.sigs[idx] if idx else self.sigs[:0],
+            layouts=[self.layouts[i] for i in idx],
         )
 
     @staticmethod
@@ -327,6 +464,7 @@ class Batch:
             np.concatenate(sigs) if sigs else np.empty((0, num_perm), dtype=np.uint32),
             [k for b in batches for k in b.skips],
             sum(b.read for b in batches),
+            [x for b in batches for x in b.layouts],
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -335,9 +473,21 @@ class Batch:
         # entries: 3.0 + 2.8 ms as objects, 0.4 + 1.4 ms as columns)
         sizes = np.fromiter((s.size for s in self.sets), dtype=np.int64, count=len(self.sets))
         flat = np.concatenate(self.sets) if self.sets else np.empty(0, np.uint64)
+        packed = [x.to_array() for x in self.layouts]
+        lay_sizes = np.fromiter((a.size for a in packed), dtype=np.int64, count=len(packed))
+        lay_flat = np.concatenate(packed) if packed else np.empty(0, np.int32)
         return (
             _unpack,
-            (_entry_columns(self.entries), flat, sizes, self.sigs, self.skips, self.read),
+            (
+                _entry_columns(self.entries),
+                flat,
+                sizes,
+                self.sigs,
+                self.skips,
+                self.read,
+                lay_flat,
+                lay_sizes,
+            ),
         )
 
 
@@ -371,9 +521,16 @@ def _unpack(
     sigs: npt.NDArray[np.uint32],
     skips: list[Skip],
     read: int,
+    lay_flat: npt.NDArray[np.int32],
+    lay_sizes: npt.NDArray[np.int64],
 ) -> Batch:
+    sets = _split(flat, sizes)
+    layouts = [Layout.from_array(a) for a in _split(lay_flat, lay_sizes)]
+    return Batch(_entries_from(columns), sets, sigs, skips, read, layouts)
+
+
+def _split(flat: npt.NDArray[Any], sizes: npt.NDArray[np.int64]) -> list[npt.NDArray[Any]]:
     bounds = np.zeros(sizes.size + 1, dtype=np.int64)
     np.cumsum(sizes, out=bounds[1:])
     cut = bounds.tolist()
-    sets = [flat[cut[i] : cut[i + 1]] for i in range(sizes.size)]
-    return Batch(_entries_from(columns), sets, sigs, skips, read)
+    return [flat[cut[i] : cut[i + 1]] for i in range(sizes.size)]

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from dedup.config import ScanConfig
 from dedup.ids import natural
 from dedup.language import languages_of
-from dedup.model import Cluster, Entry, HashArray, Member, Report, Skip, Stats
+from dedup.model import Cluster, Entry, Member, Report, Skip, Stats
 from dedup.syndication import credit_from, origin_key
-from dedup.verify import is_copy, similarity
+from dedup.templates import NO_TEMPLATES, Templates
+from dedup.verify import Shingled, compare, is_copy, similarity
 
 if TYPE_CHECKING:
     from dedup.crosslingual.translations import Translations
@@ -35,9 +36,10 @@ def skip_sort_key(s: Skip) -> tuple[object, ...]:
 def describe_clusters(
     groups: Sequence[Sequence[int]],
     entries: Sequence[Entry],
-    sets: Sequence[HashArray],
+    docs: Sequence[Shingled],
     cfg: ScanConfig,
     translations: Translations | None = None,
+    templates: Templates = NO_TEMPLATES,
 ) -> list[KeyedCluster]:
     """The members of each group (`dedup.cluster.cluster_documents`: origin first) with their
     exact similarity to the origin, credit, language and, with cross-lingual matching, how a
@@ -50,9 +52,16 @@ def describe_clusters(
         members = []
         for i in g:
             e = entries[i]
-            sim = similarity(sets[i], sets[o])
+            sim = similarity(docs[i][0], docs[o][0])
+            al = (
+                compare(docs[i], docs[o], cfg.verify, cfg.shingle.size, templates)
+                if i != o
+                else None
+            )
             match, score = (
-                translations.member_match(i, o, g, entries, is_copy(sim, cfg.verify))
+                translations.member_match(
+                    i, o, g, entries, al is not None and is_copy(al, cfg.verify)
+                )
                 if translations is not None
                 else (None, None)
             )
@@ -72,9 +81,12 @@ def describe_clusters(
                     language=language[i],
                     match=match,
                     score=score,
+                    shared_sentences=al.sentences_a if al is not None else None,
+                    shared_words=al.covered_a if al is not None else None,
+                    passages=al.passages if al is not None else (),
                 )
             )
-        out.append(((-len(g), origin_key(entries[o], int(sets[o].size))), members))
+        out.append(((-len(g), origin_key(entries[o], int(docs[o][0].size))), members))
     return out
 
 

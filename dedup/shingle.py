@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from dedup.model import HashArray
+from dedup.model import HashArray, Layout
 from dedup.normalize import (
     APOSTROPHE,
     CLASS_SHIFT,
@@ -167,7 +167,7 @@ def _fold_nfkc_table() -> npt.NDArray[np.uint32]:
     return table
 
 
-def _coded_points(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
+def _coded_points(texts: Sequence[str], slow: list[int] | None = None) -> npt.NDArray[np.uint32]:
     """NFKC + case folding of `texts` joined by NUL, each character coded
     ``class << 24 | code point`` (NUL codes to 0; `texts` must hold no NUL).
 
@@ -176,7 +176,8 @@ def _coded_points(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
     table cannot code are put in NFKC and case-folded as strings, their codes spliced in.
     Case folding maps characters one at a time, so this equals folding the whole joined
     string. (The codes of separators may differ from those of the NFKC text: a separator's
-    code never reaches a token hash.)
+    code never reaches a token hash.) The texts that took the string path, whose codes are
+    those of their normalised form (not one a character of the text), are added to `slow`.
     """
     # UTF-16 (half the bytes of UTF-32): a character beyond the BMP is a surrogate pair, and
     # surrogates send their text down the string path
@@ -193,6 +194,8 @@ def _coded_points(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
     ends = [*breaks.tolist(), cp.size]
     pieces: list[npt.NDArray[np.uint32]] = []
     prev = 0
+    if slow is not None:
+        slow.extend(bad_docs)
     for d in bad_docs:
         pieces.append(coded[prev : starts[d]])
         pieces.append(_fold_slow(_nfkc(texts[d])))
@@ -201,35 +204,77 @@ def _coded_points(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
     return np.concatenate(pieces)
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Where the tokens of a batch of texts are, token by token (all texts concatenated):
+    `starts`/`ends`, the character offsets (Python string indices) of each token in its own
+    text, end exclusive; `sentence` True where a token begins a sentence."""
+
+    starts: npt.NDArray[np.int32]
+    ends: npt.NDArray[np.int32]
+    sentence: npt.NDArray[np.bool_]
+
+
 def token_hashes_batch(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
     """Token hashes of every text, concatenated, and each text's token count.
 
     Texts are processed in chunks of about `CHUNK_CHARS` characters; results do not depend on
     the chunking.
     """
+    h, c, _ = _token_hashes(texts, words=False)
+    return h, c
+
+
+def _token_hashes(texts: Sequence[str], words: bool) -> tuple[HashArray, IndexArray, Words | None]:
     hashes: list[HashArray] = []
     counts: list[IndexArray] = []
+    where: list[Words] = []
     start = 0
     while start < len(texts):
         size, end = 0, start
         while end < len(texts) and (end == start or size + len(texts[end]) < CHUNK_CHARS):
             size += len(texts[end]) + 1
             end += 1
-        h, c = _token_hashes_chunk(texts[start:end])
+        h, c, w = _token_hashes_chunk(texts[start:end], words)
         hashes.append(h)
         counts.append(c)
+        if w is not None:
+            where.append(w)
         start = end
     if not hashes:
-        return np.empty(0, dtype=U64), np.empty(0, dtype=np.int64)
-    return np.concatenate(hashes), np.concatenate(counts)
+        empty = np.empty(0, dtype=np.int32)
+        none = Words(empty, empty, np.empty(0, dtype=bool)) if words else None
+        return np.empty(0, dtype=U64), np.empty(0, dtype=np.int64), none
+    joined = None
+    if words:
+        joined = Words(
+            np.concatenate([w.starts for w in where]),
+            np.concatenate([w.ends for w in where]),
+            np.concatenate([w.sentence for w in where]),
+        )
+    return np.concatenate(hashes), np.concatenate(counts), joined
 
 
-def _token_hashes_chunk(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
+#: code points that end a sentence: full stops, question and exclamation marks (Latin, CJK,
+#: Arabic, Devanagari) and the line break (a heading, a caption or a table row is a unit)
+_TERMINALS = np.array([ord(c) for c in ".!?\n\u3002\uff01\uff1f\u061f\u0964"], dtype=np.uint32)
+#: a sentence of fewer tokens is joined to the next ("U.S.", "Mr.", "No. 1", a list marker)
+MIN_SENTENCE_TOKENS = 4
+
+
+def _token_hashes_chunk(
+    texts: Sequence[str], words: bool = False
+) -> tuple[HashArray, IndexArray, Words | None]:
     # NUL separates texts: a separator class, so no token crosses from one text to the next.
-    cp = _coded_points([t.replace("\x00", " ") if "\x00" in t else t for t in texts])
+    slow: list[int] = []
+    cp = _coded_points([t.replace("\x00", " ") if "\x00" in t else t for t in texts], slow)
     n = cp.size
     if n == 0:
-        return np.empty(0, dtype=U64), np.zeros(len(texts), dtype=np.int64)
+        none = None
+        if words:
+            empty = np.empty(0, dtype=np.int32)
+            none = Words(empty, empty, np.empty(0, dtype=bool))
+        return np.empty(0, dtype=U64), np.zeros(len(texts), dtype=np.int64), none
     cls = (cp >> np.uint32(CLASS_SHIFT)).astype(np.uint8)
     # apostrophes between two WORD characters vanish; all others separate. The vanishing ones
     # are kept in place as part of their token here, and taken out of its hash below.
@@ -273,7 +318,65 @@ def _token_hashes_chunk(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
         if inner.size:
             _without_apostrophes(poly, lengths, prefix, inv, starts, ends, inner)
         th = mix64(poly ^ (lengths.view(U64) * U64(_G)) ^ U64(_K))
-    return th, counts
+    where = _words(texts, cp, starts, ends, doc_breaks, bounds, slow) if words else None
+    return th, counts, where
+
+
+def _words(
+    texts: Sequence[str],
+    cp: npt.NDArray[np.uint32],
+    starts: IndexArray,
+    ends: IndexArray,
+    doc_breaks: IndexArray,
+    bounds: IndexArray,
+    slow: Sequence[int],
+) -> Words:
+    """The `Words` of a chunk from its coded points and token edges (indices into `cp`)."""
+    text_start = np.concatenate(([0], doc_breaks + 1))
+    doc = np.repeat(np.arange(len(texts)), np.diff(bounds))
+    local_s = starts - text_start[doc]
+    local_e = ends - text_start[doc]
+    # a sentence starts at a text's first token and after a terminal between two tokens
+    term = np.isin(cp & np.uint32(0xFFFFFF), _TERMINALS)
+    seen = np.zeros(cp.size + 1, dtype=np.int64)
+    np.cumsum(term, out=seen[1:])
+    new = np.ones(starts.size, dtype=bool)
+    if starts.size > 1:
+        new[1:] = seen[starts[1:]] > seen[ends[:-1]]
+    first = bounds[:-1][np.diff(bounds) > 0]
+    new[first] = True
+    # a sentence of too few tokens runs on into the next one (within its text)
+    begin = np.flatnonzero(new)
+    length = np.diff(np.append(begin, starts.size))
+    nxt = begin[1:][length[:-1] < MIN_SENTENCE_TOKENS]
+    new[nxt] = False
+    new[first] = True
+    for d in slow:  # offsets into the normalised text, mapped back to the text's own
+        lo, hi = int(bounds[d]), int(bounds[d + 1])
+        if hi > lo:
+            back = _offsets_back(texts[d])
+            local_s[lo:hi] = back[np.minimum(local_s[lo:hi], back.size - 1)]
+            local_e[lo:hi] = back[np.minimum(local_e[lo:hi] - 1, back.size - 1)] + 1
+    return Words(local_s.astype(np.int32), local_e.astype(np.int32), new)
+
+
+def _offsets_back(text: str) -> IndexArray:
+    """For each code point of the normalised (NFKC, case-folded) `text`, the offset in `text`
+    of the character it comes from. Each character is normalised on its own; where that does
+    not add up to the normalised text (a composition across characters, rare), the offsets
+    are spread proportionally (they stay within the text, in order)."""
+    norm_len = len(_nfkc(text.replace("\x00", " ")).casefold())
+    pieces = np.fromiter(
+        (len(unicodedata.normalize("NFKC", ch).casefold()) for ch in text),
+        dtype=np.int64,
+        count=len(text),
+    )
+    if int(pieces.sum()) == norm_len:
+        return np.repeat(np.arange(len(text), dtype=np.int64), pieces)
+    return np.minimum(
+        (np.arange(norm_len, dtype=np.int64) * max(len(text), 1)) // max(norm_len, 1),
+        max(len(text) - 1, 0),
+    )
 
 
 def _without_apostrophes(
@@ -356,10 +459,14 @@ def shingles_from_tokens(th: HashArray, counts: IndexArray, k: int) -> tuple[Has
 
 @dataclass(frozen=True, slots=True)
 class ShingleBatch:
-    """Shingle hashes of a batch of texts: text i owns ``hashes[offsets[i]:offsets[i+1]]``."""
+    """Shingle hashes of a batch of texts: text i owns ``hashes[offsets[i]:offsets[i+1]]``;
+    with `words` (`shingle_batch(..., layouts=True)`), where its tokens are: text i owns
+    tokens ``token_offsets[i]:token_offsets[i+1]`` of `words`."""
 
     hashes: HashArray
     offsets: IndexArray
+    words: Words | None = None
+    token_offsets: IndexArray | None = None
 
     def __len__(self) -> int:
         return int(self.offsets.size - 1)
@@ -387,14 +494,32 @@ class ShingleBatch:
         h = h[keep]
         return [h[cut[i] : cut[i + 1]] for i in range(n)]
 
+    def layouts(self, sets: Sequence[HashArray]) -> list[Layout]:
+        """The `Layout` of every text, given its sorted unique shingle set (`sets`)."""
+        if self.words is None or self.token_offsets is None:
+            raise ValueError("shingle_batch(..., layouts=True) keeps the words' places")
+        w, toff, off = self.words, self.token_offsets.tolist(), self.offsets.tolist()
+        out = []
+        for i, s in enumerate(sets):
+            lo, hi = toff[i], toff[i + 1]
+            order = np.searchsorted(s, self.hashes[off[i] : off[i + 1]]).astype(np.int32)
+            sent = np.flatnonzero(w.sentence[lo:hi]).astype(np.int32)
+            out.append(Layout(order, w.starts[lo:hi], w.ends[lo:hi], sent))
+        return out
 
-def shingle_batch(texts: Sequence[str], k: int = 5) -> ShingleBatch:
-    """Shingle hashes of every text in `texts` (k-word shingles over normalised text)."""
-    th, counts = token_hashes_batch(texts)
+
+def shingle_batch(texts: Sequence[str], k: int = 5, layouts: bool = False) -> ShingleBatch:
+    """Shingle hashes of every text in `texts` (k-word shingles over normalised text); with
+    `layouts`, also where the words are (`ShingleBatch.layouts`)."""
+    th, counts, words = _token_hashes(texts, layouts)
     hashes, sh_counts = shingles_from_tokens(th, counts, k)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(sh_counts, out=offsets[1:])
-    return ShingleBatch(hashes, offsets)
+    if not layouts:
+        return ShingleBatch(hashes, offsets)
+    token_offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=token_offsets[1:])
+    return ShingleBatch(hashes, offsets, words, token_offsets)
 
 
 def shingle_set(text: str, k: int = 5) -> HashArray:

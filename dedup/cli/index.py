@@ -18,6 +18,9 @@ from dedup.cli.options import (
     IdField,
     InputFormat,
     Jobs,
+    MinCoverage,
+    MinSentences,
+    MinShared,
     Output,
     Paths,
     Quiet,
@@ -28,6 +31,7 @@ from dedup.cli.options import (
     check_format,
     input_config,
     resolve_jobs,
+    verify_config,
 )
 from dedup.config import (
     DUPLICATE_POLICIES,
@@ -36,7 +40,6 @@ from dedup.config import (
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
-    VerifyConfig,
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.output.index import (
@@ -207,18 +210,9 @@ def query_cmd(
     site_field: SiteField = "site",
     title_field: TitleField = "title",
     fast_extract: FastExtract = _D.extract.fast,
-    min_jaccard: Annotated[
-        float, typer.Option(help="Copy if Jaccard >= this.")
-    ] = _D.verify.min_jaccard,
-    min_containment: Annotated[
-        float, typer.Option(help="...or if the smaller text is contained in the larger at >= this")
-    ] = _D.verify.min_containment,
-    min_reuse: Annotated[
-        float, typer.Option(help="...and the shared part is >= this share of the larger text.")
-    ] = _D.verify.min_reuse,
-    min_shared: Annotated[
-        int, typer.Option(help="Shared shingles a copy needs at least.")
-    ] = _D.verify.min_shared,
+    min_sentences: MinSentences = _D.verify.min_sentences,
+    min_coverage: MinCoverage = _D.verify.min_coverage,
+    min_shared: MinShared = _D.verify.min_shared,
     cross_lingual: Annotated[
         bool,
         typer.Option(
@@ -249,12 +243,7 @@ def query_cmd(
             site_field,
             title_field,
         )
-        verify = VerifyConfig(
-            min_jaccard=min_jaccard,
-            min_containment=min_containment,
-            min_reuse=min_reuse,
-            min_shared=min_shared,
-        )
+        verify = verify_config(min_sentences, min_coverage, min_shared)
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     try:

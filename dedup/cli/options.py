@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dedup.cli.common import fail
-from dedup.config import INPUT_FORMATS, InputConfig
+from dedup.config import INPUT_FORMATS, InputConfig, VerifyConfig
 from dedup.engines.pool import default_jobs
 
 Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
@@ -82,3 +82,20 @@ def resolve_scan_jobs(jobs: int | None) -> int | None:
 def check_format(fmt: str, choices: tuple[str, ...] | list[str]) -> None:
     if fmt not in choices:
         raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(choices)}", 2)
+
+
+MinSentences = Annotated[
+    int, typer.Option(help="Copy: sentences of the shorter text that must be shared.")
+]
+MinCoverage = Annotated[
+    float,
+    typer.Option(help="Copy: share of the shorter text's words that must be in shared passages."),
+]
+MinShared = Annotated[int, typer.Option(help="Copy: shared shingles needed at least.")]
+
+
+def verify_config(min_sentences: int, min_coverage: float, min_shared: int) -> VerifyConfig:
+    """The verification settings of the copy-rule options; ConfigError names the option."""
+    return VerifyConfig(
+        min_sentences=min_sentences, min_coverage=min_coverage, min_shared=min_shared
+    )

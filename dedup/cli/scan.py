@@ -23,6 +23,9 @@ from dedup.cli.options import (
     HtmlField,
     IdField,
     InputFormat,
+    MinCoverage,
+    MinSentences,
+    MinShared,
     Output,
     Paths,
     Quiet,
@@ -34,6 +37,7 @@ from dedup.cli.options import (
     check_format,
     input_config,
     resolve_scan_jobs,
+    verify_config,
 )
 from dedup.config import (
     CrossLingualConfig,
@@ -42,7 +46,6 @@ from dedup.config import (
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
-    VerifyConfig,
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.model import ProgressHook
@@ -89,18 +92,9 @@ def scan_cmd(
     bands: Annotated[
         int, typer.Option(help="LSH bands (must divide --num-perm).")
     ] = _D.minhash.bands,
-    min_jaccard: Annotated[
-        float, typer.Option(help="Copy if Jaccard >= this.")
-    ] = _D.verify.min_jaccard,
-    min_containment: Annotated[
-        float, typer.Option(help="...or if the smaller text is contained in the larger at >= this")
-    ] = _D.verify.min_containment,
-    min_reuse: Annotated[
-        float, typer.Option(help="...and the shared part is >= this share of the larger text.")
-    ] = _D.verify.min_reuse,
-    min_shared: Annotated[
-        int, typer.Option(help="Shared shingles a copy needs at least.")
-    ] = _D.verify.min_shared,
+    min_sentences: MinSentences = _D.verify.min_sentences,
+    min_coverage: MinCoverage = _D.verify.min_coverage,
+    min_shared: MinShared = _D.verify.min_shared,
     jobs: ScanJobs = None,
     cross_lingual: Annotated[
         bool,
@@ -146,12 +140,7 @@ def scan_cmd(
             extract=ExtractConfig(fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
-            verify=VerifyConfig(
-                min_jaccard=min_jaccard,
-                min_containment=min_containment,
-                min_reuse=min_reuse,
-                min_shared=min_shared,
-            ),
+            verify=verify_config(min_sentences, min_coverage, min_shared),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
         )
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None

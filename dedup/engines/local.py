@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dedup.candidates import candidate_pairs
+from dedup.candidates import all_candidates
 from dedup.cluster import cluster_documents
 from dedup.config import ScanConfig
 from dedup.engines.pool import auto_jobs, plan_units, prepare_units
@@ -19,7 +19,8 @@ from dedup.language import preload as preload_language_model
 from dedup.model import Batch, ProgressHook, Report, no_progress
 from dedup.report import assemble_report, describe_clusters, number_clusters
 from dedup.sources import Input, gather
-from dedup.verify import verify_pairs
+from dedup.templates import learn
+from dedup.verify import Shingled, verify_pairs
 
 
 def collect(
@@ -51,8 +52,11 @@ def run(
     """A scan of `inputs` on this machine (`dedup.scan` documents the contract)."""
     preload_language_model()  # listed documents need it; load it while documents are prepared
     corpus, files = collect(inputs, cfg, jobs, progress)
-    pairs = candidate_pairs(corpus.sigs, cfg.minhash.bands)
-    edges = verify_pairs(pairs, corpus.sets, corpus.sets, cfg.verify, progress)
+    sites = [e.site for e in corpus.entries]
+    templates = learn(sites, corpus.sets, cfg.templates)
+    pairs = all_candidates(corpus.sets, corpus.sigs, cfg)
+    docs = [Shingled(*d) for d in zip(corpus.sets, corpus.layouts, sites, strict=True)]
+    edges = verify_pairs(pairs, docs, docs, cfg.verify, cfg.shingle.size, templates, progress)
     translations = None
     if cfg.crosslingual.enabled:
         from dedup.crosslingual.translations import find_translations  # cross-lingual runs only
@@ -63,12 +67,11 @@ def run(
             cfg.crosslingual,
             progress,
         )
+    words = [x.words for x in corpus.layouts]
     groups = cluster_documents(
-        corpus.entries, corpus.sets, edges.tolist(), cfg.verify, translations
+        corpus.entries, corpus.sets, edges.tolist(), cfg.verify, translations, words
     )
-    clusters = number_clusters(
-        describe_clusters(groups, corpus.entries, corpus.sets, cfg, translations)
-    )
+    clusters = number_clusters(describe_clusters(groups, corpus.entries, docs, cfg, translations))
     return assemble_report(
         skips=corpus.skips,
         files=files,
