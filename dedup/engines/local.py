@@ -62,6 +62,7 @@ def run(
             [e.language for e in corpus.entries],
             cfg.crosslingual,
             progress,
+            corpus.sets,
         )
     groups = cluster_documents(
         corpus.entries, corpus.sets, edges.tolist(), cfg.verify, translations
