@@ -28,8 +28,9 @@ given another language than English all have a margin <= 34.1; the 1,343 WMT doc
 languages) all have >= 101 and the 2,891 SemEval-2022 articles (7 languages) all but 4 >= 123
 (those 4: English pages of 11-53 words, one half Hindi). With 50, no English text of that
 corpus gets another language, no WMT document is unknown, and 1,877 Reuters tables and
-notices (9%) are unknown (None) instead of English; WMT texts cut to 200 characters keep a
-language in 98% of cases (160: 95%).
+notices (9%) are unknown (None) instead of English. What it costs: a WMT half-translation of
+37-76 characters (margin 19-32, below what English tables reach) is unknown, so 3 of the 427
+partial pairs of `benchmarks/crosslingual.py` are no longer found.
 
 `detect_languages` classifies a batch at once: py3langid walks a byte automaton one byte at a
 time in Python (~0.14 ms for 600 characters); here the automaton is walked for every text of
@@ -165,6 +166,7 @@ def _scores(
     counted features (see `_walk`)."""
     from py3langid.langid import RAW_FLOOR
 
+    scores: npt.NDArray[np.float32]
     if features.size:
         idx = features.astype(np.intp)
         scores = np.log1p(counts.astype(np.float32)) @ ident.nb_ptc[idx] + ident.nb_pc

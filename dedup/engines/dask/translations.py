@@ -152,8 +152,8 @@ def verify_translations(
     the profiles, the smaller id first)."""
     docs: dict[int, tuple[str, Anchors, HashArray]] = {}
     for q, (indices, ids, anchors, sets) in fetched.items():
-        for i, doc_id, a, s in zip(indices.tolist(), ids, anchors, sets, strict=True):
-            docs[ref(q, i)] = (doc_id, a, s)
+        for i, doc_id, a, shingles in zip(indices.tolist(), ids, anchors, sets, strict=True):
+            docs[ref(q, i)] = (doc_id, a, shingles)
     for i in np.unique(pairs[:, 0] & MASK).tolist() if pairs.size else []:
         e = part.entries[i]
         docs[ref(p, i)] = (e.id, e.anchors or NO_ANCHORS, part.sets[i])
