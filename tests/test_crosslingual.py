@@ -24,18 +24,26 @@ from dedup.crosslingual.translations import (
     find_translations,
     is_translation,
     merge_frequencies,
+    same_language,
     translation_score,
 )
 from dedup.errors import ConfigError
+from dedup.language import detect_language, detect_languages
 from dedup.output import render
+from dedup.shingle import shingle_batch
 from tests.conftest import FIXTURES, SAMPLE, SHARED_DATA, needs_shared_data
 
 WMT = FIXTURES / "crosslingual" / "wmt_translations.jsonl"
+NOTICES = FIXTURES / "crosslingual" / "english_notices.jsonl"
 ON = ScanConfig(crosslingual=CrossLingualConfig(enabled=True))
 
 
 def _wmt() -> list[dict[str, str]]:
     return [json.loads(line) for line in WMT.read_text(encoding="utf-8").splitlines()]
+
+
+def _notices() -> list[dict[str, str]]:
+    return [json.loads(line) for line in NOTICES.read_text(encoding="utf-8").splitlines()]
 
 
 def _docs(rows: list[dict[str, str]]) -> list[dedup.Document]:
@@ -332,6 +340,108 @@ def test_find_translations_handles_documents_without_anchors() -> None:
     t = find_translations([*anchors, None], [r["lang"] for r in rows] + ["en"], cfg)
     assert {(p.a, p.b) for p in t.pairs} == {(0, 1), (0, 2), (1, 2)}
     assert t.partners[0] == [1, 2]
+
+
+# ---------------------------------------------------------------------------------------------
+# precision: unknown languages, same-language pairs
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Semi div 7-1/2 cts vs 7-1/2 cts prior\n    Pay April 30\n    Record March 31",
+        "Shr 23 cts vs 18 cts\n    Net 509,144 vs 277,834\n    Revs 2,258,341 vs 1,328,634\n"
+        "    Avg shrs 2,177,553 vs 1,564,605\n    Nine mths\n    Shr 55 cts vs 42 cts",
+        "Qtly div 33 cts vs 33 cts prior\n    Pay June 1\n    Record May 15",
+    ],
+)
+def test_notices_and_tables_have_no_language(text: str) -> None:
+    # py3langid alone calls these Catalan and Volapuk
+    assert detect_language(text) is None
+
+
+def test_fixture_notices_have_no_language_other_than_english() -> None:
+    langs = detect_languages([r["text"] for r in _notices()])
+    assert set(langs) <= {"en", None}
+    assert None in langs  # the tables and the dividend notice
+    assert detect_language(_notices()[0]["text"]) == "en"  # prose
+
+
+def test_english_notices_are_never_translations() -> None:
+    # 7 translation pairs before languages needed confidence ("vo", "ca", "oc")
+    report = dedup.scan(_docs(_notices()), ON)
+    assert report.stats.translation_pairs == 0
+    assert all(m.match is None for c in report.clusters for m in c.members)
+
+
+def test_same_language_pairs_are_not_translations_whatever_their_labels() -> None:
+    rows = {r["id"]: r["text"] for r in _notices()}
+    texts = [rows["reuters-1734"], rows["reuters-1677"]]  # one table, the longer with more
+    anchors = [extract_anchors(t, "en") for t in texts]
+    sets = shingle_batch(texts, ON.shingle.size).sets()
+    assert same_language(sets[0], sets[1])
+    cfg = CrossLingualConfig(enabled=True)
+    labels = ["en", "vo"]  # a wrong, different label: the anchors alone would pair them
+    assert len(find_translations(anchors, labels, cfg).pairs) == 1
+    assert find_translations(anchors, labels, cfg, sets=sets).pairs == []
+
+
+def test_dask_verification_refuses_same_language_pairs() -> None:
+    # the Dask engine's verification, in this process, on two partitions of one document each
+    from dataclasses import replace
+
+    from dedup.engines.dask.tasks import needed
+    from dedup.engines.dask.translations import (
+        anchor_band_rows,
+        anchor_counts,
+        anchor_weights,
+        fetch_anchors,
+        merge_anchor_counts,
+        translation_pairs_by_owner,
+        verify_translations,
+    )
+    from dedup.engines.local import collect
+
+    rows = {r["id"]: r["text"] for r in _notices()}
+    corpus, _ = collect([dedup.Document(i, rows[i]) for i in ("reuters-1677", "reuters-1734")], ON)
+    wrong = ["vo", "en"]  # a wrong, different label for one of two tables
+    corpus.entries[:] = [replace(e, language=g) for e, g in zip(corpus.entries, wrong, strict=True)]
+    parts = [corpus.take([0]), corpus.take([1])]
+    cfg = ON.crosslingual
+    weights = anchor_weights(merge_anchor_counts(*(anchor_counts(x) for x in parts)))
+    codes = {"en": 0, "vo": 1}
+    band_rows = [anchor_band_rows(x, p, cfg, codes, 1)[0] for p, x in enumerate(parts)]
+    pairs = translation_pairs_by_owner(band_rows, 2, cfg.max_bucket_pairs)[0]
+    assert pairs.shape[0] >= 1
+    fetched = {1: fetch_anchors(parts[1], needed(pairs, 1))}
+    found, scores = verify_translations(parts[0], 0, pairs, fetched, weights, cfg)
+    assert found.shape == (0, 4) and scores.size == 0
+    # the anchors alone would pass them
+    alone = find_translations([e.anchors for e in corpus.entries], ["vo", "en"], cfg)
+    assert len(alone.pairs) == 1
+
+
+def test_two_english_texts_are_never_a_translation_pair() -> None:
+    english = [r for r in _wmt() if r["lang"] == "en"] + _notices()
+    report = dedup.scan(_docs(english), ON)
+    assert report.stats.translation_pairs == 0
+
+
+def test_real_translations_keep_their_languages_and_still_match() -> None:
+    rows = _wmt()
+    assert detect_languages([r["text"] for r in rows]) == [r["lang"] for r in rows]
+    sets = shingle_batch([r["text"] for r in rows], ON.shingle.size).sets()
+    for i, a in enumerate(rows):
+        for j, b in enumerate(rows):
+            if i < j and a["story"] == b["story"]:
+                assert not same_language(sets[i], sets[j]), (a["id"], b["id"])
+    report = dedup.scan(_docs(rows + _notices()), ON)
+    groups = {frozenset(m.id for m in c.members) for c in report.clusters}
+    stories: dict[str, set[str]] = {}
+    for r in rows:
+        stories.setdefault(r["story"], set()).add(r["id"])
+    assert groups == {frozenset(v) for v in stories.values()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,7 +53,10 @@ def scan_translations(
     """What a scan verifies: document id -> {partner id: score}."""
     corpus, _ = collect(list(docs), cfg)
     t = find_translations(
-        [e.anchors for e in corpus.entries], [e.language for e in corpus.entries], cfg.crosslingual
+        [e.anchors for e in corpus.entries],
+        [e.language for e in corpus.entries],
+        cfg.crosslingual,
+        sets=corpus.sets,
     )
     out: dict[str, dict[str, float]] = {e.id: {} for e in corpus.entries}
     for p in t.pairs:
@@ -157,6 +160,30 @@ def test_the_bucket_cap_skips_what_a_scan_skips(location: str) -> None:
         index.config = capped
         for d in docs:
             assert_same(index_translations(index.query(d)), expected[d.id])
+
+
+def test_a_query_refuses_a_same_language_document_whatever_its_label() -> None:
+    from dedup.index.base import AnchorHits, StoredDoc, shingles_to_bytes
+    from dedup.index.translations import keys_to_bytes, verify_translations
+
+    notices = FIXTURES / "crosslingual" / "english_notices.jsonl"
+    rows = {
+        r["id"]: r["text"]
+        for r in map(json.loads, notices.read_text(encoding="utf-8").splitlines())
+    }
+    corpus, _ = collect([dedup.Document(i, rows[i]) for i in ("reuters-1677", "reuters-1734")], ON)
+    query, stored = corpus.entries
+    assert query.anchors is not None and stored.anchors is not None
+    doc = StoredDoc(
+        stored.id, None, None, None, None, None, None,
+        shingles_to_bytes(corpus.sets[1]), b"", "vo", keys_to_bytes(stored.anchors.seq),
+    )  # fmt: skip
+    feats = np.unique(np.concatenate((query.anchors.seq, stored.anchors.seq)))
+    counts = np.isin(feats, stored.anchors.seq).astype(np.int64)
+    hits = AnchorHits([doc], feats, counts, 1)
+    cfg = ON.crosslingual
+    assert len(verify_translations(query.anchors, "en", hits, cfg)) == 1  # anchors alone
+    assert verify_translations(query.anchors, "en", hits, cfg, corpus.sets[0]) == []
 
 
 def test_open_buckets_counts_the_query_in_and_the_excluded_document_out() -> None:

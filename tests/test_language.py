@@ -54,13 +54,19 @@ def test_report_members_carry_their_language(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _classify_one_at_a_time(text: str) -> str | None:
-    """py3langid's own `classify`, one text at a time, as `detect_language` defines it."""
-    from dedup.language import MIN_LETTERS, SAMPLE_CHARS, _identifier
+    """py3langid's own `rank` (raw scores), one text at a time, as `detect_language` defines
+    it: the best language if it beats every language but its siblings by `MIN_MARGIN`."""
+    from dedup.language import MIN_LETTERS, MIN_MARGIN, SAMPLE_CHARS, SIBLINGS, _identifier
 
     sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return None
-    return str(_identifier().classify(sample)[0])
+    ranked = _identifier().rank(sample)
+    best, top = ranked[0]
+    family = next((set(g) for g in SIBLINGS if best in g), {best})
+    runner_up = max(score for lang, score in ranked if lang not in family)
+    assert str(_identifier().classify(sample)[0]) == best
+    return str(best) if top - runner_up >= MIN_MARGIN else None
 
 
 def test_batch_walk_gives_py3langid_answers() -> None:

@@ -110,7 +110,11 @@ def test_a_batch_travels_as_arrays() -> None:
     ]
     docs.append(dedup.Document(id="empty", text="..."))
     xl = ScanConfig(crosslingual=dedup.CrossLingualConfig(enabled=True))
-    docs.append(dedup.Document(id="wire", text="(Reuters) - Paris, 12 juin 2019. L'ONU a dit."))
+    wire = (
+        "(Reuters) - Paris, 12 juin 2019. L'ONU a dit que la situation reste très grave dans le"
+        " pays et que les négociations vont reprendre la semaine prochaine."
+    )  # long enough for the language to be known (dedup.language.MIN_MARGIN)
+    docs.append(dedup.Document(id="wire", text=wire))
     part = prepare_chunk(docs, xl)
     back = pickle.loads(pickle.dumps(part))
     assert back.entries == part.entries and back.skips == part.skips

@@ -66,6 +66,7 @@ def run(
             [e.language for e in corpus.entries],
             cfg.crosslingual,
             progress,
+            corpus.sets,
         )
     words = [x.words for x in corpus.layouts]
     groups = cluster_documents(

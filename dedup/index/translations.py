@@ -141,10 +141,15 @@ class Found:
 
 
 def verify_translations(
-    query: Anchors, language: str, hits: AnchorHits, cfg: CrossLingualConfig
+    query: Anchors,
+    language: str,
+    hits: AnchorHits,
+    cfg: CrossLingualConfig,
+    shingles: HashArray | None = None,
 ) -> list[Found]:
     """The candidates of `hits` (another known language than the query's) that `is_translation`
-    accepts, with the weights of `query_weights`; in the order of `hits.docs`."""
+    accepts, with the weights of `query_weights`, and whose word shingles are not
+    `same_language` as the query's `shingles` (when given); in the order of `hits.docs`."""
     if not hits.docs:
         return []
     weights = query_weights(query, hits)
@@ -155,8 +160,13 @@ def verify_translations(
             continue
         seq = keys_from_bytes(d.anchors)
         s = crosslingual.compare(mine, crosslingual.profile(Anchors(seq, _NO_KEYS), weights))
-        if crosslingual.is_translation(s, cfg):
-            out.append(Found(d, s))
+        if not crosslingual.is_translation(s, cfg):
+            continue
+        if shingles is not None and crosslingual.same_language(
+            shingles, shingles_from_bytes(d.shingles)
+        ):
+            continue
+        out.append(Found(d, s))
     return out
 
 
@@ -184,7 +194,7 @@ def translation_matches(
     """The verified translations among `hits` that are not already matched as `copies`, as
     matches (exact word-shingle figures against the query's `shingles`), best score first."""
     out: list[IndexMatch] = []
-    for found in verify_translations(anchors, language, hits, cfg):
+    for found in verify_translations(anchors, language, hits, cfg, shingles):
         d = found.doc
         if d.id in copies:
             continue

@@ -9,8 +9,8 @@
    (`dedup.crosslingual.translations.bucket_cross_pairs`: different languages, the cap) and
    sends each pair to the partition of its first document.
 3. *Verification* where the first document's anchors are, the other's fetched from its
-   partition; the score is computed in the local engine's orientation (the smaller id first),
-   so that it is the same float.
+   partition with its word shingles (`same_language`); the score is computed in the local
+   engine's orientation (the smaller id first), so that it is the same float.
 
 Documents are referred to by `refs.ref`; a pair is ``(ref_a, ref_b)``
 with ref_a < ref_b, the orientation of the copy edges, so `Translations.edges` on a group of
@@ -37,6 +37,7 @@ from dedup.crosslingual.translations import (
     language_table,
     merge_frequencies,
     profile,
+    same_language,
     takes_part,
 )
 from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
@@ -121,38 +122,48 @@ def translation_pairs_by_owner(
 # --- verification -----------------------------------------------------------------------------
 
 
-def fetch_anchors(
-    part: Batch, indices: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], list[str], list[Anchors]]:
-    """The ids and anchors at `indices` of a partition (sent to where a pair is verified)."""
-    entries = [part.entries[int(i)] for i in indices]
-    return indices, [e.id for e in entries], [e.anchors or NO_ANCHORS for e in entries]
+#: what `fetch_anchors` sends: indices, ids, anchors and word shingle sets
+Fetched = tuple[npt.NDArray[np.int64], list[str], list[Anchors], list[HashArray]]
+
+
+def fetch_anchors(part: Batch, indices: npt.NDArray[np.int64]) -> Fetched:
+    """The ids, anchors and word shingle sets at `indices` of a partition (sent to where a
+    pair is verified)."""
+    idx = [int(i) for i in indices]
+    entries = [part.entries[i] for i in idx]
+    return (
+        indices,
+        [e.id for e in entries],
+        [e.anchors or NO_ANCHORS for e in entries],
+        [part.sets[i] for i in idx],
+    )
 
 
 def verify_translations(
     part: Batch,
     p: int,
     pairs: RefArray,
-    fetched: dict[int, tuple[npt.NDArray[np.int64], list[str], list[Anchors]]],
+    fetched: dict[int, Fetched],
     weights: AnchorWeights,
     cfg: CrossLingualConfig,
 ) -> TranslationRows:
-    """The candidate pairs owned by partition p that `is_translation` accepts, scored as the
-    local engine scores them (`compare` of the profiles, the smaller id first)."""
-    docs: dict[int, tuple[str, Anchors]] = {}
-    for q, (indices, ids, anchors) in fetched.items():
-        for i, doc_id, a in zip(indices.tolist(), ids, anchors, strict=True):
-            docs[ref(q, i)] = (doc_id, a)
+    """The candidate pairs owned by partition p that `is_translation` accepts and whose word
+    shingles are not `same_language`, scored as the local engine scores them (`compare` of
+    the profiles, the smaller id first)."""
+    docs: dict[int, tuple[str, Anchors, HashArray]] = {}
+    for q, (indices, ids, anchors, sets) in fetched.items():
+        for i, doc_id, a, shingles in zip(indices.tolist(), ids, anchors, sets, strict=True):
+            docs[ref(q, i)] = (doc_id, a, shingles)
     for i in np.unique(pairs[:, 0] & MASK).tolist() if pairs.size else []:
         e = part.entries[i]
-        docs[ref(p, i)] = (e.id, e.anchors or NO_ANCHORS)
-    profiles = {r: profile(a, weights) for r, (_, a) in docs.items()}
+        docs[ref(p, i)] = (e.id, e.anchors or NO_ANCHORS, part.sets[i])
+    profiles = {r: profile(a, weights) for r, (_, a, _) in docs.items()}
     rows: list[tuple[int, int, int, int]] = []
     scores: list[float] = []
     for a, b in pairs.tolist():
         first, second = (a, b) if docs[a][0] < docs[b][0] else (b, a)
         s = compare(profiles[first], profiles[second])
-        if is_translation(s, cfg):
+        if is_translation(s, cfg) and not same_language(docs[a][2], docs[b][2]):
             rows.append((a, b, s.shared, s.chain))
             scores.append(s.score)
     return np.array(rows, dtype=np.int64).reshape(-1, 4), np.array(scores, dtype=np.float64)
