@@ -20,6 +20,8 @@ Everything is exact and deterministic; the cost is linear in the two texts' leng
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -57,7 +59,12 @@ def _shared_sentences(
     if lay.words == 0 or lay.sentences.size == 0:
         return 0
     at = lay.sentences
-    counted = np.diff(np.append(at, lay.words)) if body is None else np.add.reduceat(body, at, dtype=np.int64)
+    if body is None:
+        counted = np.empty(at.size, dtype=np.int64)
+        counted[:-1] = at[1:] - at[:-1]
+        counted[-1] = lay.words - at[-1]
+    else:
+        counted = np.add.reduceat(body, at, dtype=np.int64)
     hit = np.add.reduceat(covered, at, dtype=np.int64)
     return int(np.count_nonzero((counted >= SENTENCE_WORDS) & (2 * hit >= counted)))
 
@@ -67,10 +74,10 @@ def _intersect(a: HashArray, b: HashArray) -> tuple[IntArray, IntArray]:
     if a.size > b.size:
         ib, ia = _intersect(b, a)
         return ia, ib
-    at = np.searchsorted(b, a)
+    at = b.searchsorted(a)
     at[at == b.size] = 0
     hit = b[at] == a
-    return np.flatnonzero(hit), at[hit]
+    return hit.nonzero()[0], at[hit]
 
 
 def _partners(shared_a: IntArray, cb: IntArray, m: int) -> IntArray:
@@ -78,10 +85,15 @@ def _partners(shared_a: IntArray, cb: IntArray, m: int) -> IntArray:
     of B each is paired with: the n-th place of a shingle in A with its n-th place in B (its
     last when B has fewer), so that a text and its copy pair up along one diagonal even where
     a shingle repeats (a caption printed twice); -1 where B has none that counts."""
-    posb = np.flatnonzero(cb >= 0)
+    posb = (cb >= 0).nonzero()[0]
     if posb.size == 0:
         return np.full(shared_a.size, -1, dtype=np.int64)
     keys_b = cb[posb]
+    if shared_a.size == m and posb.size == m:  # no shingle repeats on either side
+        place = np.empty(m, dtype=np.int64)
+        place[keys_b] = posb
+        out_: IntArray = place[shared_a]
+        return out_
     sorted_b = posb[np.argsort(keys_b, kind="stable")]
     count_b = np.bincount(keys_b, minlength=m)
     start_b = np.concatenate(([0], np.cumsum(count_b)[:-1]))
@@ -98,7 +110,50 @@ def _partners(shared_a: IntArray, cb: IntArray, m: int) -> IntArray:
     return out
 
 
-def align(
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """The passages of A and B as word ranges (A's disjoint and in order; B's in the same
+    order), before the per-word figures: what `figures` completes into an `Alignment`, and
+    what verification screens first (`density`, `upper_coverage`)."""
+
+    a0: IntArray
+    a1: IntArray
+    b0: IntArray
+    b1: IntArray
+    counts_a: npt.NDArray[np.bool_] | None
+    counts_b: npt.NDArray[np.bool_] | None
+    body_a: int
+    body_b: int
+    shared: int
+    density: float
+
+    def upper_coverage(self) -> float:
+        """At least the shorter text's coverage (`Alignment.coverage`): the passages' words
+        over the body, which template words only lower."""
+        ua = float(np.sum(self.a1 - self.a0)) / self.body_a if self.body_a else 0.0
+        ub = float(np.sum(self.b1 - self.b0)) / self.body_b if self.body_b else 0.0
+        if self.body_a == self.body_b:
+            return min(ua, ub)
+        return ua if self.body_a < self.body_b else ub
+
+    def upper_sentences(self, a: Layout, b: Layout) -> int:
+        """At least the shorter text's shared sentences (`Alignment.shared_sentences`): the
+        sentences that a passage reaches into."""
+
+        def reached(lay: Layout, lo: IntArray, hi: IntArray) -> int:
+            s = lay.sentences
+            return int(np.sum(s.searchsorted(hi, "left") - s.searchsorted(lo, "right") + 1))
+
+        ua, ub = reached(a, self.a0, self.a1), reached(b, self.b0, self.b1)
+        if self.body_a == self.body_b:
+            return min(ua, ub)
+        return ua if self.body_a < self.body_b else ub
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def match(
     a_set: HashArray,
     a: Layout,
     b_set: HashArray,
@@ -107,22 +162,21 @@ def align(
     max_gap: int,
     min_passage_words: int,
     ignore: HashArray | None = None,
-) -> Alignment:
-    """The passages documents A and B share (see the module), with the figures of both;
-    shingles in `ignore` (sorted; a site's template text) count in neither."""
+) -> Matched:
+    """Steps 1-3 of the module: the passages of A and B (shingles in `ignore`, sorted, count
+    in neither), and how verbatim they are."""
     ia, ib = _intersect(a_set, b_set)
     counts_a = counts_b = None
+    n_body_a, n_body_b = a.words, b.words
     if ignore is not None and ignore.size:
         counts_a = ~np.isin(a_set, ignore, assume_unique=True)
         counts_b = ~np.isin(b_set, ignore, assume_unique=True)
         live = counts_a[ia]
         ia, ib = ia[live], ib[live]
-    body_a = _body_mask(a, counts_a, k) if counts_a is not None else None
-    body_b = _body_mask(b, counts_b, k) if counts_b is not None else None
-    n_body_a = int(body_a.sum()) if body_a is not None else a.words
-    n_body_b = int(body_b.sum()) if body_b is not None else b.words
+        n_body_a = int(np.count_nonzero(_body_mask(a, counts_a, k)))
+        n_body_b = int(np.count_nonzero(_body_mask(b, counts_b, k)))
     m = int(ia.size)
-    empty = Alignment((), 0, 0, n_body_a, n_body_b, 0, 0, m, 0.0)
+    empty = Matched(_NONE, _NONE, _NONE, _NONE, counts_a, counts_b, n_body_a, n_body_b, m, 0.0)
     if m == 0 or a.words == 0 or b.words == 0:
         return empty
     # the common index of the shingle at each position (-1: not common or not counting)
@@ -131,7 +185,7 @@ def align(
     kb = np.full(b_set.size, -1, dtype=np.int64)
     kb[ib] = np.arange(m)
     ca, cb = ka[a.order], kb[b.order]
-    pa = np.flatnonzero(ca >= 0)
+    pa = (ca >= 0).nonzero()[0]
     pb = _partners(ca[pa], cb, m)
     keep = pb >= 0
     pa, pb = pa[keep], pb[keep]
@@ -139,9 +193,11 @@ def align(
         return empty
     # runs: consecutive in both texts
     brk = np.ones(pa.size, dtype=bool)
-    brk[1:] = (np.diff(pa) != 1) | (np.diff(pb) != 1)
-    r0 = np.flatnonzero(brk)
-    r1 = np.append(r0[1:], pa.size) - 1
+    brk[1:] = (pa[1:] - pa[:-1] != 1) | (pb[1:] - pb[:-1] != 1)
+    r0 = brk.nonzero()[0]
+    r1 = np.empty_like(r0)
+    r1[:-1] = r0[1:] - 1
+    r1[-1] = pa.size - 1
     ra0, ra1, rb0, rb1 = pa[r0], pa[r1], pb[r0], pb[r1]
     # passages: a run joins the previous one when it comes after it in both texts, close by
     join = np.zeros(r0.size, dtype=bool)
@@ -149,23 +205,39 @@ def align(
         gap_a = ra0[1:] - (ra1[:-1] + k)
         gap_b = rb0[1:] - (rb1[:-1] + k)
         join[1:] = (rb0[1:] > rb1[:-1]) & (gap_a <= max_gap) & (gap_b <= max_gap)
-    starts = np.flatnonzero(~join)
-    ends = np.append(starts[1:], r0.size) - 1
-    wa0 = ra0[starts]
-    wa1 = np.minimum(ra1[ends] + k, a.words)
-    wb0 = rb0[starts]
-    wb1 = np.minimum(rb1[ends] + k, b.words)
-    big = (wa1 - wa0) >= min_passage_words
-    wa0, wa1, wb0, wb1 = wa0[big], wa1[big], wb0[big], wb1[big]
-    if wa0.size == 0:
+    first = (~join).nonzero()[0]
+    last = np.empty_like(first)
+    last[:-1] = first[1:] - 1
+    last[-1] = r0.size - 1
+    a0, b0 = ra0[first], rb0[first]
+    a1 = np.minimum(ra1[last] + k, a.words)
+    b1 = np.minimum(rb1[last] + k, b.words)
+    big = (a1 - a0) >= min_passage_words
+    if not big.any():
         return empty
-    # how much of the passages is shared shingle for shingle (1.0: verbatim)
-    inside = _cover(wa0, np.maximum(wa1 - k + 1, wa0 + 1), max(a.order.size, 1))
-    if counts_a is not None:
-        inside &= counts_a[a.order]
-    density = int(np.count_nonzero(inside[pa])) / max(int(np.count_nonzero(inside)), 1)
-    cov_a = _cover(wa0, wa1, a.words)
-    cov_b = _cover(wb0, wb1, b.words)
+    a0, a1, b0, b1 = a0[big], a1[big], b0[big], b1[big]
+    # how much of the passages is shared shingle for shingle (1.0: verbatim): A's positions
+    # whose window lies inside a passage, and how many of them are shared
+    hi = np.maximum(a1 - k + 1, a0 + 1)
+    if counts_a is None:
+        total = int(np.sum(hi - a0))
+        hits = int(np.sum(pa.searchsorted(hi) - pa.searchsorted(a0)))
+    else:
+        inside = _cover(a0, hi, max(a.order.size, 1)) & counts_a[a.order]
+        total = int(np.count_nonzero(inside))
+        hits = int(np.count_nonzero(inside[pa]))
+    density = hits / total if total else 0.0
+    return Matched(a0, a1, b0, b1, counts_a, counts_b, n_body_a, n_body_b, m, density)
+
+
+def figures(mt: Matched, a: Layout, b: Layout, k: int) -> Alignment:
+    """Step 4 of the module: the `Alignment` of matched passages `mt` of A and B."""
+    if mt.a0.size == 0:
+        return Alignment((), 0, 0, mt.body_a, mt.body_b, 0, 0, mt.shared, mt.density)
+    body_a = _body_mask(a, mt.counts_a, k) if mt.counts_a is not None else None
+    body_b = _body_mask(b, mt.counts_b, k) if mt.counts_b is not None else None
+    cov_a = _cover(mt.a0, mt.a1, a.words)
+    cov_b = _cover(mt.b0, mt.b1, b.words)
     if body_a is not None:
         cov_a &= body_a
     if body_b is not None:
@@ -180,17 +252,33 @@ def align(
             b_words=int(y1 - y0),
         )
         for x0, x1, y0, y1 in zip(
-            wa0.tolist(), wa1.tolist(), wb0.tolist(), wb1.tolist(), strict=True
+            mt.a0.tolist(), mt.a1.tolist(), mt.b0.tolist(), mt.b1.tolist(), strict=True
         )
     )
     return Alignment(
         passages=passages,
         covered_a=int(np.count_nonzero(cov_a)),
         covered_b=int(np.count_nonzero(cov_b)),
-        body_a=n_body_a,
-        body_b=n_body_b,
+        body_a=mt.body_a,
+        body_b=mt.body_b,
         sentences_a=_shared_sentences(a, cov_a, body_a),
         sentences_b=_shared_sentences(b, cov_b, body_b),
-        shared=m,
-        density=density,
+        shared=mt.shared,
+        density=mt.density,
     )
+
+
+def align(
+    a_set: HashArray,
+    a: Layout,
+    b_set: HashArray,
+    b: Layout,
+    k: int,
+    max_gap: int,
+    min_passage_words: int,
+    ignore: HashArray | None = None,
+) -> Alignment:
+    """The passages documents A and B share (see the module), with the figures of both;
+    shingles in `ignore` (sorted; a site's template text) count in neither."""
+    mt = match(a_set, a, b_set, b, k, max_gap, min_passage_words, ignore)
+    return figures(mt, a, b, k)

@@ -124,15 +124,26 @@ def sampled(s: HashArray, sample: int) -> HashArray:
 
 
 def passage_pairs(
-    sets: Sequence[HashArray], sample: int, min_hits: int, max_df: int
+    sets: Sequence[HashArray],
+    sample: int,
+    min_hits: int,
+    max_df: int,
+    leave_out: Sequence[HashArray | None] | None = None,
+    min_share: float = 0.0,
 ) -> npt.NDArray[np.int64]:
     """Unique pairs ``(i, j)``, i < j, sorted, of documents sharing at least `min_hits`
     fingerprints (`sampled`), shape ``(m, 2)``: the candidates of a shared passage, however
     small a part of either text it is. A fingerprint found in more than `max_df` documents is
     boilerplate (or a story with more copies than that, which whole-text LSH finds) and
-    proposes nothing: the pairs stay at most ``max_df**2 / 2`` a fingerprint."""
+    proposes nothing: the pairs stay at most ``max_df**2 / 2`` a fingerprint. Document i's
+    shingles in `leave_out[i]` (its site's template text) are not fingerprints."""
     n = len(sets)
     fps = [sampled(s, sample) for s in sets]
+    if leave_out is not None:
+        fps = [
+            f if out is None else f[~np.isin(f, out, assume_unique=True)]
+            for f, out in zip(fps, leave_out, strict=True)
+        ]
     sizes = np.fromiter((f.size for f in fps), dtype=np.int64, count=n)
     if n < 2 or int(sizes.sum()) == 0:
         return np.empty((0, 2), dtype=np.int64)
@@ -144,8 +155,10 @@ def passage_pairs(
     if pairs.size == 0:
         return np.empty((0, 2), dtype=np.int64)
     codes, hits = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
-    codes = codes[hits >= min_hits]
-    return np.stack((codes // n, codes % n), axis=1)
+    a, b = codes // n, codes % n
+    need = np.maximum(min_hits, min_share * np.minimum(sizes[a], sizes[b]))
+    ok = hits >= need
+    return np.stack((a[ok], b[ok]), axis=1)
 
 
 def union_pairs(*arrays: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -157,11 +170,15 @@ def union_pairs(*arrays: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 def all_candidates(
-    sets: Sequence[HashArray], sigs: npt.NDArray[np.uint32], cfg: ScanConfig
+    sets: Sequence[HashArray],
+    sigs: npt.NDArray[np.uint32],
+    cfg: ScanConfig,
+    leave_out: Sequence[HashArray | None] | None = None,
 ) -> npt.NDArray[np.int64]:
-    """Every candidate pair of a corpus, sorted: LSH's and the passage index's together."""
+    """Every candidate pair of a corpus, sorted: LSH's and the passage index's together
+    (`leave_out`: see `passage_pairs`)."""
     c = cfg.candidates
     return union_pairs(
         candidate_pairs(sigs, cfg.minhash.bands),
-        passage_pairs(sets, c.sample, c.min_hits, c.max_df),
+        passage_pairs(sets, c.sample, c.min_hits, c.max_df, leave_out),
     )

@@ -147,8 +147,7 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     heads = [d.text[:LANGUAGE_SAMPLE_CHARS] for d in docs]
     langs = detect_languages(heads) if cfg.crosslingual.enabled else [None] * len(docs)
     kept: list[int] = []
-    sets = batch.sets()
-    layouts = batch.layouts(sets)
+    sets, layouts = batch.sets_and_layouts()
     for i, (d, s) in enumerate(zip(docs, sets, strict=True)):
         if s.size == 0:
             out.skips.append(_skip_for(d, "no words in text after normalisation"))

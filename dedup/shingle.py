@@ -256,8 +256,23 @@ def _token_hashes(texts: Sequence[str], words: bool) -> tuple[HashArray, IndexAr
 
 
 #: code points that end a sentence: full stops, question and exclamation marks (Latin, CJK,
-#: Arabic, Devanagari) and the line break (a heading, a caption or a table row is a unit)
-_TERMINALS = np.array([ord(c) for c in ".!?\n\u3002\uff01\uff1f\u061f\u0964"], dtype=np.uint32)
+#: Arabic, Devanagari); a blank line (two line breaks) ends one too, a single line break does
+#: not (hard-wrapped text breaks lines inside sentences)
+_TERMINALS = ".!?\u3002\uff01\uff1f\u061f\u0964"
+
+
+@lru_cache(maxsize=1)
+def _marks_table() -> npt.NDArray[np.uint8]:
+    """1 at the code of a sentence terminal, 2 at the line break's, over the BMP codes of
+    separators (class 0: the code is the code point); 0 elsewhere, and in the last slot,
+    where every larger code is clipped."""
+    table = np.zeros(0x10001, dtype=np.uint8)
+    for ch in _TERMINALS:
+        table[ord(ch)] = 1
+    table[10] = 2
+    return table
+
+
 #: a sentence of fewer tokens is joined to the next ("U.S.", "Mr.", "No. 1", a list marker)
 MIN_SENTENCE_TOKENS = 4
 
@@ -337,12 +352,20 @@ def _words(
     local_s = starts - text_start[doc]
     local_e = ends - text_start[doc]
     # a sentence starts at a text's first token and after a terminal between two tokens
-    term = np.isin(cp & np.uint32(0xFFFFFF), _TERMINALS)
-    seen = np.zeros(cp.size + 1, dtype=np.int64)
-    np.cumsum(term, out=seen[1:])
-    new = np.ones(starts.size, dtype=bool)
-    if starts.size > 1:
-        new[1:] = seen[starts[1:]] > seen[ends[:-1]]
+    marks = _marks_table().take(cp, mode="clip")
+    new = np.zeros(starts.size, dtype=bool)
+    if starts.size:
+        # the token after each terminal that is not followed at once by a word character
+        # ("3.5", "U.S" go on; terminals are never inside a token)
+        stops = np.flatnonzero(marks == 1)
+        after = np.searchsorted(starts, stops)
+        inside = after < starts.size
+        after, stops = after[inside], stops[inside]
+        new[after[starts[after] > stops + 1]] = True
+        # the token after two line breaks of one gap
+        lines = np.searchsorted(starts, np.flatnonzero(marks == 2))
+        twice = lines[1:][lines[1:] == lines[:-1]]
+        new[twice[twice < starts.size]] = True
     first = bounds[:-1][np.diff(bounds) > 0]
     new[first] = True
     # a sentence of too few tokens runs on into the next one (within its text)
@@ -479,33 +502,64 @@ class ShingleBatch:
         """Sorted unique shingle hashes of every text (what exact verification compares):
         each text's hashes sorted in place in one copy of the batch (small sorts, in cache),
         repeats dropped in one pass, the texts' sets views of one array."""
+        return self._sets(False)[0]
+
+    def _sets(self, orders: bool) -> tuple[list[HashArray], IndexArray | None]:
+        """`sets`, and with `orders`, for every shingle (in text order) its index in its
+        text's set, all texts concatenated."""
         n = len(self)
         off = self.offsets
-        h = self.hashes.copy()
         bounds = off.tolist()
-        for i in range(n):
-            h[bounds[i] : bounds[i + 1]].sort()
+        perm = None
+        if orders:
+            # each text's hashes sorted by an argsort: where each one lands
+            perm = np.empty(self.hashes.size, dtype=np.int64)
+            for i in range(n):
+                lo, hi = bounds[i], bounds[i + 1]
+                perm[lo:hi] = self.hashes[lo:hi].argsort() + lo
+            h = self.hashes[perm]
+        else:
+            h = self.hashes.copy()
+            for i in range(n):
+                h[bounds[i] : bounds[i + 1]].sort()
         keep = np.ones(h.size, dtype=bool)
         keep[1:] = h[1:] != h[:-1]
         keep[off[:-1][np.diff(off) > 0]] = True  # a text's first hash is never a repeat
         kept = np.zeros(h.size + 1, dtype=np.int64)
         np.cumsum(keep, out=kept[1:])
         cut = kept[off].tolist()
+        order = None
+        if perm is not None:
+            # the sorted place of each hash, as an index into its text's set
+            rank = kept[1:] - 1 - np.repeat(kept[off[:-1]], np.diff(off))
+            order = np.empty(h.size, dtype=np.int64)
+            order[perm] = rank
         h = h[keep]
-        return [h[cut[i] : cut[i + 1]] for i in range(n)]
+        return [h[cut[i] : cut[i + 1]] for i in range(n)], order
 
-    def layouts(self, sets: Sequence[HashArray]) -> list[Layout]:
-        """The `Layout` of every text, given its sorted unique shingle set (`sets`)."""
+    def sets_and_layouts(self) -> tuple[list[HashArray], list[Layout]]:
+        """`sets` and the `Layout` of every text (`shingle_batch(..., layouts=True)`)."""
         if self.words is None or self.token_offsets is None:
             raise ValueError("shingle_batch(..., layouts=True) keeps the words' places")
-        w, toff, off = self.words, self.token_offsets.tolist(), self.offsets.tolist()
+        sets, order = self._sets(True)
+        assert order is not None
+        order32 = order.astype(np.int32)
+        w = self.words
+        toff, off = self.token_offsets.tolist(), self.offsets.tolist()
+        firsts = np.flatnonzero(w.sentence).astype(np.int32)
+        cuts = np.searchsorted(firsts, self.token_offsets).tolist()
         out = []
-        for i, s in enumerate(sets):
+        for i in range(len(sets)):
             lo, hi = toff[i], toff[i + 1]
-            order = np.searchsorted(s, self.hashes[off[i] : off[i + 1]]).astype(np.int32)
-            sent = np.flatnonzero(w.sentence[lo:hi]).astype(np.int32)
-            out.append(Layout(order, w.starts[lo:hi], w.ends[lo:hi], sent))
-        return out
+            out.append(
+                Layout(
+                    order32[off[i] : off[i + 1]],
+                    w.starts[lo:hi],
+                    w.ends[lo:hi],
+                    firsts[cuts[i] : cuts[i + 1]] - np.int32(lo),
+                )
+            )
+        return sets, out
 
 
 def shingle_batch(texts: Sequence[str], k: int = 5, layouts: bool = False) -> ShingleBatch:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from dedup.align import align
+from dedup.align import Matched, figures, match
 from dedup.config import VerifyConfig
 from dedup.model import Alignment, HashArray, Layout, ProgressHook, Similarity, no_progress
 from dedup.templates import NO_TEMPLATES, Templates
@@ -76,28 +76,54 @@ def _first(a: Shingled, b: Shingled) -> bool:
     return ka <= kb
 
 
+def _oriented(
+    a: Shingled, b: Shingled, cfg: VerifyConfig, k: int, templates: Templates
+) -> tuple[Shingled, Shingled, Matched, bool]:
+    """The two documents in alignment order (`_first`), their matched passages, and whether
+    they were swapped."""
+    ignore = templates.shared_by(a.site, b.site)
+    swap = not _first(a, b)
+    x, y = (b, a) if swap else (a, b)
+    mt = match(x.set, x.layout, y.set, y.layout, k, cfg.max_gap, cfg.min_passage_words, ignore)
+    return x, y, mt, swap
+
+
 def compare(
     a: Shingled, b: Shingled, cfg: VerifyConfig, k: int, templates: Templates = NO_TEMPLATES
 ) -> Alignment:
     """The alignment of documents `a` and `b`, with `a` as A (see `dedup.align`); when both
     are pages of one site, its `templates` do not count."""
-    ignore = templates.shared_by(a.site, b.site)
-    if _first(a, b):
-        return align(
-            a.set, a.layout, b.set, b.layout, k, cfg.max_gap, cfg.min_passage_words, ignore
-        )
-    al = align(b.set, b.layout, a.set, a.layout, k, cfg.max_gap, cfg.min_passage_words, ignore)
-    return al.swapped()
+    x, y, mt, swap = _oriented(a, b, cfg, k, templates)
+    al = figures(mt, x.layout, y.layout, k)
+    return al.swapped() if swap else al
 
 
 def verified(
     a: Shingled, b: Shingled, cfg: VerifyConfig, k: int, templates: Templates = NO_TEMPLATES
 ) -> Alignment | None:
-    """The alignment of two documents when they are a copy under `cfg`, else None."""
+    """The alignment of two documents (`a` as A) when they are a copy under `cfg`, else
+    None. Pairs that the passages alone rule out (too few shared shingles, not verbatim
+    enough, too little of the shorter text) are not taken further."""
     if _cannot_be_copy(a.set, b.set, cfg):
         return None
-    al = compare(a, b, cfg, k, templates)
-    return al if is_copy(al, cfg) else None
+    x, y, mt, swap = _oriented(a, b, cfg, k, templates)
+    if mt.a0.size == 0:
+        return None
+    near = min(
+        float(np.sum(mt.a1 - mt.a0)) / max(mt.body_a, 1),
+        float(np.sum(mt.b1 - mt.b0)) / max(mt.body_b, 1),
+    )
+    if near < cfg.near_duplicate and (
+        mt.shared < cfg.min_shared
+        or mt.density < cfg.min_density
+        or mt.upper_coverage() < cfg.min_coverage
+        or mt.upper_sentences(x.layout, y.layout) < cfg.min_sentences
+    ):
+        return None
+    al = figures(mt, x.layout, y.layout, k)
+    if not is_copy(al, cfg):
+        return None
+    return al.swapped() if swap else al
 
 
 def _cannot_be_copy(a: HashArray, b: HashArray, cfg: VerifyConfig) -> bool:
@@ -105,8 +131,11 @@ def _cannot_be_copy(a: HashArray, b: HashArray, cfg: VerifyConfig) -> bool:
     smaller set's (checked before aligning: such a pair is never a copy, see VerifyConfig)."""
     if a.size == 0 or b.size == 0:
         return True
-    shared = int(np.intersect1d(a, b, assume_unique=True).size)
-    return shared < cfg.min_shared and 2 * shared < min(a.size, b.size)
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    at = large.searchsorted(small)
+    at[at == large.size] = 0
+    shared = int(np.count_nonzero(large[at] == small))
+    return shared < cfg.min_shared and 2 * shared < small.size
 
 
 def verify_pairs(

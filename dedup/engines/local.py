@@ -54,7 +54,8 @@ def run(
     corpus, files = collect(inputs, cfg, jobs, progress)
     sites = [e.site for e in corpus.entries]
     templates = learn(sites, corpus.sets, cfg.templates)
-    pairs = all_candidates(corpus.sets, corpus.sigs, cfg)
+    own = [templates.shared_by(s, s) for s in sites]
+    pairs = all_candidates(corpus.sets, corpus.sigs, cfg, own)
     docs = [Shingled(*d) for d in zip(corpus.sets, corpus.layouts, sites, strict=True)]
     edges = verify_pairs(pairs, docs, docs, cfg.verify, cfg.shingle.size, templates, progress)
     translations = None
