@@ -477,7 +477,7 @@ _SET_DATA = {
 }
 #: name -> (documents, gold pairs, ignored pairs), as recorded in benchmarks/README.md
 _SET_SIZES = {
-    "planted_bbc": (983, 543, 0),
+    "planted_bbc": (1375, 655, 0),
     "articlecomparisons": (680, 1493, 11),
     "reuters_exact": (4584, 94, 235),
 }
@@ -558,3 +558,90 @@ def test_articlecomparisons_labels_follow_the_pairs_read() -> None:
     assert "0 overriding" in es.notes
     # ignored pairs are only story-less pages: a handful, none with a story on both sides
     assert len(es.ignore) <= 20
+
+
+_HARD_KINDS = ("truncated-quarter", "embedded-long", "writethru-partial")
+_TRAPS = ("trap-background", "trap-quote", "trap-roundup", "template", "related")
+
+
+@pytest.mark.skipif(
+    not (data.data_dir() / _SET_DATA["planted_bbc"]).is_dir(),
+    reason="news_bbc_2225 (real evaluation data) is not present",
+)
+def test_planted_hard_kinds_and_traps_are_labelled_by_the_definition() -> None:
+    es = _build("planted_bbc")
+    docs = {d.id: d for d in es.docs}
+    by_kind: dict[str, list[str]] = {}
+    for doc_id, kind in es.kinds.items():
+        by_kind.setdefault(kind, []).append(doc_id)
+    for kind in (*_HARD_KINDS, "trap-background", "trap-quote", "trap-roundup", "template"):
+        assert len(by_kind[kind]) >= 40, kind
+        assert all(i.endswith(":" + kind.removeprefix("trap-")) for i in by_kind[kind][:1]) or (
+            kind == "template"
+        )
+    prepared = {i: prepare(d.text.split("\n\n")) for i, d in docs.items()}
+
+    def label(a: str, b: str) -> str:
+        return label_alignment(align(prepared[a], prepared[b]))
+
+    gold_of: dict[str, set[str]] = {}
+    for pair in es.gold:
+        a, b = sorted(pair)
+        gold_of.setdefault(a, set()).add(b)
+        gold_of.setdefault(b, set()).add(a)
+    # every hard copy is gold with exactly its original, and a copy by the aligner
+    for kind in _HARD_KINDS:
+        for c in by_kind[kind]:
+            (orig,) = gold_of[c]
+            assert es.kinds[orig] == "original"
+            assert label(c, orig) == "copy", (c, orig)
+    # truncations down to a quarter: the page holds 25-50% of the story's words, >= 3 sentences
+    shares = []
+    for c in by_kind["truncated-quarter"]:
+        (orig,) = gold_of[c]
+        assert sum(len(p) for p in prepared[c].body) >= 3
+        shares.append(prepared[c].body_words / prepared[orig].body_words)
+    # (shares of body words: 25-50% of all words by construction, a little more where the
+    # original has paragraphs that are not body text)
+    assert max(shares) < 0.9 and sorted(shares)[len(shares) * 4 // 5] < 0.55
+    assert min(shares) < 0.3
+    # traps are in no gold pair, and every pair of them sharing a sentence is distinct
+    trap_ids = {i for k in _TRAPS if k != "related" for i in by_kind[k]}
+    assert not any(pair & trap_ids for pair in es.gold)
+    shared = candidate_pairs(prepared)
+    trap_pairs = [(a, b) for a, b in shared if {a, b} & trap_ids]
+    assert len(trap_pairs) >= 40 + 20 + 20  # roundups x originals, background and quote pairs
+    for a, b in trap_pairs:
+        assert label(a, b) == "distinct", (a, b)
+    # background paragraphs are under a fifth of each host; quotes are one or two sentences
+    for a, b in shared:
+        if es.kinds.get(a) == es.kinds.get(b) == "trap-background":
+            al = align(prepared[a], prepared[b])
+            assert al.high < 0.2 and al.shared_sentences >= 2
+    # site templates: >= 6 pages of one site, 60-100 words of shared template text
+    sites: dict[str, int] = {}
+    for i in by_kind["template"]:
+        sites[docs[i].site or ""] = sites.get(docs[i].site or "", 0) + 1
+    assert min(sites.values()) >= 6
+    # no pair outside the gold is a copy by the aligner
+    for a, b in shared:
+        if frozenset((a, b)) not in es.gold:
+            assert label(a, b) == "distinct", (a, b)
+
+
+def test_quality_reports_per_kind_and_coverage_band() -> None:
+    from benchmarks.quality import Run, per_kind, recall_by_coverage
+
+    docs = _docs("o", "c", "t1", "t2")
+    gold = {frozenset(("o", "c"))}
+    kinds = {"o": "original", "c": "truncated-quarter", "t1": "trap-quote", "t2": "trap-quote"}
+    es = EvalSet("s", docs, gold, kinds=kinds, coverage={frozenset(("o", "c")): 0.3})
+    run = Run(es, "text", "dedup", {frozenset(("t1", "t2")), frozenset(("o", "t1"))}, 0.0)
+    ks = {k.kind: k for k in per_kind(run)}
+    assert (ks["truncated-quarter"].gold, ks["truncated-quarter"].found) == (1, 0)
+    assert (ks["trap-quote"].predicted, ks["trap-quote"].false) == (2, 2)
+    assert ks["trap-quote"].precision == 0.0 and ks["trap-quote"].recall is None
+    bands = recall_by_coverage(run, es.coverage)
+    assert ("0.25-0.50", 1, 0) in bands
+    found = Run(es, "text", "dedup", set(gold), 0.0)
+    assert ("0.25-0.50", 1, 1) in recall_by_coverage(found, es.coverage)

@@ -145,4 +145,7 @@ def articlecomparisons() -> EvalSet:
         f"{len(ignore)} ignored (story-less pages); {len(READ_PAIRS)} pairs read, "
         f"{overridden} overriding the rule."
     )
-    return EvalSet("articlecomparisons", docs, gold, ignore, notes)
+    coverage = {
+        frozenset(pair): al.shorter_cover for pair, al in aligned.items() if frozenset(pair) in gold
+    }
+    return EvalSet("articlecomparisons", docs, gold, ignore, notes, coverage=coverage)

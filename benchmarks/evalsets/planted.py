@@ -432,7 +432,6 @@ def planted_bbc(seed: int = 20240611) -> EvalSet:
         docs.append(trap_doc("roundup", f"News in brief: {entries[0][0]}", page))
         counts["trap-roundup"] += 1
 
-    spares_left = len(spare)
     gold: set[frozenset[str]] = set()
     for g in story_groups:
         for x, y in itertools.combinations(g, 2):
@@ -484,13 +483,12 @@ def _template(rng: random.Random, k: int) -> tuple[list[str], list[str]]:
     header = [
         f"{name} | Home | News | Sport | Business | What's on | Contact",
         f"Sign up for the {name} newsletter: the day's news, sport and weather for the {place} "
-        f"area delivered to your inbox every morning, free, since {rng.randint(1850, 1990)}.",
+        f"area in your inbox every morning since {rng.randint(1850, 1990)}.",
     ]
     footer = [
         f"Support independent journalism: subscribe to {name} from just £{rng.randint(2, 9)} a "
         "month and get the morning edition delivered to your door every day.",
-        "We use cookies to give you the best experience on our website and to show you "
-        "relevant advertising. By continuing you agree to our cookie policy.",
+        "We use cookies to improve your experience. By continuing you agree to our cookie policy.",
         f"© 2005 {name} ({k}). All rights reserved. Registered office: {rng.randint(1, 200)} "
         f"{rng.choice(('High Street', 'Station Road', 'Market Square'))}.",
     ]
