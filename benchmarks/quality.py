@@ -234,6 +234,95 @@ def explain(run: Run, limit: int) -> str:
     return "\n".join(lines)
 
 
+#: Kinds of the planted set that are negatives by construction: their pairs measure precision.
+TRAP_KINDS = ("related", "template", "trap-background", "trap-quote", "trap-roundup")
+#: Coverage bands of the shorter page (articlecomparisons), for recall of partial copies (below
+#: 0.25: identical pages without body text, and pairs the reading decided against the rule).
+COVERAGE_BANDS = ((0.0, 0.25), (0.25, 0.5), (0.5, 0.8), (0.8, 1.01))
+
+
+@dataclass(frozen=True)
+class KindScore:
+    """One method's figures on the pairs involving documents of one kind."""
+
+    kind: str
+    gold: int  # gold pairs involving the kind
+    found: int  # ... of which predicted
+    predicted: int  # predicted pairs involving the kind
+    false: int  # ... of which not gold
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    @property
+    def precision(self) -> float | None:
+        return (self.predicted - self.false) / self.predicted if self.predicted else None
+
+
+def per_kind(run: Run) -> list[KindScore]:
+    """Recall and precision of a run on the pairs involving each kind of document (a pair of
+    two kinds counts for both)."""
+    es = run.evalset
+    pred = run.predicted - es.ignore
+    gold = es.gold - es.ignore
+    out = []
+    for kind in sorted(set(es.kinds.values())):
+        ids = {d for d, k in es.kinds.items() if k == kind}
+        g = {p for p in gold if p & ids}
+        pr = {p for p in pred if p & ids}
+        out.append(KindScore(kind, len(g), len(g & pr), len(pr), len(pr - gold)))
+    return out
+
+
+def recall_by_coverage(
+    run: Run, coverage: dict[frozenset[str], float]
+) -> list[tuple[str, int, int]]:
+    """(band, gold pairs, found) by the shorter page's shared share (`coverage`)."""
+    pred = run.predicted - run.evalset.ignore
+    out = []
+    for lo, hi in COVERAGE_BANDS:
+        g = {p for p in run.evalset.gold - run.evalset.ignore if lo <= coverage.get(p, 1.0) < hi}
+        band = f"{lo:.2f}-{min(hi, 1.0):.2f}" if hi <= 1 else f">= {lo:.2f}"
+        out.append((band, len(g), len(g & pred)))
+    return out
+
+
+def format_breakdowns(runs: Sequence[Run]) -> str:
+    """Per-kind figures (planted set) and recall by coverage band (sets with coverage)."""
+    lines: list[str] = []
+    kinded = [r for r in runs if r.evalset.kinds]
+    if kinded:
+        lines.append(
+            "\nper kind: recall = found/gold pairs involving the kind; traps: false pairs "
+            "involving them (precision)"
+        )
+        header = (
+            f"{'set/input':<22} {'method':<9} {'kind':<18} {'recall':>16} {'false/predicted':>16}"
+        )
+        lines += [header, "-" * len(header)]
+        for r in kinded:
+            for k in per_kind(r):
+                rec = f"{k.found}/{k.gold} {k.recall:.3f}" if k.gold else "-"
+                prec = f"{k.false}/{k.predicted}"
+                if k.kind in TRAP_KINDS and k.predicted:
+                    prec += f" p={k.precision:.2f}"
+                lines.append(
+                    f"{r.evalset.name + '/' + r.input_kind:<22} {r.method:<9} {k.kind:<18} "
+                    f"{rec:>16} {prec:>16}"
+                )
+    covered = [r for r in runs if r.evalset.coverage]
+    if covered:
+        lines.append("\nrecall by the shorter page's shared share (partial copies)")
+        for r in covered:
+            cells = "  ".join(
+                f"{band}: {found}/{n} {found / n if n else 1:.3f}"
+                for band, n, found in recall_by_coverage(r, r.evalset.coverage)
+            )
+            lines.append(f"{r.evalset.name + '/' + r.input_kind:<26} {r.method:<9} {cells}")
+    return "\n".join(lines)
+
+
 def _extracted(pages: dict[str, str]) -> list[tuple[str, str]]:
     """(doc id, trafilatura main text) of rendered pages, for the baseline's HTML row."""
     out = []
@@ -377,6 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.extend(run_set(evalset, args.html))
     scores = [score_run(r) for r in runs]
     print(format_table(scores))
+    print(format_breakdowns(runs))
     if args.explain:
         for r in runs:
             if r.method == "dedup":

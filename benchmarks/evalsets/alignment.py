@@ -42,9 +42,18 @@ _CHROME_RE = re.compile(
     r"|\(@\w+\)|All rights reserved|may not be published, broadcast|^Copyright|\bSign up\b"
     r"|newsletter|Facebook commenting|% of readers think|\bcookies?\b|subscri(?:be|ption)"
     r"|^Image \d+ of \d+|Your weather is set|^Read more\b|^Share this\b|^Leave a comment\b"
-    r"|^Related stories\b|\bvia AP\b|^Credit:|\([^()]*/[^()]*\)\s*$",
+    r"|^Related stories\b|\bvia AP\b|^Credit:|\([^()]*/[^()]*\)\s*$"
+    # wire photo captions name the day in full ("... in Helsinki, Finland, Sunday, July 15, 2018,
+    # on the eve of ..."; "In this July 14, 2018, photo ...")
+    r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+    r"|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}\b|^In this\b.{0,40}\bphoto\b",
     re.IGNORECASE,
 )
+# Body paragraphs end as sentences do; headlines, bylines, photo credits ("Evan Vucci / AP"),
+# tweet embeds ending in a link and menus do not.
+_SENTENCE_FINAL_RE = re.compile(r"[.!?:;\u2026][\"\u201d\u2019')\]]*$")
+# The signature line under an embedded tweet: "— Donald J. Trump (@realDonaldTrump) July 15, 2018".
+_TWEET_SIGNATURE_RE = re.compile(r"^\s*[\u2014\u2013-]+\s*[^()]{0,60}\(@\w+\)")
 #: Paragraphs shorter than this many words are not body text (menus, bylines, dates, buttons).
 MIN_BODY_PARAGRAPH_WORDS = 8
 #: Sentences this long or longer can match on their own; shorter ones only beside a matched one.
@@ -59,16 +68,38 @@ def words_of(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())
 
 
-def _sentences(paragraph: str) -> list[list[str]]:
-    """Word lists of the sentences of one paragraph, wire datelines removed."""
+def _quoted_sentences(paragraph: str) -> list[tuple[list[str], bool]]:
+    """Word lists of the sentences of one paragraph, wire datelines removed, each with whether
+    it is a quotation (more than half of its words inside double quotes; an unclosed quote
+    runs to the end of the paragraph, as in wire style)."""
     p = _DATELINE_RE.sub("", paragraph.strip())
     p = _ABBREV_RE.sub(r"\1", p)
+    inside = []
+    state = False
+    for ch in p:
+        if ch == "\u201c":
+            state = True
+        elif ch == "\u201d":
+            state = False
+        elif ch == '"':
+            state = not state
+        inside.append(state)
     out = []
-    for s in _SENTENCE_END_RE.split(p):
-        w = words_of(s)
-        if w:
-            out.append(w)
+    start = 0
+    ends = [(m.start(), m.end()) for m in _SENTENCE_END_RE.finditer(p)] + [(len(p), len(p))]
+    for stop, nxt in ends:
+        segment = p[start:stop]
+        spans = [m.start() for m in _WORD_RE.finditer(segment)]
+        if spans:
+            quoted = sum(inside[start + i] for i in spans)
+            out.append((words_of(segment), 2 * quoted > len(spans)))
+        start = nxt
     return out
+
+
+def _sentences(paragraph: str) -> list[list[str]]:
+    """Word lists of the sentences of one paragraph, wire datelines removed."""
+    return [w for w, _ in _quoted_sentences(paragraph)]
 
 
 def sentence_texts(paragraph: str) -> list[str]:
@@ -77,19 +108,36 @@ def sentence_texts(paragraph: str) -> list[str]:
     return [s.replace("\0", ".") for s in _SENTENCE_END_RE.split(p) if s.strip()]
 
 
-def body_paragraphs(paragraphs: Iterable[str]) -> list[str]:
-    """The paragraphs that carry story text: long enough, not furniture, first occurrence only."""
+def body_paragraphs(paragraphs: Iterable[str], *, sentence_end: bool = True) -> list[str]:
+    """The paragraphs that carry story text: long enough, not a headline-like single sentence
+    without a final stop (with `sentence_end`), not furniture, first occurrence only."""
+    paragraphs = list(paragraphs)
+    return [paragraphs[i].strip() for i in _body_indices(paragraphs, sentence_end)]
+
+
+def _headline_like(paragraph: str) -> bool:
+    """One sentence that does not end as a sentence does: a headline, byline, credit or menu.
+
+    (A teaser cut off mid-sentence holds earlier sentences, so it stays body text.)"""
+    return not _SENTENCE_FINAL_RE.search(paragraph) and not _SENTENCE_END_RE.search(paragraph)
+
+
+def _body_indices(paragraphs: Sequence[str], sentence_end: bool) -> list[int]:
     seen: set[str] = set()
     out = []
-    for p in paragraphs:
+    for i, p in enumerate(paragraphs):
         p = p.strip()
-        if len(p.split()) < MIN_BODY_PARAGRAPH_WORDS or _CHROME_RE.search(p):
+        if (
+            len(p.split()) < MIN_BODY_PARAGRAPH_WORDS
+            or (sentence_end and _headline_like(p))
+            or _CHROME_RE.search(p)
+        ):
             continue
         key = " ".join(words_of(p))
         if key in seen:
             continue
         seen.add(key)
-        out.append(p)
+        out.append(i)
     return out
 
 
@@ -145,6 +193,8 @@ class PreparedText:
     all_keys: frozenset[str]
     #: body sentences per body paragraph, as word lists
     body: tuple[tuple[tuple[str, ...], ...], ...]
+    #: per body sentence (flat, in order): is it a quotation (most words inside double quotes)?
+    quoted: tuple[bool, ...]
     body_words: int
     total_words: int
     all_sets: _SentenceWords
@@ -153,12 +203,19 @@ class PreparedText:
 
 @dataclass(frozen=True)
 class Alignment:
-    """How much of each document's body is found in the other (shares of body words)."""
+    """How much of each document's body is found in the other (shares of body words), and how
+    many of each side's body sentences of >= 6 words that are not quotations are shared."""
 
     cover_a: float
     cover_b: float
     body_a: int
     body_b: int
+    #: shared body sentences of >= 6 words on each side ...
+    sentences_a: int = 0
+    sentences_b: int = 0
+    #: ... of which not quotations (most words inside double quotes)
+    narrative_a: int = 0
+    narrative_b: int = 0
 
     @property
     def low(self) -> float:
@@ -173,19 +230,47 @@ class Alignment:
         """Body words of the smaller side that are shared (a size, not a share)."""
         return min(self.cover_a * self.body_a, self.cover_b * self.body_b)
 
+    @property
+    def shorter_cover(self) -> float:
+        """Coverage of the shorter page (fewer body words; on a tie, the less covered one)."""
+        if self.body_a != self.body_b:
+            return self.cover_a if self.body_a < self.body_b else self.cover_b
+        return self.low
+
+    @property
+    def shared_sentences(self) -> int:
+        """Shared body sentences of >= 6 words, counted on the side that has fewer of them."""
+        return min(self.sentences_a, self.sentences_b)
+
+    @property
+    def shared_narrative(self) -> int:
+        """Shared body sentences of >= 6 words that are not quotations, on the side with fewer."""
+        return min(self.narrative_a, self.narrative_b)
+
 
 def _word_bucket(word: str) -> int:
     return zlib.crc32(word.encode("utf-8")) % _HASH_BUCKETS
 
 
-def prepare(paragraphs: Sequence[str]) -> PreparedText:
-    """Cut a document (its paragraphs) into sentences, separating body text from furniture."""
+def prepare(paragraphs: Sequence[str], *, sentence_end: bool = True) -> PreparedText:
+    """Cut a document (its paragraphs) into sentences, separating body text from furniture.
+
+    `sentence_end=False` keeps body paragraphs that do not end as a sentence does (wire
+    bodies without headlines, whose tables and notices have no full stop)."""
     all_sents = [s for p in paragraphs for s in _sentences(p)]
-    body = tuple(tuple(tuple(s) for s in _sentences(p)) for p in body_paragraphs(paragraphs))
+    body_q = []
+    for i in _body_indices(paragraphs, sentence_end):
+        sents = _quoted_sentences(paragraphs[i])
+        if i + 1 < len(paragraphs) and _TWEET_SIGNATURE_RE.search(paragraphs[i + 1]):
+            # an embedded tweet: its text is the quoted statement, quote marks or not
+            sents = [(w, True) for w, _ in sents]
+        body_q.append(sents)
+    body = tuple(tuple(tuple(w) for w, _ in para) for para in body_q)
     flat_body = [s for p in body for s in p]
     return PreparedText(
         all_keys=frozenset(" ".join(s) for s in all_sents),
         body=body,
+        quoted=tuple(q for para in body_q for _, q in para),
         body_words=sum(len(s) for s in flat_body),
         total_words=sum(len(s) for s in all_sents),
         all_sets=_SentenceWords.of(all_sents),
@@ -217,55 +302,67 @@ def covered_sentences(x: PreparedText, y: PreparedText) -> list[bool]:
     return out
 
 
-def _covered_words(x: PreparedText, y: PreparedText) -> int:
-    """Body words of `x` in sentences that `y` also holds (exactly or nearly)."""
+def _covered(x: PreparedText, y: PreparedText) -> tuple[int, int, int]:
+    """Body words of `x` in sentences that `y` also holds (exactly or nearly), the number of such
+    sentences of >= MIN_MATCH_SENTENCE_WORDS words, and how many of those are not quotations."""
     flat = [s for p in x.body for s in p]
-    return sum(len(s) for s, c in zip(flat, covered_sentences(x, y), strict=True) if c)
+    words = sentences = narrative = 0
+    for s, q, c in zip(flat, x.quoted, covered_sentences(x, y), strict=True):
+        if c:
+            words += len(s)
+            if len(s) >= MIN_MATCH_SENTENCE_WORDS:
+                sentences += 1
+                narrative += not q
+    return words, sentences, narrative
 
 
 def align(a: PreparedText, b: PreparedText) -> Alignment:
     """Share of each document's body words found, sentence by sentence, in the other."""
-    ca = _covered_words(a, b)
-    cb = _covered_words(b, a)
+    ca, sa, na = _covered(a, b)
+    cb, sb, nb = _covered(b, a)
     return Alignment(
         cover_a=ca / a.body_words if a.body_words else 0.0,
         cover_b=cb / b.body_words if b.body_words else 0.0,
         body_a=a.body_words,
         body_b=b.body_words,
+        sentences_a=sa,
+        sentences_b=sb,
+        narrative_a=na,
+        narrative_b=nb,
     )
 
 
-#: Rule thresholds (see `label_alignment` and benchmarks/README.md).
-COPY_LOW = 0.5  # the less-covered side: at least half of it is shared ...
-COPY_HIGH = 0.65  # ... and the more-covered side is mostly shared
-DISTINCT_LOW = 0.2  # below this on one side the pair is not a copy ...
-EXCERPT_HIGH = 0.8  # ... unless the other side is nearly all shared
-EXCERPT_WORDS = 80  # ... and that shared text is a real excerpt, not a headline + lede
-MIN_SHARED_WORDS = 40  # fewer shared body words than this: too little to call a copy
-SOLID_SHARED_WORDS = 80  # a partial copy must share this much; below, only near-identical texts
-NEAR_IDENTICAL = 0.8  # ... i.e. both sides this much shared
+#: Rule thresholds (see `label_alignment` and benchmarks/README.md): the users' definition of a
+#: copy, "at least about three shared sentences and at least about a quarter of the shorter
+#: article's body".
+COPY_SENTENCES = 3  # shared body sentences of >= MIN_MATCH_SENTENCE_WORDS words ...
+COPY_NARRATIVE = 2  # ... of which not quotations (two articles quoting one statement: no copy)
+NEAR_IDENTICAL = 0.8  # ... unless both pages are this much shared (the same page, quotes and all)
+COPY_SHORTER_COVER = 0.25  # shared share of the shorter page's body words
+#: Pages with fewer body words than this are story-less (photo galleries, video stubs): when two
+#: of them are much the same page, the pair is ignored (see `label_by_alignment`).
+MIN_STORY_WORDS = 40
 
 
 def label_alignment(al: Alignment) -> Label:
-    """Copy, distinct or ignore, following the product spec.
+    """Copy or distinct, by the users' definition of a copy.
 
-    copy: at least half of each body is shared and most of one (truncated copies holding >= 1/2
-    of the story, a story embedded with as much again of other text, write-thrus sharing most
-    paragraphs), with >= 80 shared words unless both texts are nearly all shared. distinct: one
-    side shares under a fifth unless it is a whole excerpt of >= 80 words (a related-stories box,
-    a shared quote or a headline + lede is not a copy), or fewer than 40 words are shared and the
-    texts are mostly different. Everything in between (excerpts holding 20-50% of a story,
-    write-thrus sharing about half, short pages sharing a few sentences) is ignored.
+    copy: >= 3 shared body sentences (of >= 6 words; counted on the side with fewer), >= 2 of
+    them the articles' own words rather than quotations (unless both pages are >= 0.8 shared:
+    the same page, quotes and all), and the shared body words are >= 1/4
+    of the shorter page's body (the page with fewer body words). Everything else is distinct:
+    shared quotes or tweets (however many), background
+    paragraphs that are a small part of both stories, a digest item that is a small part of
+    the shorter article, a related-stories box. (`label_by_alignment` adds identical pages and
+    story-less pages, and the reading overrides in `OVERRIDES`.)
     """
-    if al.shared_words < MIN_SHARED_WORDS:
-        return "ignore" if al.low >= COPY_LOW else "distinct"
-    if al.low >= COPY_LOW and al.high >= COPY_HIGH:
-        if al.shared_words >= SOLID_SHARED_WORDS or al.low >= NEAR_IDENTICAL:
-            return "copy"
-        return "ignore"
-    if al.low < DISTINCT_LOW and not (al.high >= EXCERPT_HIGH and al.shared_words >= EXCERPT_WORDS):
-        return "distinct"
-    return "ignore"
+    if (
+        al.shared_sentences >= COPY_SENTENCES
+        and (al.shared_narrative >= COPY_NARRATIVE or al.low >= NEAR_IDENTICAL)
+        and al.shorter_cover >= COPY_SHORTER_COVER
+    ):
+        return "copy"
+    return "distinct"
 
 
 def candidate_pairs(prepared: dict[str, PreparedText]) -> set[tuple[str, str]]:
@@ -283,13 +380,15 @@ def candidate_pairs(prepared: dict[str, PreparedText]) -> set[tuple[str, str]]:
 
 def label_by_alignment(
     paragraphs: dict[str, list[str]],
+    *,
+    sentence_end: bool = True,
 ) -> tuple[set[frozenset[str]], set[frozenset[str]], dict[tuple[str, str], Alignment]]:
     """Gold and ignored pairs of a collection, by sentence alignment of candidate pairs.
 
     Documents with no body text are labelled on their whole text: identical pages are copies.
     Returns (gold, ignore, alignments of all candidate pairs).
     """
-    prepared = {k: prepare(v) for k, v in paragraphs.items()}
+    prepared = {k: prepare(v, sentence_end=sentence_end) for k, v in paragraphs.items()}
     cands = candidate_pairs(prepared)
     # identical pages (also those whose text is all furniture) are candidates too
     by_text: dict[str, list[str]] = defaultdict(list)
@@ -311,7 +410,7 @@ def label_by_alignment(
             pa, pb = prepared[a], prepared[b]
             if (a, b) in identical and pa.total_words >= 20:
                 verdict: Label = "copy"
-            elif min(pa.body_words, pb.body_words) < MIN_SHARED_WORDS and _furniture_alike(pa, pb):
+            elif min(pa.body_words, pb.body_words) < MIN_STORY_WORDS and _furniture_alike(pa, pb):
                 # pages without a story (photo galleries, video stubs) that are much the same
                 # page: the same furniture under other headlines is no copy, nor clearly not
                 verdict = "ignore"

@@ -22,6 +22,8 @@ class EvalSet:
     notes: str = ""
     #: optional doc id -> kind of document ("original", "chrome", ...), for error breakdowns
     kinds: dict[str, str] = field(default_factory=dict)
+    #: optional gold pair -> shared share of the shorter page, for recall by coverage band
+    coverage: dict[frozenset[str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         ids = [d.id for d in self.docs]
