@@ -30,13 +30,22 @@ from dedup.model import Alignment, HashArray, Layout, Passage
 IntArray = npt.NDArray[np.int64]
 
 
-def _body_mask(lay: Layout, counts: npt.NDArray[np.bool_] | None, k: int) -> npt.NDArray[np.bool_]:
-    """Words covered by at least one shingle that counts (`counts`, over the set; None: all)."""
+def _body_mask(
+    lay: Layout, counts: npt.NDArray[np.bool_] | None, k: int
+) -> npt.NDArray[np.bool_] | None:
+    """The words that count: covered by at least one shingle that counts (`counts`, over the
+    set; None: all) and not furniture. None when every word counts."""
     n = lay.words
+    if counts is None and lay.furniture.size == 0:
+        return None
     if counts is None:
-        return np.ones(n, dtype=bool)
-    valid = np.flatnonzero(counts[lay.order])
-    return _cover(valid, np.minimum(valid + k, n), n)
+        mask = np.ones(n, dtype=bool)
+    else:
+        valid = np.flatnonzero(counts[lay.order])
+        mask = _cover(valid, np.minimum(valid + k, n), n)
+    if lay.furniture.size:
+        mask &= ~_cover(lay.furniture[0::2], lay.furniture[1::2], n)
+    return mask
 
 
 def _cover(lo: IntArray, hi: IntArray, n: int) -> npt.NDArray[np.bool_]:
@@ -53,11 +62,11 @@ SENTENCE_WORDS = 6
 
 def _shared_sentences(
     lay: Layout, covered: npt.NDArray[np.bool_], body: npt.NDArray[np.bool_] | None
-) -> int:
+) -> tuple[int, int]:
     """Sentences of at least `SENTENCE_WORDS` counting words, at least half covered (`covered`
-    holds only counting words)."""
+    holds only counting words); and how many of them are not quotations."""
     if lay.words == 0 or lay.sentences.size == 0:
-        return 0
+        return 0, 0
     at = lay.sentences
     if body is None:
         counted = np.empty(at.size, dtype=np.int64)
@@ -66,7 +75,8 @@ def _shared_sentences(
     else:
         counted = np.add.reduceat(body, at, dtype=np.int64)
     hit = np.add.reduceat(covered, at, dtype=np.int64)
-    return int(np.count_nonzero((counted >= SENTENCE_WORDS) & (2 * hit >= counted)))
+    shared = (counted >= SENTENCE_WORDS) & (2 * hit >= counted)
+    return int(np.count_nonzero(shared)), int(np.count_nonzero(shared & ~lay.quoted))
 
 
 def _intersect(a: HashArray, b: HashArray) -> tuple[IntArray, IntArray]:
@@ -167,14 +177,15 @@ def match(
     in neither), and how verbatim they are."""
     ia, ib = _intersect(a_set, b_set)
     counts_a = counts_b = None
-    n_body_a, n_body_b = a.words, b.words
+    n_body_a, n_body_b = a.words - a.furniture_words, b.words - b.furniture_words
     if ignore is not None and ignore.size:
         counts_a = ~np.isin(a_set, ignore, assume_unique=True)
         counts_b = ~np.isin(b_set, ignore, assume_unique=True)
         live = counts_a[ia]
         ia, ib = ia[live], ib[live]
-        n_body_a = int(np.count_nonzero(_body_mask(a, counts_a, k)))
-        n_body_b = int(np.count_nonzero(_body_mask(b, counts_b, k)))
+        mask_a, mask_b = _body_mask(a, counts_a, k), _body_mask(b, counts_b, k)
+        n_body_a = int(np.count_nonzero(mask_a)) if mask_a is not None else a.words
+        n_body_b = int(np.count_nonzero(mask_b)) if mask_b is not None else b.words
     m = int(ia.size)
     empty = Matched(_NONE, _NONE, _NONE, _NONE, counts_a, counts_b, n_body_a, n_body_b, m, 0.0)
     if m == 0 or a.words == 0 or b.words == 0:
@@ -233,9 +244,9 @@ def match(
 def figures(mt: Matched, a: Layout, b: Layout, k: int) -> Alignment:
     """Step 4 of the module: the `Alignment` of matched passages `mt` of A and B."""
     if mt.a0.size == 0:
-        return Alignment((), 0, 0, mt.body_a, mt.body_b, 0, 0, mt.shared, mt.density)
-    body_a = _body_mask(a, mt.counts_a, k) if mt.counts_a is not None else None
-    body_b = _body_mask(b, mt.counts_b, k) if mt.counts_b is not None else None
+        return Alignment((), 0, 0, mt.body_a, mt.body_b, 0, 0, 0, 0, mt.shared, mt.density)
+    body_a = _body_mask(a, mt.counts_a, k)
+    body_b = _body_mask(b, mt.counts_b, k)
     cov_a = _cover(mt.a0, mt.a1, a.words)
     cov_b = _cover(mt.b0, mt.b1, b.words)
     if body_a is not None:
@@ -255,14 +266,18 @@ def figures(mt: Matched, a: Layout, b: Layout, k: int) -> Alignment:
             mt.a0.tolist(), mt.a1.tolist(), mt.b0.tolist(), mt.b1.tolist(), strict=True
         )
     )
+    sa, oa = _shared_sentences(a, cov_a, body_a)
+    sb, ob = _shared_sentences(b, cov_b, body_b)
     return Alignment(
         passages=passages,
         covered_a=int(np.count_nonzero(cov_a)),
         covered_b=int(np.count_nonzero(cov_b)),
         body_a=mt.body_a,
         body_b=mt.body_b,
-        sentences_a=_shared_sentences(a, cov_a, body_a),
-        sentences_b=_shared_sentences(b, cov_b, body_b),
+        sentences_a=sa,
+        sentences_b=sb,
+        own_a=oa,
+        own_b=ob,
         shared=mt.shared,
         density=mt.density,
     )

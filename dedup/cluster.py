@@ -54,6 +54,7 @@ def star_clusters(
     order: Sequence[int],
     coherent: Coherence = _always,
     words: Sequence[int] | None = None,
+    min_links: float = 0.0,
 ) -> list[list[int]]:
     """Clusters (each sorted, centre included, at least 2 nodes) over nodes ``0..n-1``.
 
@@ -95,7 +96,11 @@ def star_clusters(
             continue
         free.sort(key=lambda j: (-adj[c][j], order[j]))
         pivot = free[0]
-        members = [c, pivot] + [j for j in free[1:] if coherent(c, pivot, j)]
+        members = [c, pivot]
+        for j in free[1:]:
+            linked = sum(1 for m in members if m in adj[j])
+            if linked >= min_links * len(members) and coherent(c, pivot, j):
+                members.append(j)
         for j in members:
             assigned[j] = True
         clusters.append(sorted(members))
@@ -111,7 +116,7 @@ def star_clusters(
 def cluster_documents(
     entries: Sequence[Entry],
     sets: Sequence[HashArray],
-    edges: Sequence[Edge],
+    edges: Sequence[Sequence[int]],
     cfg: VerifyConfig,
     translations: Translations | None = None,
     words: Sequence[int] | None = None,
@@ -138,9 +143,9 @@ def cluster_documents(
         both = np.intersect1d(p_part, j_part, assume_unique=True).size
         return both >= min_overlap * min(p_part.size, j_part.size)
 
-    all_edges = [(a, b, wa, wb) for a, b, wa, wb in edges]
+    all_edges = [(int(e[0]), int(e[1]), int(e[2]), int(e[3])) for e in edges]
     if translations is not None:
         found = translations.edges([(a, b, 0) for a, b, _, _ in all_edges])
         all_edges += [(a, b, w, w) for a, b, w in found]
-    groups = star_clusters(len(entries), all_edges, rank, coherent, words)
+    groups = star_clusters(len(entries), all_edges, rank, coherent, words, cfg.min_links)
     return [sorted(g, key=keys.__getitem__) for g in groups]

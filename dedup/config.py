@@ -135,8 +135,8 @@ class CandidateConfig:
 class TemplateConfig:
     """Site templates (`dedup.templates`): shingles on at least `min_pages` pages of one site
     that are at least `min_own` their own text, and at most `max_elsewhere` times as often on
-    other sites' pages, do not count when two pages of that site are compared. Chosen with `python -m benchmarks.quality` (see
-    benchmarks/README.md)."""
+    other sites' pages, do not count when pages of sites that print them are compared. Chosen
+    with `python -m benchmarks.quality` (see benchmarks/README.md)."""
 
     enabled: bool = True
     min_pages: int = 4
@@ -174,6 +174,9 @@ class VerifyConfig:
 
     # the definition's "about three sentences" and "a quarter of the shorter body"
     min_sentences: int = 3
+    # ...of which at least this many are not quotations: two articles quoting one statement
+    # or embedding one post share its sentences without one reusing the other
+    min_own_sentences: int = 2
     min_coverage: float = 0.25
     # a floor in shingles so that short texts do not match on one shared sentence: 10 shared
     # five-word shingles is a run of about 14 words
@@ -193,6 +196,10 @@ class VerifyConfig:
     # (of the smaller part). Copies of one story overlap there by 0.8-1.0; two stories carried
     # side by side by one page by ~0 (only shared chrome). 0 turns the guard off.
     min_coherence: float = 0.5
+    # A document joins a cluster only if it is a verified copy of at least this share of the
+    # members already in it (1.0: of every one), so that a cluster's pairs are copies of each
+    # other, not only of its centre.
+    min_links: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("min_coverage", "near_duplicate", "min_density"):
@@ -201,7 +208,7 @@ class VerifyConfig:
                 raise ConfigError(f"{name} must be in (0, 1], got {v}")
         if not 0.0 <= self.min_coherence <= 1.0:
             raise ConfigError(f"min_coherence must be in [0, 1], got {self.min_coherence}")
-        for name in ("min_shared", "min_sentences", "min_passage_words"):
+        for name in ("min_shared", "min_sentences", "min_passage_words", "min_own_sentences"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1")
         if self.max_gap < 0:

@@ -77,6 +77,9 @@ class Skip:
         }
 
 
+_NO_RANGES: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """Where a document's shingles, words and sentences are in its text: what passage
@@ -87,12 +90,22 @@ class Layout:
       shingle set.
     - `starts[t]`, `ends[t]`: character offsets of word t in the text (end exclusive).
     - `sentences`: the word index at which each sentence starts, ascending, from 0.
+    - `quoted[s]`: sentence s is a quotation (most of its words inside double quotes, or in
+      an embedded social-media post).
+    - `furniture`: word ranges ``[w0, w1)`` (flattened pairs) of page furniture, photo
+      captions and credits (`dedup.furniture`): not part of the body.
     """
 
     order: npt.NDArray[np.int32]
     starts: npt.NDArray[np.int32]
     ends: npt.NDArray[np.int32]
     sentences: npt.NDArray[np.int32]
+    quoted: npt.NDArray[np.bool_]
+    furniture: npt.NDArray[np.int32] = field(default_factory=lambda: _NO_RANGES)
+
+    @property
+    def furniture_words(self) -> int:
+        return int(np.sum(self.furniture[1::2] - self.furniture[0::2]))
 
     @property
     def words(self) -> int:
@@ -100,19 +113,30 @@ class Layout:
 
     def to_array(self) -> npt.NDArray[np.int32]:
         """One int32 array holding the layout (what an index stores)."""
-        head = np.array([self.order.size, self.starts.size, self.sentences.size], dtype=np.int32)
-        return np.concatenate((head, self.order, self.starts, self.ends, self.sentences))
+        head = np.array(
+            [self.order.size, self.starts.size, self.sentences.size, self.furniture.size],
+            dtype=np.int32,
+        )
+        parts = (self.order, self.starts, self.ends, self.sentences, self.quoted, self.furniture)
+        return np.concatenate((head, *parts)).astype(np.int32)
 
     @staticmethod
     def from_array(a: npt.NDArray[np.int32]) -> Layout:
         """The layout `to_array` gave `a`; ValueError if `a` is not one."""
-        if a.size < 3:
+        if a.size < 4:
             raise ValueError("layout array too short")
-        npos, nw, ns = (int(x) for x in a[:3])
-        if min(npos, nw, ns) < 0 or a.size != 3 + npos + 2 * nw + ns:
+        npos, nw, ns, nf = (int(x) for x in a[:4])
+        if min(npos, nw, ns, nf) < 0 or a.size != 4 + npos + 2 * nw + 2 * ns + nf:
             raise ValueError("layout array of the wrong size")
-        cut = np.cumsum([3, npos, nw, nw]).tolist()
-        return Layout(a[cut[0] : cut[1]], a[cut[1] : cut[2]], a[cut[2] : cut[3]], a[cut[3] :])
+        cut = np.cumsum([4, npos, nw, nw, ns, ns]).tolist()
+        return Layout(
+            a[cut[0] : cut[1]],
+            a[cut[1] : cut[2]],
+            a[cut[2] : cut[3]],
+            a[cut[3] : cut[4]],
+            a[cut[4] : cut[5]] != 0,
+            a[cut[5] :],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +171,12 @@ class Passage:
 class Alignment:
     """What two documents A and B share, passage by passage (`dedup.align.align`).
 
-    `covered_a`: words of A inside shared passages; `body_a`: words of A that count (not only
-    in site template text); `sentences_a`: sentences of A at least half covered; the same for
-    B; `shared`: distinct shingles the two have in common; `density`: the share of A's shingles
-    inside the passages that are shared (1.0 for verbatim passages). The shorter text is the one with
-    the smaller body (either on a tie).
+    `covered_a`: words of A inside shared passages that count; `body_a`: words of A that count
+    (not furniture, not only in site template text); `sentences_a`: sentences of A at least
+    half covered (`own_a`: those that are not quotations); the same for B; `shared`: distinct
+    shingles the two have in common; `density`: the share of A's shingles inside the passages
+    that are shared (1.0 for verbatim passages). The shorter text is the one with the smaller
+    body.
     """
 
     passages: tuple[Passage, ...]
@@ -161,6 +186,8 @@ class Alignment:
     body_b: int
     sentences_a: int
     sentences_b: int
+    own_a: int
+    own_b: int
     shared: int
     density: float
 
@@ -181,11 +208,15 @@ class Alignment:
         return self.covered_b / self.body_b if self.body_b else 0.0
 
     @property
+    def own_sentences(self) -> int:
+        """Shared sentences that are not quotations, on the side with fewer."""
+        return min(self.own_a, self.own_b)
+
+    @property
     def shared_sentences(self) -> int:
-        """Sentences of the shorter text that are shared (the smaller count on a tie)."""
-        if self.body_a == self.body_b:
-            return min(self.sentences_a, self.sentences_b)
-        return self.sentences_a if self.body_a < self.body_b else self.sentences_b
+        """Shared sentences, on the side with fewer (a passage is the same sentences on both
+        sides, but a sentence split differently counts differently)."""
+        return min(self.sentences_a, self.sentences_b)
 
     def swapped(self) -> Alignment:
         return Alignment(
@@ -196,6 +227,8 @@ class Alignment:
             self.body_a,
             self.sentences_b,
             self.sentences_a,
+            self.own_b,
+            self.own_a,
             self.shared,
             self.density,
         )
@@ -337,21 +370,62 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class Match:
+    """A verified copy pair, `a` before `b` (natural order of ids): the words of each text
+    inside the passages they share, each text's share of its body inside them, and the shared
+    sentences (`dedup.align`); `kind` "translation" for a cross-lingual match (words and
+    shares are then 0)."""
+
+    a: str
+    b: str
+    a_words: int
+    b_words: int
+    a_share: float
+    b_share: float
+    shared_sentences: int
+    kind: str = "copy"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "a_words": self.a_words,
+            "b_words": self.b_words,
+            "a_share": round(self.a_share, 4),
+            "b_share": round(self.b_share, 4),
+            "shared_sentences": self.shared_sentences,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
-    """The result of a scan: counts, clusters of copies (largest first), and every skip."""
+    """The result of a scan: counts, clusters of copies (largest first), every verified copy
+    pair (`matches`, sorted by ids), and every skip.
+
+    A cluster groups the copies of one story around its origin; `matches` are the copy
+    relations themselves. The two differ where copying is partial: a page that carries
+    parts of two stories is a copy of both but sits in one cluster, and two excerpts of one
+    story that share no passage with each other are in its cluster but not a match."""
 
     stats: Stats
     clusters: tuple[Cluster, ...]
     skipped: tuple[Skip, ...]
+    matches: tuple[Match, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "stats": self.stats.to_dict(),
             "clusters": [c.to_dict() for c in self.clusters],
+            "matches": [m.to_dict() for m in self.matches],
             "skipped": [s.to_dict() for s in self.skipped],
         }
 
     def pairs(self) -> set[frozenset[str]]:
+        """Every verified copy pair (`matches`), as unordered pairs of ids."""
+        return {frozenset((m.a, m.b)) for m in self.matches}
+
+    def cluster_pairs(self) -> set[frozenset[str]]:
         """Every unordered pair of document ids placed in the same cluster."""
         out: set[frozenset[str]] = set()
         for c in self.clusters:

@@ -18,6 +18,7 @@ import numpy as np
 from dedup.config import ScanConfig
 from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
+from dedup.furniture import furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
 from dedup.model import Batch, Document, Entry, Skip
@@ -162,7 +163,9 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
             Entry(d.id, d.url, d.site, d.title, d.date, d.source, clues, lang, anchors, head)
         )
         out.sets.append(s)
-        out.layouts.append(layouts[i])
+        lay = layouts[i]
+        found = furniture_words(d.text, lay.starts, lay.ends)
+        out.layouts.append(replace(lay, furniture=found) if found.size else lay)
         kept.append(i)
     out.sigs = sigs[kept] if len(kept) < len(docs) else sigs
     return out

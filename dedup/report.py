@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from dedup.config import ScanConfig
 from dedup.ids import natural
 from dedup.language import languages_of
-from dedup.model import Cluster, Entry, Member, Report, Skip, Stats
+from dedup.model import Cluster, Entry, Match, Member, Report, Skip, Stats
 from dedup.syndication import credit_from, origin_key
 from dedup.templates import NO_TEMPLATES, Templates
 from dedup.verify import Shingled, compare, is_copy, similarity
@@ -90,6 +90,38 @@ def describe_clusters(
     return out
 
 
+def matches_of(
+    edges: Sequence[Sequence[int]],
+    ids: Sequence[str],
+    translations: Sequence[tuple[int, int]] = (),
+) -> list[Match]:
+    """The `Match` of every verified edge (`dedup.verify.Edges` rows over documents `ids`) and
+    of every verified translation pair, each ordered by natural id order, sorted."""
+    out: list[Match] = []
+    for a, b, ca, cb, ba, bb, sent in edges:
+        x, y = (a, b) if natural(ids[a]) <= natural(ids[b]) else (b, a)
+        if x != a:
+            ca, cb, ba, bb = cb, ca, bb, ba
+        out.append(
+            Match(
+                ids[x],
+                ids[y],
+                int(ca),
+                int(cb),
+                ca / ba if ba else 0.0,
+                cb / bb if bb else 0.0,
+                int(sent),
+            )
+        )
+    have = {(m.a, m.b) for m in out}
+    for a, b in translations:
+        x, y = (ids[a], ids[b]) if natural(ids[a]) <= natural(ids[b]) else (ids[b], ids[a])
+        if (x, y) not in have:
+            out.append(Match(x, y, 0, 0, 0.0, 0.0, 0, "translation"))
+    out.sort(key=lambda m: (natural(m.a), natural(m.b)))
+    return out
+
+
 def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:
     """Clusters in report order (largest first, then by origin key), numbered from c1."""
     ordered = sorted(keyed, key=lambda t: t[0])
@@ -110,6 +142,7 @@ def assemble_report(
     verified: int,
     translation_candidates: int = 0,
     translation_pairs: int = 0,
+    matches: Sequence[Match] = (),
 ) -> Report:
     """The report of a scan from its counts, skips and numbered clusters."""
     ordered = sorted(skips, key=skip_sort_key)
@@ -129,4 +162,6 @@ def assemble_report(
         translation_candidates=translation_candidates,
         translation_pairs=translation_pairs,
     )
-    return Report(stats=stats, clusters=tuple(clusters), skipped=tuple(ordered))
+    return Report(
+        stats=stats, clusters=tuple(clusters), skipped=tuple(ordered), matches=tuple(matches)
+    )

@@ -208,11 +208,14 @@ def _coded_points(texts: Sequence[str], slow: list[int] | None = None) -> npt.ND
 class Words:
     """Where the tokens of a batch of texts are, token by token (all texts concatenated):
     `starts`/`ends`, the character offsets (Python string indices) of each token in its own
-    text, end exclusive; `sentence` True where a token begins a sentence."""
+    text, end exclusive; `sentence` True where a token begins a sentence; `quoted` True for a
+    token inside double quotes (counted from the start of its paragraph) or in a paragraph that
+    names a social-media handle (an embedded post: "... — Name (@handle) July 16, 2018")."""
 
     starts: npt.NDArray[np.int32]
     ends: npt.NDArray[np.int32]
     sentence: npt.NDArray[np.bool_]
+    quoted: npt.NDArray[np.bool_]
 
 
 def token_hashes_batch(texts: Sequence[str]) -> tuple[HashArray, IndexArray]:
@@ -243,7 +246,8 @@ def _token_hashes(texts: Sequence[str], words: bool) -> tuple[HashArray, IndexAr
         start = end
     if not hashes:
         empty = np.empty(0, dtype=np.int32)
-        none = Words(empty, empty, np.empty(0, dtype=bool)) if words else None
+        no = np.empty(0, dtype=bool)
+        none = Words(empty, empty, no, no) if words else None
         return np.empty(0, dtype=U64), np.empty(0, dtype=np.int64), none
     joined = None
     if words:
@@ -251,6 +255,7 @@ def _token_hashes(texts: Sequence[str], words: bool) -> tuple[HashArray, IndexAr
             np.concatenate([w.starts for w in where]),
             np.concatenate([w.ends for w in where]),
             np.concatenate([w.sentence for w in where]),
+            np.concatenate([w.quoted for w in where]),
         )
     return np.concatenate(hashes), np.concatenate(counts), joined
 
@@ -259,6 +264,8 @@ def _token_hashes(texts: Sequence[str], words: bool) -> tuple[HashArray, IndexAr
 #: Arabic, Devanagari); a blank line (two line breaks) ends one too, a single line break does
 #: not (hard-wrapped text breaks lines inside sentences)
 _TERMINALS = ".!?\u3002\uff01\uff1f\u061f\u0964"
+#: double quotation marks (straight, curly, low, guillemets)
+_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
 @lru_cache(maxsize=1)
@@ -270,6 +277,9 @@ def _marks_table() -> npt.NDArray[np.uint8]:
     for ch in _TERMINALS:
         table[ord(ch)] = 1
     table[10] = 2
+    for ch in _QUOTES:
+        table[ord(ch)] = 3
+    table[ord("@")] = 4
     return table
 
 
@@ -288,7 +298,8 @@ def _token_hashes_chunk(
         none = None
         if words:
             empty = np.empty(0, dtype=np.int32)
-            none = Words(empty, empty, np.empty(0, dtype=bool))
+            no = np.empty(0, dtype=bool)
+            none = Words(empty, empty, no, no)
         return np.empty(0, dtype=U64), np.zeros(len(texts), dtype=np.int64), none
     cls = (cp >> np.uint32(CLASS_SHIFT)).astype(np.uint8)
     # apostrophes between two WORD characters vanish; all others separate. The vanishing ones
@@ -333,13 +344,14 @@ def _token_hashes_chunk(
         if inner.size:
             _without_apostrophes(poly, lengths, prefix, inv, starts, ends, inner)
         th = mix64(poly ^ (lengths.view(U64) * U64(_G)) ^ U64(_K))
-    where = _words(texts, cp, starts, ends, doc_breaks, bounds, slow) if words else None
+    where = _words(texts, cp, th, starts, ends, doc_breaks, bounds, slow) if words else None
     return th, counts, where
 
 
 def _words(
     texts: Sequence[str],
     cp: npt.NDArray[np.uint32],
+    th: HashArray,
     starts: IndexArray,
     ends: IndexArray,
     doc_breaks: IndexArray,
@@ -355,19 +367,38 @@ def _words(
     marks = _marks_table().take(cp, mode="clip")
     new = np.zeros(starts.size, dtype=bool)
     if starts.size:
-        # the token after each terminal that is not followed at once by a word character
-        # ("3.5", "U.S" go on; terminals are never inside a token)
+        # the token after a terminal starts a sentence when a space comes between them ("3.5"
+        # and "U.S" go on), the token does not begin in lower case ("U.S. officials") and the
+        # token before is not an initial or a title ("Mr. Putin", "Sen. Mark Warner");
+        # terminals are never inside a token
         stops = np.flatnonzero(marks == 1)
         after = np.searchsorted(starts, stops)
-        inside = after < starts.size
+        inside = (after < starts.size) & (after > 0)
         after, stops = after[inside], stops[inside]
-        new[after[starts[after] > stops + 1]] = True
+        ok = starts[after] > stops + 1
+        ok &= ~np.isin(th[after - 1], _abbreviations())
+        ok &= (ends[after - 1] - starts[after - 1]) > 1
+        ok &= ~_lower_case(texts, starts[after], slow, doc_breaks)
+        new[after[ok]] = True
         # the token after two line breaks of one gap
         lines = np.searchsorted(starts, np.flatnonzero(marks == 2))
         twice = lines[1:][lines[1:] == lines[:-1]]
-        new[twice[twice < starts.size]] = True
+        twice = twice[twice < starts.size]
+        new[twice] = True
+    else:
+        twice = np.empty(0, dtype=np.int64)
     first = bounds[:-1][np.diff(bounds) > 0]
     new[first] = True
+    paragraphs = np.union1d(first, twice)
+    # where each paragraph's text begins: at the line break before it, or where its text does
+    breaks = np.flatnonzero(marks == 2)
+    before = (
+        breaks[np.maximum(np.searchsorted(breaks, starts[paragraphs]) - 1, 0)]
+        if breaks.size
+        else starts[paragraphs]
+    )
+    begins = np.where(np.isin(paragraphs, first), text_start[doc[paragraphs]], before)
+    quoted = _quoted(marks, starts, paragraphs, begins)
     # a sentence of too few tokens runs on into the next one (within its text)
     begin = np.flatnonzero(new)
     length = np.diff(np.append(begin, starts.size))
@@ -380,7 +411,65 @@ def _words(
             back = _offsets_back(texts[d])
             local_s[lo:hi] = back[np.minimum(local_s[lo:hi], back.size - 1)]
             local_e[lo:hi] = back[np.minimum(local_e[lo:hi] - 1, back.size - 1)] + 1
-    return Words(local_s.astype(np.int32), local_e.astype(np.int32), new)
+    return Words(local_s.astype(np.int32), local_e.astype(np.int32), new, quoted)
+
+
+#: words that end with a full stop without ending a sentence
+_ABBREVIATIONS = (
+    "mr mrs ms dr st jr sr sen rep gov gen col lt sgt capt cmdr adm prof rev fr vs no nos inc "
+    "corp co ltd jan feb mar apr aug sep sept oct nov dec mt ft pres supt ave blvd"
+)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> HashArray:
+    """Token hashes of `_ABBREVIATIONS`."""
+    th, _, _ = _token_hashes_chunk([_ABBREVIATIONS], False)
+    return np.unique(th)
+
+
+@lru_cache(maxsize=1)
+def _lower_table() -> npt.NDArray[np.bool_]:
+    """Lower-case letters of the BMP."""
+    return np.array([chr(c).islower() for c in range(0x10000)], dtype=bool)
+
+
+def _lower_case(
+    texts: Sequence[str], at: IndexArray, slow: Sequence[int], doc_breaks: IndexArray
+) -> npt.NDArray[np.bool_]:
+    """Whether the characters of the joined texts at `at` (indices into the chunk's coded
+    points) are lower-case letters; False in texts that took the string path, whose coded
+    points are not one a character."""
+    if at.size == 0:
+        return np.zeros(0, dtype=bool)
+    units = np.frombuffer("\x00".join(texts).encode("utf-16-le", "surrogatepass"), np.uint16)
+    out: npt.NDArray[np.bool_] = _lower_table()[units[np.minimum(at, units.size - 1)]]
+    if slow:
+        doc = np.searchsorted(doc_breaks, at)
+        out &= ~np.isin(doc, np.asarray(slow))
+    return out
+
+
+def _quoted(
+    marks: npt.NDArray[np.uint8], starts: IndexArray, paragraphs: IndexArray, begins: IndexArray
+) -> npt.NDArray[np.bool_]:
+    """`Words.quoted` from the marks of a chunk, its tokens' starts, the tokens that begin a
+    paragraph (sorted; the first token of every text among them) and where in the chunk each
+    of those paragraphs begins."""
+    if starts.size == 0:
+        return np.zeros(0, dtype=bool)
+    quotes = np.flatnonzero(marks == 3)
+    marks_before = np.searchsorted(quotes, starts)
+    para = np.searchsorted(paragraphs, np.arange(starts.size), side="right") - 1
+    inside = (marks_before - np.searchsorted(quotes, begins)[para]) % 2 == 1
+    handles = np.flatnonzero(marks == 4) + 1
+    at = np.searchsorted(starts, handles)
+    ok = at < starts.size
+    named = at[ok][starts[at[ok]] == handles[ok]]  # "@" right before a token
+    if named.size:
+        inside |= np.isin(para, np.unique(para[named]))
+    out: npt.NDArray[np.bool_] = inside
+    return out
 
 
 def _offsets_back(text: str) -> IndexArray:
@@ -548,6 +637,13 @@ class ShingleBatch:
         toff, off = self.token_offsets.tolist(), self.offsets.tolist()
         firsts = np.flatnonzero(w.sentence).astype(np.int32)
         cuts = np.searchsorted(firsts, self.token_offsets).tolist()
+        # a sentence is a quotation when most of its tokens are quoted
+        if firsts.size:
+            inside = np.add.reduceat(w.quoted, firsts, dtype=np.int64)
+            length = np.diff(np.append(firsts, w.quoted.size))
+            quote = 2 * inside > length
+        else:
+            quote = np.zeros(0, dtype=bool)
         out = []
         for i in range(len(sets)):
             lo, hi = toff[i], toff[i + 1]
@@ -557,6 +653,7 @@ class ShingleBatch:
                     w.starts[lo:hi],
                     w.ends[lo:hi],
                     firsts[cuts[i] : cuts[i + 1]] - np.int32(lo),
+                    quote[cuts[i] : cuts[i + 1]],
                 )
             )
         return sets, out

@@ -17,7 +17,7 @@ from dedup.engines.pool import auto_jobs, plan_units, prepare_units
 from dedup.ids import one_per_id
 from dedup.language import preload as preload_language_model
 from dedup.model import Batch, ProgressHook, Report, no_progress
-from dedup.report import assemble_report, describe_clusters, number_clusters
+from dedup.report import assemble_report, describe_clusters, matches_of, number_clusters
 from dedup.sources import Input, gather
 from dedup.templates import learn
 from dedup.verify import Shingled, verify_pairs
@@ -84,4 +84,9 @@ def run(
         verified=len(edges),
         translation_candidates=translations.candidates if translations is not None else 0,
         translation_pairs=len(translations.pairs) if translations is not None else 0,
+        matches=matches_of(
+            edges.tolist(),
+            [e.id for e in corpus.entries],
+            [(t.a, t.b) for t in translations.pairs] if translations is not None else (),
+        ),
     )
