@@ -9,7 +9,9 @@ a text's body: its words are neither shared nor counted in coverage (`dedup.alig
 A line (text between line breaks) is furniture when it carries a photo credit: an agency's
 photo credit in any of the usual forms ("AP Photo/...", "... via AP", "Getty Images",
 "REUTERS/Name", "AFP PHOTO", "Photo: ...", "Image copyright", "Credit: The Associated Press",
-"Image 3 of 12"). The rule is written here once; `dedup.prepare` applies it to every text.
+"Image 3 of 12"); when the credit stands alone on a short line, the caption line before it is
+furniture too. Lines of script code that extraction left behind (ad widgets) are furniture.
+The rule is written here once; `dedup.prepare` applies it to every text.
 """
 
 from __future__ import annotations
@@ -28,18 +30,35 @@ _CREDIT = re.compile(
 )
 
 
+#: script code that page extraction left in the text (ad and recommendation widgets)
+_CODE = re.compile(
+    r"window\.\w+\s*=|\w+\.push\(\{|googletag\.|\bfunction\s*\(|\}\);\s*$|_taboola", re.MULTILINE
+)
+#: a credit line this short is the credit alone: the caption is the line before it
+_CREDIT_ALONE = 80
+
+
 def furniture_lines(text: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of the lines of `text` that are furniture, in order."""
+    """Character spans ``(start, end)`` of the lines of `text` that are furniture, in order:
+    lines with a photo credit (and the caption line before a credit that stands alone), and
+    lines of script code."""
+    spans: list[tuple[int, int]] = []
+    for rx in (_CREDIT, _CODE):
+        for m in rx.finditer(text):
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            end = len(text) if end < 0 else end
+            spans.append((start, end))
+            if rx is _CREDIT and end - start <= _CREDIT_ALONE:
+                prev_end = len(text[:start].rstrip())
+                if prev_end > 0:
+                    spans.append((text.rfind("\n", 0, prev_end) + 1, prev_end))
     out: list[tuple[int, int]] = []
-    last = -1
-    for m in _CREDIT.finditer(text):
-        start = text.rfind("\n", 0, m.start()) + 1
-        if start <= last:
-            continue  # another credit on a line already taken
-        end = text.find("\n", m.end())
-        end = len(text) if end < 0 else end
-        out.append((start, end))
-        last = end
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
     return out
 
 

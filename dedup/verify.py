@@ -58,13 +58,12 @@ def similarity(a: HashArray, b: HashArray) -> Similarity:
 
 def is_copy(al: Alignment, cfg: VerifyConfig) -> bool:
     """True when the alignment makes the pair a copy under `cfg` (see VerifyConfig)."""
-    if not al.passages:
+    if not al.passages or al.density < cfg.min_density:
         return False
     if min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate:
         return True
     return (
         al.shared >= cfg.min_shared
-        and al.density >= cfg.min_density
         and al.coverage >= cfg.min_coverage
         and al.shared_sentences >= cfg.min_sentences
         and al.own_sentences >= cfg.min_own_sentences
@@ -116,9 +115,10 @@ def verified(
         float(np.sum(mt.a1 - mt.a0)) / max(mt.body_a, 1),
         float(np.sum(mt.b1 - mt.b0)) / max(mt.body_b, 1),
     )
+    if mt.density < cfg.min_density:
+        return None
     if near < cfg.near_duplicate and (
         mt.shared < cfg.min_shared
-        or mt.density < cfg.min_density
         or mt.upper_coverage() < cfg.min_coverage
         or mt.upper_sentences(x.layout, y.layout) < cfg.min_sentences
     ):

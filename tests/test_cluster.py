@@ -16,7 +16,7 @@ def _doc(i: str, text: str, date: str) -> dedup.Document:
 
 
 def test_star_clusters_is_deterministic_and_edge_order_free() -> None:
-    edges = [(0, 1, 50), (1, 2, 40), (0, 2, 30), (3, 4, 10)]
+    edges = [(0, 1, 50, 50), (1, 2, 40, 40), (0, 2, 30, 30), (3, 4, 10, 10)]
     a = star_clusters(6, edges, [0, 1, 2, 3, 4, 5])
     b = star_clusters(6, list(reversed(edges)), [0, 1, 2, 3, 4, 5])
     assert a == b == [[0, 1, 2], [3, 4]]
@@ -24,7 +24,7 @@ def test_star_clusters_is_deterministic_and_edge_order_free() -> None:
 
 def test_star_members_always_match_the_centre() -> None:
     # a path 0-1-2-3: no cluster may hold two nodes that are not both matched to its centre
-    clusters = star_clusters(4, [(0, 1, 9), (1, 2, 9), (2, 3, 9)], [0, 1, 2, 3])
+    clusters = star_clusters(4, [(0, 1, 9, 9), (1, 2, 9, 9), (2, 3, 9, 9)], [0, 1, 2, 3])
     assert clusters == [[0, 1, 2]]
 
 
@@ -41,11 +41,28 @@ def _digest_docs() -> list[dedup.Document]:
 
 
 def test_digest_page_chains_two_stories_without_the_guard() -> None:
-    """The hazard is real: with the coherence guard off, the digest joins both stories."""
-    cfg = dedup.ScanConfig(verify=dedup.VerifyConfig(min_coherence=0.0))
+    """The hazard is real: with both guards off, the digest joins both stories."""
+    cfg = dedup.ScanConfig(verify=dedup.VerifyConfig(min_coherence=0.0, min_links=0.0))
     report = dedup.scan(_digest_docs(), cfg)
     assert report.stats.verified_pairs == 6  # the digest matches all four, each story its copy
     assert [len(c.members) for c in report.clusters] == [5]
+
+
+def test_star_centre_is_the_story_its_copies_reuse_most_of() -> None:
+    """A digest of two stories matches four pages but each covers only part of it; a story
+    whose copy carries all of it is the better centre (`words` weighs the share reused)."""
+    # 0: story (100 words), 1: its copy, 2: digest (300 words) holding 0 and 3, 3: other story
+    edges = [(0, 1, 100, 100), (0, 2, 100, 100), (1, 2, 100, 100), (2, 3, 100, 100)]
+    clusters = star_clusters(4, edges, [0, 1, 2, 3], words=[100, 100, 300, 100])
+    assert clusters[0] == [0, 1, 2]
+
+
+def test_links_guard_keeps_a_cluster_a_clique() -> None:
+    """With min_links 1.0, a member must match every member already in (not only the
+    centre): two excerpts of a story that share nothing are not put together."""
+    edges = [(0, 1, 90, 90), (0, 2, 30, 90), (0, 3, 30, 90)]  # 2 and 3: disjoint excerpts of 0
+    assert star_clusters(4, edges, [0, 1, 2, 3], min_links=1.0) == [[0, 1]]
+    assert star_clusters(4, edges, [0, 1, 2, 3], min_links=0.0) == [[0, 1, 2, 3]]
 
 
 def test_digest_page_does_not_chain_two_stories() -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from dedup.ids import dedupe_key, index_choice, losers, natural, one_per_id
-from dedup.model import Batch, Entry
+from dedup.model import Batch, Entry, Layout
+
+
+def _layout(words: int) -> Layout:
+    """A layout of `words` words in one sentence, one shingle a word."""
+    at = np.arange(words, dtype=np.int32)
+    return Layout(at, 2 * at, 2 * at + 1, np.zeros(1, np.int32), np.zeros(1, bool))
 
 
 def _entry(doc_id: str, source: str) -> Entry:
@@ -18,6 +24,7 @@ def _batch(rows: list[tuple[str, str, list[int]]]) -> Batch:
         [np.array(s, dtype=np.uint64) for _, _, s in rows],
         np.arange(len(rows) * 4, dtype=np.uint32).reshape(len(rows), 4),
         read=len(rows) + 2,
+        layouts=[_layout(len(s)) for _, _, s in rows],
     )
 
 

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from dedup import MinHasher, VerifyConfig
+from dedup import Document, MinHasher, ScanConfig, VerifyConfig
 from dedup.candidates import band_keys, bucket_pairs, candidate_pairs
-from dedup.shingle import shingle_set
-from dedup.verify import is_copy, similarity, verified, verify_pairs
+from dedup.prepare import prepare_chunk
+from dedup.verify import Shingled, similarity, verified, verify_pairs
 
 
 def _words(n: int, seed: int) -> list[str]:
@@ -48,24 +48,52 @@ def test_similarity_is_exact() -> None:
     assert similarity(a, np.empty(0, dtype=np.uint64)).jaccard == 0.0
 
 
-def test_copy_rule_covers_truncation_and_embedding_but_not_shared_quotes() -> None:
+def _sentences(n: int, seed: int, quoted: bool = False) -> list[str]:
+    """`n` sentences of 15 random words, each capitalised and ended with a full stop."""
+    words = _words(15 * n, seed)
+    out = []
+    for i in range(n):
+        body = " ".join(words[15 * i : 15 * i + 15])
+        sent = body[0].upper() + body[1:] + "."
+        out.append(f'"{sent}"' if quoted else sent)
+    return out
+
+
+def _shingled(*parts: list[str]) -> Shingled:
+    text = "\n\n".join(" ".join(p) for p in parts if p)
+    batch = prepare_chunk([Document(id="x", text=text)], ScanConfig())
+    return Shingled(batch.sets[0], batch.layouts[0], None)
+
+
+def test_copy_rule_is_the_users_definition() -> None:
+    """A copy reuses >= 3 sentences and >= a quarter of the shorter text, verbatim or nearly;
+    shared quotes, background paragraphs and stock text are not copies."""
     cfg = VerifyConfig()
-    story = _words(400, 3)
-    other = _words(400, 4)
-    s = lambda t: shingle_set(" ".join(t), 5)  # noqa: E731
-    # truncated to 55% of the story
-    assert is_copy(similarity(s(story), s(story[:220])), cfg)
-    # embedded in a page with as much again of other text
-    assert is_copy(similarity(s(story), s(other[:200] + story + other[200:])), cfg)
-    # an excerpt of a fifth of the story is not a copy of it
-    assert not is_copy(similarity(s(story), s(story[:80] + other)), cfg)
-    # two stories sharing one long quote (30 words) are not copies
-    quote = _words(30, 5)
-    assert not is_copy(similarity(s(story[:200] + quote), s(other[:200] + quote)), cfg)
-    # a short text does not match a longer one on a handful of shared shingles...
-    assert not is_copy(similarity(s(story[:12]), s(story[:12] + other[:10])), cfg)
-    # ...but the same short text twice is a duplicate (a wire brief sent twice)
-    assert is_copy(similarity(s(story[:12]), s(story[:12])), cfg)
+    story, other = _sentences(20, 3), _sentences(40, 4)
+    copy = lambda a, b: verified(_shingled(*a), _shingled(*b), cfg, 5) is not None  # noqa: E731
+    # the first third of the story, with other text around it
+    assert copy([story], [other[:3], story[:7], other[3:6]])
+    # the whole story embedded in three times as much other text
+    assert copy([story], [other[:30], story, other[30:]])
+    # write-thru: a third of the paragraphs kept, the rest new
+    assert copy([story], [story[:7], other[:13]])
+    # two sentences are not enough, however short the other text
+    assert not copy([story], [story[:2], other[:3]])
+    # three background sentences in two long stories: a small part of both
+    assert not copy([story[:3], other[:20]], [story[:3], other[20:40]])
+    # the same three sentences as quotations in two short articles: quotes, not a copy
+    quote = _sentences(3, 7, quoted=True)
+    assert not copy([quote, story[:4]], [quote, other[:4]])
+    # formula text: the same frame, other names every few words (near-verbatim it is not)
+    frame = _words(300, 8)
+    names_a, names_b = _words(60, 9), _words(60, 10)
+    a = [" ".join([*frame[5 * i : 5 * i + 5], names_a[i]]) + "." for i in range(60)]
+    b = [" ".join([*frame[5 * i : 5 * i + 5], names_b[i]]) + "." for i in range(60)]
+    assert not copy([a], [b])
+    # the same short brief twice is a duplicate (a wire brief sent twice)...
+    assert copy([story[:1]], [story[:1]])
+    # ...but a short text does not match a longer one on a few shared words
+    assert not copy([story[:1]], [story[:1], other[:10]])
 
 
 def test_bucket_pairs_are_every_pair_of_every_bucket() -> None:
@@ -108,18 +136,23 @@ def test_band_keys_do_not_depend_on_blocks_or_band_ranges(monkeypatch: pytest.Mo
 
 
 def test_verify_pairs_keeps_the_copies_in_order_from_either_kind_of_lookup() -> None:
-    base = _words(300, 1)
-    story = shingle_set(" ".join(base), 5)
-    copy = shingle_set(" ".join(base[:250] + _words(40, 2)), 5)
-    other = shingle_set(" ".join(_words(300, 3)), 5)
-    sets = [story, other, copy]
+    base = _sentences(20, 1)
+    story = _shingled(base)
+    copy = _shingled(base[:16], _sentences(3, 2))
+    other = _shingled(_sentences(20, 3))
+    docs = [story, other, copy]
     cfg = VerifyConfig()
     pairs = np.array([[0, 2], [0, 1], [1, 2]], dtype=np.int64)
-    shared = int(np.intersect1d(story, copy).size)
     seen: list[tuple[str, int, int | None]] = []
-    edges = verify_pairs(pairs, sets, dict(enumerate(sets)), cfg, lambda *a: seen.append(a))
-    assert edges.tolist() == [[0, 2, shared]] and edges.dtype == np.int64
+    edges = verify_pairs(
+        pairs, docs, dict(enumerate(docs)), cfg, 5, progress=lambda *a: seen.append(a)
+    )
+    al = verified(story, copy, cfg, 5)
+    assert al is not None and verified(story, other, cfg, 5) is None
+    row = [0, 2, al.covered_a, al.covered_b, al.body_a, al.body_b, al.shared_sentences]
+    assert edges.tolist() == [row] and edges.dtype == np.int64
     assert seen[-1] == ("verify", 3, 3)
-    assert verify_pairs(pairs[:0], sets, sets, cfg).shape == (0, 3)
-    sim = verified(story, copy, cfg)
-    assert sim is not None and sim.shared == shared and verified(story, other, cfg) is None
+    assert verify_pairs(pairs[:0], docs, docs, cfg, 5).shape == (0, 7)
+    # the passage: offsets into both texts, the 16 sentences of 15 words
+    assert len(al.passages) == 1 and al.passages[0].a_words == 16 * 15
+    assert al.sentences_a == al.sentences_b == 16 and al.coverage == 240 / 285
