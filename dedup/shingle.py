@@ -400,12 +400,13 @@ def _words(
     )
     begins = np.where(np.isin(paragraphs, first), text_start[doc[paragraphs]], before)
     quoted = _quoted(marks, starts, paragraphs, begins)
-    # a sentence of too few tokens runs on into the next one (within its text)
+    # a sentence of too few tokens runs on into the next one of its paragraph
     begin = np.flatnonzero(new)
     length = np.diff(np.append(begin, starts.size))
     nxt = begin[1:][length[:-1] < MIN_SENTENCE_TOKENS]
     new[nxt] = False
     new[first] = True
+    new[twice] = True
     for d in slow:  # offsets into the normalised text, mapped back to the text's own
         lo, hi = int(bounds[d]), int(bounds[d + 1])
         if hi > lo:

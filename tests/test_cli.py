@@ -66,7 +66,7 @@ def test_scan_json() -> None:
     result = run("scan", "corpus", "--format", "json")
     assert result.exit_code == 0 and result.exception is None
     data = json.loads(result.stdout)
-    assert list(data) == ["stats", "clusters", "skipped"]
+    assert list(data) == ["stats", "clusters", "matches", "skipped"]
     assert data["stats"]["files"] == 2 and data["stats"]["read"] == 3
     assert [[m["id"] for m in c["members"]] for c in data["clusters"]] == [CORPUS_IDS]
     copy = data["clusters"][0]["members"][1]
@@ -196,15 +196,15 @@ def test_bad_format_is_exit_2() -> None:
 
 
 @pytest.mark.parametrize("value", ["1.5", "0", "-0.2"])
-def test_out_of_range_min_jaccard_is_exit_2(value: str) -> None:
-    result = run("scan", "corpus", "--min-jaccard", value)
-    assert_one_line_error(result, 2, "min_jaccard must be in (0, 1]")
+def test_out_of_range_min_coverage_is_exit_2(value: str) -> None:
+    result = run("scan", "corpus", "--min-coverage", value)
+    assert_one_line_error(result, 2, "min_coverage must be in (0, 1]")
 
 
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--min-jaccard", "abc"], "--min-jaccard"),
+        (["--min-coverage", "abc"], "--min-coverage"),
         (["--bogus"], "No such option: --bogus"),
         (["--shingle-size", "many"], "--shingle-size"),
     ],

@@ -86,7 +86,7 @@ def test_the_report_holds_the_two_copy_pairs(report: Report) -> None:
 
 def test_json_structure(report: Report) -> None:
     data = json.loads(render(report, "json"))
-    assert list(data) == ["stats", "clusters", "skipped"]
+    assert list(data) == ["stats", "clusters", "matches", "skipped"]
     assert data["stats"] == report.stats.to_dict()
     assert data["stats"]["clusters"] == len(data["clusters"]) == 2
     member_keys = {"id", "url", "site", "title", "date", "jaccard", "containment", "credit"}

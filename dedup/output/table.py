@@ -34,7 +34,8 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         t.add_column("site")
         t.add_column("date")
         t.add_column("lang")
-        t.add_column("jaccard", justify="right")
+        t.add_column("sentences", justify="right")
+        t.add_column("passages", justify="right")
         t.add_column("in origin", justify="right")
         t.add_column("of origin", justify="right")
         t.add_column("credit")
@@ -46,7 +47,8 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
                 m.site or "",
                 (m.date or "")[:16],
                 m.language or "",
-                f"{m.jaccard:.2f}",
+                "" if m.shared_sentences is None else str(m.shared_sentences),
+                "" if m.role == "origin" else str(len(m.passages)),
                 _pct(m.containment),
                 _pct(m.reuse),
                 m.credit or "",
@@ -61,8 +63,9 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         f"{s.clusters} clusters, {s.copies} copies"
     )
     con.print(
-        "'in origin': share of the article's text found in the origin; "
-        "'of origin': share of the origin it reproduces."
+        "'sentences': the article's sentences shared with the origin; 'passages': the shared "
+        "passages (--format json lists them); 'in origin': share of the article's text found "
+        "in the origin; 'of origin': share of the origin it reproduces."
     )
     if s.translation_pairs:  # as for JSON: shown only when a translation was found
         con.print(

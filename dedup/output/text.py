@@ -22,6 +22,9 @@ CSV_COLUMNS = (
     "jaccard",
     "containment",
     "reuse",
+    "shared_sentences",
+    "shared_words",
+    "passages",
     "credit",
     "source",
 )
@@ -49,7 +52,8 @@ def _dumps(obj: Any, indent: int | None = None) -> str:
 
 
 def render_json(report: Report) -> str:
-    """The whole report: ``{"stats": ..., "clusters": [...], "skipped": [...]}``."""
+    """The whole report: ``{"stats": ..., "clusters": [...], "matches": [...],
+    "skipped": [...]}``."""
     return _dumps(report.to_dict(), indent=2) + "\n"
 
 
@@ -66,5 +70,7 @@ def render_csv(report: Report) -> str:
     for c in report.clusters:
         for m in c.members:
             d = m.to_dict()
-            w.writerow([csv_cell(v) for v in (c.id, c.origin, *(d[k] for k in CSV_COLUMNS[2:]))])
+            d["passages"] = len(d["passages"]) if "passages" in d else None
+            row = (c.id, c.origin, *(d.get(k) for k in CSV_COLUMNS[2:]))
+            w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
