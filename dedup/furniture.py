@@ -17,6 +17,8 @@ The rule is written here once; `dedup.prepare` applies it to every text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -34,25 +36,52 @@ _CREDIT = re.compile(
 _CODE = re.compile(
     r"window\.\w+\s*=|\w+\.push\(\{|googletag\.|\bfunction\s*\(|\}\);\s*$|_taboola", re.MULTILINE
 )
+#: text every match of either pattern holds: one scan of a batch finds the lines worth testing
+_TRIGGER = re.compile(
+    r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|"
+    r"window\.|\.push\(|googletag\.|function|\}\);|_taboola"
+)
 #: a credit line this short is the credit alone: the caption is the line before it
 _CREDIT_ALONE = 80
 
 
-def furniture_lines(text: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of the lines of `text` that are furniture, in order:
-    lines with a photo credit (and the caption line before a credit that stands alone), and
-    lines of script code."""
-    spans: list[tuple[int, int]] = []
-    for rx in (_CREDIT, _CODE):
-        for m in rx.finditer(text):
-            start = text.rfind("\n", 0, m.start()) + 1
-            end = text.find("\n", m.end())
-            end = len(text) if end < 0 else end
-            spans.append((start, end))
-            if rx is _CREDIT and end - start <= _CREDIT_ALONE:
-                prev_end = len(text[:start].rstrip())
-                if prev_end > 0:
-                    spans.append((text.rfind("\n", 0, prev_end) + 1, prev_end))
+_SEP = "\n\x00\n"  # joins texts: no line runs from one text into the next
+
+
+def _trigger_lines(joined: str) -> list[tuple[int, int]]:
+    """The distinct lines of `joined` (spans, in order) that hold a `_TRIGGER`."""
+    found: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _TRIGGER.search(joined, pos)) is not None:
+        start = joined.rfind("\n", 0, m.start()) + 1
+        end = joined.find("\n", m.end())
+        end = len(joined) if end < 0 else end
+        found.append((start, end))
+        pos = end
+    return found
+
+
+def furniture_batch(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """`furniture_lines` of every text: the text the patterns need (`_TRIGGER`) is searched
+    once in all the texts joined, and the patterns run only on the lines that hold it."""
+    joined = _SEP.join(texts)
+    begins = np.cumsum([0] + [len(t) + len(_SEP) for t in texts[:-1]]).tolist()
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for start, end in _trigger_lines(joined):
+        credit = _CREDIT.search(joined[start:end]) is not None
+        if not credit and _CODE.search(joined[start:end]) is None:
+            continue
+        d = bisect_right(begins, start) - 1
+        text, base = texts[d], begins[d]
+        spans[d].append((start - base, end - base))
+        if credit and end - start <= _CREDIT_ALONE:
+            prev_end = len(text[: start - base].rstrip())
+            if prev_end > 0:
+                spans[d].append((text.rfind("\n", 0, prev_end) + 1, prev_end))
+    return [_merged(s) for s in spans]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if out and start <= out[-1][1]:
@@ -62,12 +91,18 @@ def furniture_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def furniture_lines(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the lines of `text` that are furniture, in order:
+    lines with a photo credit (and the caption line before a credit that stands alone), and
+    lines of script code."""
+    return furniture_batch([text])[0]
+
+
 def furniture_words(
-    text: str, starts: npt.NDArray[np.int32], ends: npt.NDArray[np.int32]
+    spans: list[tuple[int, int]], starts: npt.NDArray[np.int32], ends: npt.NDArray[np.int32]
 ) -> npt.NDArray[np.int32]:
-    """The furniture of `text` as word ranges ``[w0, w1)`` (flattened pairs, in order), for
-    words whose character offsets are `starts`/`ends`."""
-    spans = furniture_lines(text)
+    """Furniture line `spans` of a text as word ranges ``[w0, w1)`` (flattened pairs, in
+    order), for words whose character offsets are `starts`/`ends`."""
     if not spans or starts.size == 0:
         return np.empty(0, dtype=np.int32)
     lo = np.searchsorted(starts, np.array([s for s, _ in spans]), side="left")

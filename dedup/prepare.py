@@ -18,7 +18,7 @@ import numpy as np
 from dedup.config import ScanConfig
 from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
-from dedup.furniture import furniture_words
+from dedup.furniture import furniture_batch, furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
 from dedup.model import Batch, Document, Entry, Skip
@@ -149,6 +149,7 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     langs = detect_languages(heads) if cfg.crosslingual.enabled else [None] * len(docs)
     kept: list[int] = []
     sets, layouts = batch.sets_and_layouts()
+    furniture = furniture_batch([d.text for d in docs])
     for i, (d, s) in enumerate(zip(docs, sets, strict=True)):
         if s.size == 0:
             out.skips.append(_skip_for(d, "no words in text after normalisation"))
@@ -164,7 +165,7 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
         )
         out.sets.append(s)
         lay = layouts[i]
-        found = furniture_words(d.text, lay.starts, lay.ends)
+        found = furniture_words(furniture[i], lay.starts, lay.ends)
         out.layouts.append(replace(lay, furniture=found) if found.size else lay)
         kept.append(i)
     out.sigs = sigs[kept] if len(kept) < len(docs) else sigs

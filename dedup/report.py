@@ -11,13 +11,13 @@ options only, never on the engine or on how the work was split.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from dedup.config import ScanConfig
 from dedup.ids import natural
 from dedup.language import languages_of
-from dedup.model import Cluster, Entry, Match, Member, Report, Skip, Stats
+from dedup.model import Alignment, Cluster, Entry, Match, Member, Report, Skip, Stats
 from dedup.syndication import credit_from, origin_key
 from dedup.templates import NO_TEMPLATES, Templates
 from dedup.verify import Shingled, compare, is_copy, similarity
@@ -40,6 +40,7 @@ def describe_clusters(
     cfg: ScanConfig,
     translations: Translations | None = None,
     templates: Templates = NO_TEMPLATES,
+    known: Mapping[tuple[int, int], Alignment] | None = None,
 ) -> list[KeyedCluster]:
     """The members of each group (`dedup.cluster.cluster_documents`: origin first) with their
     exact similarity to the origin, credit, language and, with cross-lingual matching, how a
@@ -53,11 +54,11 @@ def describe_clusters(
         for i in g:
             e = entries[i]
             sim = similarity(docs[i][0], docs[o][0])
-            al = (
-                compare(docs[i], docs[o], cfg.verify, cfg.shingle.size, templates)
-                if i != o
-                else None
-            )
+            al = None
+            if i != o:
+                al = _known(known, i, o)
+                if al is None:
+                    al = compare(docs[i], docs[o], cfg.verify, cfg.shingle.size, templates)
             match, score = (
                 translations.member_match(
                     i, o, g, entries, al is not None and is_copy(al, cfg.verify)
@@ -120,6 +121,17 @@ def matches_of(
             out.append(Match(x, y, 0, 0, 0.0, 0.0, 0, "translation"))
     out.sort(key=lambda m: (natural(m.a), natural(m.b)))
     return out
+
+
+def _known(known: Mapping[tuple[int, int], Alignment] | None, i: int, o: int) -> Alignment | None:
+    """The alignment of i (as A) against o already made by verification, if any."""
+    if known is None:
+        return None
+    al = known.get((i, o))
+    if al is not None:
+        return al
+    al = known.get((o, i))
+    return al.swapped() if al is not None else None
 
 
 def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:

@@ -149,14 +149,18 @@ def verify_pairs(
     k: int,
     templates: Templates = NO_TEMPLATES,
     progress: ProgressHook = no_progress,
+    keep: dict[tuple[int, int], Alignment] | None = None,
 ) -> Edges:
     """The candidate `pairs` ``(a, b)`` that are copies, as `Edges`, in the order given:
-    `first[a]` and `second[b]` are the two documents."""
+    `first[a]` and `second[b]` are the two documents. With `keep`, each copy's alignment is
+    stored there under ``(a, b)`` (a report reuses them)."""
     out: list[tuple[int, ...]] = []
     total = len(pairs)
     for n, (a, b) in enumerate(pairs.tolist()):
         al = verified(first[a], second[b], cfg, k, templates)
         if al is not None:
+            if keep is not None:
+                keep[(a, b)] = al
             out.append(
                 (a, b, al.covered_a, al.covered_b, al.body_a, al.body_b, al.shared_sentences)
             )

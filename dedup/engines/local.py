@@ -16,7 +16,7 @@ from dedup.config import ScanConfig
 from dedup.engines.pool import auto_jobs, plan_units, prepare_units
 from dedup.ids import one_per_id
 from dedup.language import preload as preload_language_model
-from dedup.model import Batch, ProgressHook, Report, no_progress
+from dedup.model import Alignment, Batch, ProgressHook, Report, no_progress
 from dedup.report import assemble_report, describe_clusters, matches_of, number_clusters
 from dedup.sources import Input, gather
 from dedup.templates import learn
@@ -57,7 +57,10 @@ def run(
     own = [templates.shared_by(s, s) for s in sites]
     pairs = all_candidates(corpus.sets, corpus.sigs, cfg, own)
     docs = [Shingled(*d) for d in zip(corpus.sets, corpus.layouts, sites, strict=True)]
-    edges = verify_pairs(pairs, docs, docs, cfg.verify, cfg.shingle.size, templates, progress)
+    known: dict[tuple[int, int], Alignment] = {}
+    edges = verify_pairs(
+        pairs, docs, docs, cfg.verify, cfg.shingle.size, templates, progress, known
+    )
     translations = None
     if cfg.crosslingual.enabled:
         from dedup.crosslingual.translations import find_translations  # cross-lingual runs only
