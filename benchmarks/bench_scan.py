@@ -105,6 +105,7 @@ _PREPARE_STAGES = (
     ("dedup.prepare", "extract_html", "extract"),
     ("dedup.prepare", "shingle_batch", "shingle"),
     ("dedup.prepare", "credit_clues", "credit"),
+    ("dedup.prepare", "furniture_batch", "furniture"),
     ("dedup.prepare", "detect_languages", "language"),
     # `prepare_chunk` imports it when it runs (cross-lingual only): patched in its own module
     ("dedup.crosslingual.anchors", "extract_anchors", "anchors"),
@@ -112,10 +113,13 @@ _PREPARE_STAGES = (
 #: (module, function, stage label) of the stages the local engine calls, in pipeline order
 _SCAN_STAGES = (
     ("dedup.engines.local", "collect", "collect"),
-    ("dedup.engines.local", "candidate_pairs", "LSH candidates"),
-    ("dedup.engines.local", "verify_pairs", "verify"),
+    ("dedup.engines.local", "learn", "templates"),
+    ("dedup.candidates", "candidate_pairs", "LSH candidates"),
+    ("dedup.candidates", "passage_pairs", "passage candidates"),
+    ("dedup.engines.local", "verify_pairs", "verify (align)"),
     ("dedup.crosslingual.translations", "find_translations", "cross-lingual"),
     ("dedup.engines.local", "cluster_documents", "cluster"),
+    ("dedup.engines.local", "describe_clusters", "describe"),
 )
 
 
