@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup.config import TemplateConfig
+from dedup.config import CandidateConfig, TemplateConfig
 from dedup.index.sqlite import SQLiteStore
 from tests.conftest import SAMPLE, SHARED_DATA, needs_shared_data
 from tests.index_workers import pair_docs, pair_texts
@@ -120,11 +120,30 @@ def _sample_docs() -> list[dedup.Document]:
     return docs
 
 
-def test_query_finds_exactly_what_scan_verifies_on_the_sample(db: Path) -> None:
-    cfg = dedup.ScanConfig()
+#: LSH that proposes near-identical texts only (16 rows a band): the passage fingerprints find
+#: the rest, and their document-frequency cap decides how many
+_WEAK_LSH = dedup.MinHashConfig(num_perm=32, bands=2)
+
+
+@pytest.mark.parametrize(
+    ("minhash", "candidates", "pairs"),
+    [
+        (dedup.MinHashConfig(), CandidateConfig(), 51),
+        (_WEAK_LSH, CandidateConfig(sample=4, min_hits=3, max_df=2), 16),
+        (_WEAK_LSH, CandidateConfig(sample=4, min_hits=3, max_df=3), 23),
+    ],
+    ids=["default", "passages-max-df-2", "passages-max-df-3"],
+)
+def test_query_finds_exactly_what_scan_verifies_on_the_sample(
+    db: Path, minhash: dedup.MinHashConfig, candidates: CandidateConfig, pairs: int
+) -> None:
+    """Also with weak LSH and other passage-candidate rules (recorded in the index), where
+    the fingerprints' document frequencies (counted over the indexed documents, the query in
+    place of the one with its id) decide which pairs are candidates."""
+    cfg = dedup.ScanConfig(minhash=minhash, candidates=candidates)
     expected = scan_pairs(["articles"], cfg)
-    assert len(expected) == 102  # 51 verified pairs
-    with dedup.Index.open(db) as index:
+    assert len(expected) == 2 * pairs
+    with dedup.Index.open(db, cfg) as index:
         # built in small batches, and pages before the JSONL file: order and batching don't matter
         index.add(["articles/spotify.jsonl"], batch_size=7)
         index.add(["articles/pages"], batch_size=5)
@@ -228,6 +247,83 @@ def test_settings_are_recorded_and_a_mismatch_is_named(db: Path) -> None:
         con.execute("UPDATE meta SET value = 'x' WHERE key = 'fingerprint'")
     with pytest.raises(dedup.IndexStoreError, match="configuration fingerprint x, asked for"):
         dedup.Index.open(db)
+
+
+@pytest.mark.parametrize("old", ["1", "2"])
+def test_an_index_written_by_an_older_dedup_is_refused_to_be_rebuilt(db: Path, old: str) -> None:
+    """Versions 1 (words) and 2 (with cross-lingual data) stored no layouts nor passage
+    fingerprints: such an index cannot answer under passage alignment, so it is refused, in
+    one line naming the file, before anything is written."""
+    with dedup.Index.open(db) as index:
+        index.add([dedup.Document("x", pair_texts(1)[0])])
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (old,))
+    con.close()
+    before = db.read_bytes()
+    with pytest.raises(dedup.IndexStoreError) as err:
+        dedup.Index.open(db)
+    assert str(err.value) == (
+        f"{db}: dedup index format version {old}, written by an older dedup (no passage "
+        "layouts); rebuild the index (this dedup reads versions 3 and 4)"
+    )
+    assert db.read_bytes() == before
+
+
+def test_a_partial_copy_is_found_by_passage_fingerprints(db: Path) -> None:
+    """A story's first third inside a page three times as long: whole-text LSH does not
+    propose the pair (Jaccard ~0.1), the fingerprint postings do, and the match carries the
+    passage, placed in both texts."""
+    story = " ".join(f"{s}." for s in _sentences(1, 12))
+    page = " ".join(f"{s}." for s in _sentences(2, 20) + _sentences(1, 4) + _sentences(3, 12))
+    cfg = dedup.ScanConfig()
+    from dedup.prepare import prepare_chunk
+
+    q = prepare_chunk([dedup.Document("story", story)], cfg)
+    with dedup.Index.open(db) as index:
+        index.add([dedup.Document("page", page)])
+        assert index.candidates(q.sigs[0]) == []  # not an LSH candidate
+        (m,) = index.query(dedup.Document("story", story))
+    assert m.id == "page" and m.jaccard < 0.15
+    assert m.shared_sentences == 4 and m.shared_words == m.match_words == 40
+    (p,) = m.passages
+    assert story[p.a_start : p.a_end] == page[p.b_start : p.b_end]
+    assert story[p.a_start : p.a_end].startswith(_sentences(1, 1)[0])
+    d = m.to_dict()
+    assert d["passages"] == [
+        {
+            "start": p.a_start,
+            "end": p.a_end,
+            "words": 40,
+            "match_start": p.b_start,
+            "match_end": p.b_end,
+            "match_words": 40,
+        }
+    ]
+    assert d["share"] == round(40 / 120, 4) and d["match_share"] == round(40 / 360, 4)
+    assert (d["shared_sentences"], d["shared_words"], d["match_words"]) == (4, 40, 40)
+    # the index gives what a scan gives
+    report = dedup.scan(
+        [dedup.Document("story", story), dedup.Document("page", page)],
+        replace(cfg, templates=TemplateConfig(enabled=False)),
+    )
+    (sm,) = report.matches
+    assert (sm.a, sm.b, sm.a_words, sm.b_words, sm.shared_sentences) == (
+        "page",
+        "story",
+        40,
+        40,
+        4,
+    )
+
+
+def _sentences(seed: int, n: int) -> list[str]:
+    """`n` sentences of ten random words (no full stop), unlike those of another seed."""
+    import random
+
+    rng = random.Random(seed)
+    return [
+        " ".join(f"w{rng.randrange(100_000)}" for _ in range(10)).capitalize() for _ in range(n)
+    ]
 
 
 def test_blobs_are_little_endian_and_queries_touch_only_their_buckets(db: Path) -> None:
