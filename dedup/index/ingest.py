@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from dedup.config import ScanConfig
 from dedup.candidates import sampled
+from dedup.config import ScanConfig
 from dedup.index.base import KeyArray, StoredDoc, layout_to_bytes, shingles_to_bytes
 from dedup.index.translations import keys_to_bytes
 from dedup.model import Batch, Document, Skip
@@ -59,9 +59,7 @@ class Reader:
                     yield rec
 
 
-def stored(
-    part: Batch, i: int, sample: int, anchor_bands: KeyArray | None = None
-) -> StoredDoc:
+def stored(part: Batch, i: int, sample: int, anchor_bands: KeyArray | None = None) -> StoredDoc:
     """Document `i` of `part` as a store writes it (blobs little-endian), with its layout and
     its passage fingerprints (`dedup.candidates.sampled`, 1 in `sample`); with `anchor_bands`
     (an index with cross-lingual data: its distinct anchor band keys), its language and anchors

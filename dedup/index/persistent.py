@@ -14,7 +14,9 @@ words and sentences).
 (`dedup.templates.learn`: per site, the pages holding each shingle and how much of each page
 is its own text), which an index would have to maintain for every shingle of every site on
 each add and remove. `ScanConfig.templates` is ignored; a query's matches are those of a scan
-with ``TemplateConfig(enabled=False)``. With cross-lingual matching (an index built with it, queried with it) a query also
+with ``TemplateConfig(enabled=False)``.
+
+With cross-lingual matching (an index built with it, queried with it) a query also
 finds the translations a scan would verify (`dedup.index.translations`). Back ends: one SQLite
 file (`dedup.index.sqlite`, the default) or a Redis server (``redis://host:port/db``,
 `dedup.index.redis`), shared by processes on several machines.
@@ -421,7 +423,9 @@ class Index:
                 continue
             theirs = shingles_from_bytes(d.shingles)
             al = verified(
-                query, Shingled(theirs, layout_from_bytes(d.layout), d.site), cfg.verify,
+                query,
+                Shingled(theirs, layout_from_bytes(d.layout), d.site),
+                cfg.verify,
                 cfg.shingle.size,
             )
             if al is not None:

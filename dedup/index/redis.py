@@ -36,7 +36,8 @@ frequencies of the features they and the query hold.
 Every write (a batch of documents, a removal) is one Lua script (`dedup.index.redis_scripts`),
 which Redis runs atomically: no reader sees part of a document or of a batch. A query reads in
 two scripts (its buckets and fingerprint postings, then the documents chosen from them) and
-does both again when the write generation changed between them, so it too sees one moment. The scripts name keys they build from the prefix, so a Redis Cluster (keys
+does both again when the write generation changed between them, so it too sees one moment.
+The scripts name keys they build from the prefix, so a Redis Cluster (keys
 spread over nodes) is not supported; a single server (with replicas) is. Durability is the
 server's (AOF or RDB, as configured).
 
@@ -62,8 +63,8 @@ from dedup.index import redis_scripts as scripts
 from dedup.index.base import (
     AnchorHits,
     AnchorQuery,
-    KeyArray,
     Chooser,
+    KeyArray,
     Postings,
     StoredDoc,
     check_format,
@@ -220,9 +221,7 @@ class RedisStore:
                 [[h.decode("utf-8") for h in hs] for hs in holders],
             )
             wanted = sorted({i.decode("utf-8") for i in ids} | set(choose(posts)))
-            again, raw = cast(
-                list[Any], self._call(self._read, args=[self._prefix, *wanted])
-            )
+            again, raw = cast(list[Any], self._call(self._read, args=[self._prefix, *wanted]))
             if again == gen:
                 break
         else:  # pragma: no cover - writes between every pair of reads

@@ -40,6 +40,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,8 @@ from dedup.index import sqlite_anchors as xl
 from dedup.index.base import (
     AnchorHits,
     AnchorQuery,
-    KeyArray,
     Chooser,
+    KeyArray,
     Postings,
     StoredDoc,
     check_format,
@@ -100,6 +101,11 @@ def _signed(keys: KeyArray) -> list[int]:
     """uint64 band keys as SQLite's signed 64-bit integers (same bits)."""
     out: list[int] = keys.astype(np.uint64).view(np.int64).tolist()
     return out
+
+
+def _with_layout(row: Sequence[Any], layout: bytes) -> StoredDoc:
+    """A document from its columns (`_DOC_COLUMNS`, then the language if read) and layout."""
+    return replace(StoredDoc(*row), layout=layout)
 
 
 class SQLiteStore:
@@ -328,9 +334,7 @@ class SQLiteStore:
         )
         return sorted({doc for key, band, doc in rows if band_of.get(key) == band})
 
-    def _postings(
-        self, con: sqlite3.Connection, fingerprints: KeyArray, limit: int
-    ) -> Postings:
+    def _postings(self, con: sqlite3.Connection, fingerprints: KeyArray, limit: int) -> Postings:
         """Per fingerprint, its documents (numbers) if at most `limit`, as ids."""
         counts: list[int] = []
         numbers: list[list[int]] = []
@@ -368,11 +372,11 @@ class SQLiteStore:
                     f" LEFT JOIN xl_docs x ON x.doc = d.n WHERE {where} ORDER BY d.n",
                     params,
                 ).fetchall()
-                return [StoredDoc(*r[:10], layout=r[10]) for r in rows]
+                return [_with_layout(r[:10], r[10]) for r in rows]
             rows = con.execute(
                 f"SELECT {_DOC_COLUMNS}, d.layout FROM docs d WHERE {where} ORDER BY d.n", params
             ).fetchall()
-        return [StoredDoc(*r[:9], layout=r[9]) for r in rows]
+        return [_with_layout(r[:9], r[9]) for r in rows]
 
     def candidate_ids(self, keys: KeyArray) -> list[str]:
         with self._txn(write=False) as con:
