@@ -467,6 +467,9 @@ class Index:
             "bands": cfg.minhash.bands,
             "rows": cfg.minhash.rows,
             "seed": cfg.minhash.seed,
+            "passage_sample": cfg.candidates.sample,
+            "passage_min_hits": cfg.candidates.min_hits,
+            "passage_max_df": cfg.candidates.max_df,
             "byte_order": "little",
             "cross_lingual": self._xl is not None,
         }
