@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import dedup
+from dedup.candidates import sampled
 from dedup.config import CandidateConfig, TemplateConfig
 from dedup.index.sqlite import SQLiteStore
 from tests.conftest import SAMPLE, SHARED_DATA, needs_shared_data
@@ -342,6 +343,11 @@ def test_blobs_are_little_endian_and_queries_touch_only_their_buckets(db: Path) 
             " WHERE key IN (SELECT value FROM json_each(?))",
             ("[1, 2]",),
         ).fetchall()
+        posting_plan = con.execute(
+            "EXPLAIN QUERY PLAN SELECT doc FROM postings WHERE key = ? LIMIT ?", (1, 66)
+        ).fetchall()
+        layout, fps = con.execute("SELECT layout, fingerprints FROM docs").fetchone()
+        (postings,) = con.execute("SELECT count(*) FROM postings").fetchone()
         assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert sig == part.sigs[0].astype("<u4").tobytes()
     assert np.array_equal(np.frombuffer(shingles, dtype="<u8"), part.sets[0])
@@ -351,6 +357,12 @@ def test_blobs_are_little_endian_and_queries_touch_only_their_buckets(db: Path) 
     # the bucket look-up is a search of the primary key, never a scan of the table
     assert any("SEARCH buckets USING PRIMARY KEY (key=?)" in row[3] for row in plan), plan
     assert not any("SCAN buckets" in row[3] for row in plan), plan
+    # so is the look-up of a passage fingerprint's holders; layouts and fingerprints are stored
+    assert any("SEARCH postings USING PRIMARY KEY (key=?)" in r[3] for r in posting_plan)
+    assert layout == part.layouts[0].to_array().astype("<i4").tobytes()
+    want = sampled(part.sets[0], cfg.candidates.sample)
+    assert np.array_equal(np.frombuffer(fps, dtype="<u8"), want) and postings == want.size > 0
+    assert json.loads(meta["candidates.max_df"]) == 64 and meta["format_version"] == "3"
 
 
 @pytest.mark.parametrize(

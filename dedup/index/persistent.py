@@ -279,6 +279,11 @@ class Index:
     def _write(self, part: Batch, replace_: bool) -> Totals:
         """One transaction: the batch's documents (one an id, `dedup.ids.index_choice`)."""
         out = Totals()
+        if len(part.layouts) != len(part.entries):
+            raise ConfigError(
+                "documents to add need their layouts (prepare them with "
+                "dedup.prepare.prepare_chunk): a query aligns passages on them"
+            )
         rows, out.skipped = index_choice(part.entries, replace_)
         if not rows:
             return out
