@@ -353,8 +353,8 @@ def scale(cfg: CrossLingualConfig) -> None:
 
 def _lookups(index: dedup.Index, part: Batch) -> None:
     """`Index.match` of every prepared document (its own indexed copy left out)."""
-    for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
-        index.match(s, sig, exclude=e.id, anchors=e.anchors, language=e.language)
+    for e, s, sig, lay in zip(part.entries, part.sets, part.sigs, part.layouts, strict=True):
+        index.match(s, sig, lay, site=e.site, exclude=e.id, anchors=e.anchors, language=e.language)
 
 
 def _scan_pairs(
@@ -450,8 +450,12 @@ def _index_growth(on: ScanConfig, off: ScanConfig) -> None:
             ix.config = on
             found = sum(
                 1
-                for e, s, sig in zip(xl_part.entries, xl_part.sets, xl_part.sigs, strict=True)
-                for m in ix.match(s, sig, exclude=e.id, anchors=e.anchors, language=e.language)
+                for e, s, sig, lay in zip(
+                    xl_part.entries, xl_part.sets, xl_part.sigs, xl_part.layouts, strict=True
+                )
+                for m in ix.match(
+                    s, sig, lay, site=e.site, exclude=e.id, anchors=e.anchors, language=e.language
+                )
                 if m.match == "translation"
             )
             us_xl = _median_us(lambda: _lookups(ix, xl_part), len(queries))

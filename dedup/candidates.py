@@ -120,7 +120,30 @@ def sampled(s: HashArray, sample: int) -> HashArray:
     """The fingerprints of a shingle set: the shingles whose hash is 0 modulo `sample` (a
     power of two). The choice depends on the shingle alone, so two texts sharing a passage of
     w words share about (w - 4) / `sample` fingerprints of it, wherever it sits in either."""
-    return s[(s & U64(sample - 1)) == 0]
+    out: HashArray = s[(s & U64(sample - 1)) == 0]
+    return out
+
+
+def proposing(df: npt.NDArray[np.int64], max_df: int) -> npt.NDArray[np.bool_]:
+    """Which fingerprints propose pairs, given `df`, the documents holding each: those on at
+    least two documents and at most `max_df` (more: boilerplate, see `passage_pairs`)."""
+    keep: npt.NDArray[np.bool_] = (df >= 2) & (df <= max_df)
+    return keep
+
+
+def passage_partners(
+    holders: Sequence[Sequence[str]], df: npt.NDArray[np.int64], min_hits: int, max_df: int
+) -> list[str]:
+    """`passage_pairs` for one document against a corpus it is part of (a query against an
+    index): the documents (sorted) sharing at least `min_hits` of its fingerprints.
+    ``holders[f]``: the other documents holding its fingerprint f; ``df[f]``: the documents
+    holding f, itself included (`proposing` decides on it, as `passage_pairs` does)."""
+    hits: dict[str, int] = {}
+    for docs, keep in zip(holders, proposing(df, max_df).tolist(), strict=True):
+        if keep:
+            for d in docs:
+                hits[d] = hits.get(d, 0) + 1
+    return sorted(d for d, n in hits.items() if n >= min_hits)
 
 
 def passage_pairs(
@@ -150,7 +173,7 @@ def passage_pairs(
     keys = np.concatenate(fps)
     ids = np.repeat(np.arange(n, dtype=np.int64), sizes)
     _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    keep = ((counts >= 2) & (counts <= max_df))[inv]
+    keep = proposing(counts, max_df)[inv]
     pairs = bucket_pairs(keys[keep], ids[keep])
     if pairs.size == 0:
         return np.empty((0, 2), dtype=np.int64)

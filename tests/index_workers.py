@@ -23,11 +23,18 @@ _VOCAB = [f"w{i}" for i in range(5000)]
 
 
 def pair_texts(k: int, words: int = 80) -> tuple[str, str]:
-    """Two texts sharing all but their last eighth, unlike any other pair's."""
+    """Two texts of sentences of ten words sharing all but their last eighth (a copy with a
+    changed ending: a passage of seven in eight sentences), unlike any other pair's."""
     rng = random.Random(k)
     body = [rng.choice(_VOCAB) for _ in range(words)]
     tail = [rng.choice(_VOCAB) for _ in range(words // 8)]
-    return " ".join(body), " ".join(body[: words - words // 8] + tail)
+    return _sentences(body), _sentences(body[: words - words // 8] + tail)
+
+
+def _sentences(words: list[str]) -> str:
+    """The words as sentences of ten, each capitalised and ended by a full stop."""
+    parts = [words[i : i + 10] for i in range(0, len(words), 10)]
+    return " ".join(" ".join(p).capitalize() + "." for p in parts)
 
 
 def pair_docs(

@@ -65,6 +65,17 @@ def test_query_json(db: str) -> None:
         for m in r["matches"]:
             assert {"id", "jaccard", "containment", "reuse", "url", "site", "date"} <= m.keys()
             assert 0 < m["jaccard"] <= min(m["containment"], m["reuse"]) <= 1
+            # the evidence, as a scan's matches carry it
+            assert m["shared_sentences"] >= 1 and m["shared_words"] > 0 and m["match_words"] > 0
+            assert 0 < m["share"] <= 1 and 0 < m["match_share"] <= 1
+            assert m["passages"] and set(m["passages"][0]) == {
+                "start",
+                "end",
+                "words",
+                "match_start",
+                "match_end",
+                "match_words",
+            }
         jaccards = [m["jaccard"] for m in r["matches"]]
         assert jaccards == sorted(jaccards, reverse=True)
     assert result.stderr.startswith("read 37 records from 2 files: 37 queried")
@@ -78,6 +89,7 @@ def test_query_other_formats(db: str) -> None:
         csv.DictReader(io.StringIO(run("index", "query", PAGE, "--index", db, "-f", "csv").stdout))
     )
     assert {r["id"] for r in rows} == COPIES and {r["query"] for r in rows} == {PAGE}
+    assert all(int(r["shared_sentences"]) >= 1 and float(r["share"]) > 0 for r in rows)
     table = run("index", "query", PAGE, "--index", db, "-f", "table", "--limit", "1")
     assert table.exit_code == 0
     assert "census-8818.html" in table.stdout and "census-8200.html" not in table.stdout

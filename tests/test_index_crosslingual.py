@@ -310,7 +310,9 @@ def test_no_stale_keys_after_removing_everything(redis_index: str) -> None:
     r = redis.Redis.from_url(redis_index.split("?")[0])
     p = redis_index.split("prefix=")[1].encode()
     try:
-        assert sorted(r.scan_iter(match=p + b"*")) == [p + b"meta"]
+        # the settings and the write generation (what a query checks its two reads against)
+        # stay; no bucket, posting, anchor count or document is left
+        assert sorted(r.scan_iter(match=p + b"*")) == [p + b"gen", p + b"meta"]
     finally:
         r.close()
 
@@ -531,8 +533,8 @@ def test_wmt_german_english_index_queries_are_the_scan(tmp_path: Path) -> None:
     assert len(pred & gold) / len(pred) >= 0.98
 
 
-def test_an_index_with_cross_lingual_data_records_format_version_2(tmp_path: Path) -> None:
-    # a dedup that reads only version 1 (and would write without keeping the anchor counts)
+def test_an_index_with_cross_lingual_data_records_format_version_4(tmp_path: Path) -> None:
+    # a dedup that reads only version 3 (and would write without keeping the anchor counts)
     # refuses it; this one reads both, and refuses settings that contradict each other
     xl, plain = str(tmp_path / "xl.db"), str(tmp_path / "plain.db")
     for db, cfg in ((xl, ON), (plain, ScanConfig())):
@@ -548,9 +550,9 @@ def test_an_index_with_cross_lingual_data_records_format_version_2(tmp_path: Pat
         finally:
             con.close()
 
-    assert (version(xl), version(plain)) == ("2", "1")
+    assert (version(xl), version(plain)) == ("4", "3")
     con = sqlite3.connect(xl)
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'format_version'")
     con.commit()
     con.close()
     with pytest.raises(dedup.IndexStoreError, match="damaged index settings"):

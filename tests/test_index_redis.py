@@ -11,11 +11,13 @@ import redis
 from typer.testing import CliRunner
 
 import dedup
+from dedup.candidates import sampled
 from dedup.cli import app
+from dedup.config import CandidateConfig
 from dedup.prepare import prepare_chunk
 from tests.conftest import SAMPLE
 from tests.index_workers import pair_texts
-from tests.test_index import index_pairs, scan_pairs
+from tests.test_index import _WEAK_LSH, index_pairs, scan_pairs
 
 
 @pytest.fixture(autouse=True)
@@ -37,9 +39,7 @@ def test_add_query_remove_stats_match_a_scan(redis_index: str) -> None:
         added = index.add(["articles"], batch_size=20)
         assert len(added.added) == 68 and added.documents == 68
         got = index_pairs(index.query_many(["articles"]))
-        assert got.keys() == expected.keys()
-        for pair, jaccard in expected.items():
-            assert got[pair] == pytest.approx(jaccard, abs=1e-12)
+        assert got == expected
         stats = index.stats()
         assert stats.documents == 68 and stats.backend == "redis"
         assert stats.fingerprint == dedup.ScanConfig().fingerprint()
@@ -49,6 +49,24 @@ def test_add_query_remove_stats_match_a_scan(redis_index: str) -> None:
             m.id for r in index.query_many(["articles"]).results for m in r.matches
         }
         assert index.check() == []
+
+
+def test_passage_candidates_match_a_scan(redis_index: str) -> None:
+    """Weak LSH: the fingerprint postings and their document-frequency cap find the pairs."""
+    cfg = dedup.ScanConfig(
+        minhash=_WEAK_LSH, candidates=CandidateConfig(sample=4, min_hits=3, max_df=3)
+    )
+    expected = scan_pairs(["articles"], cfg)
+    with dedup.Index.open(redis_index, cfg) as index:
+        index.add(["articles"], batch_size=20)
+        assert index_pairs(index.query_many(["articles"])) == expected
+        gone = sorted({a for a, _ in expected})
+        index.remove(gone)
+        assert not set(gone) & {m for _, m in index_pairs(index.query_many(["articles"]))}
+        index.remove([r.id for r in index.query_many(["articles"]).results])
+        assert len(index) == 0
+    r = client(redis_index)
+    assert not list(r.scan_iter(match=prefix(redis_index) + b"f*"))  # no posting left
 
 
 def test_duplicates_settings_and_byte_order(redis_index: str) -> None:
@@ -67,6 +85,12 @@ def test_duplicates_settings_and_byte_order(redis_index: str) -> None:
     stored = r.hgetall(p + b"d:x")
     assert stored[b"sig"] == part.sigs[0].astype("<u4").tobytes()
     assert np.array_equal(np.frombuffer(stored[b"sh"], dtype="<u8"), part.sets[0])
+    assert stored[b"ly"] == part.layouts[0].to_array().astype("<i4").tobytes()
+    fps = np.frombuffer(stored[b"fp"], dtype="<u8")
+    assert np.array_equal(fps, sampled(part.sets[0], 8)) and fps.size > 0
+    # the postings name x under its new text only
+    posting = [k for k in r.scan_iter(match=p + b"f*") if r.sismember(k, "x")]
+    assert sorted(posting) == sorted(p + b"f" + f.tobytes() for f in fps)
     assert b"url" not in stored  # the replacing document has no URL: none is left over
     assert r.hget(p + b"meta", "byte_order") == b'"little"'
     # no bucket still names x under its old text: 85 buckets hold x, 85 hold y

@@ -2,11 +2,14 @@
 byte layout of stored arrays, and the settings recorded in an index (its "meta").
 
 An index records every setting that changes a signature or a band key (`meta_of`): the shingle
-scheme version, each field of `ShingleConfig` and `MinHashConfig`, the byte order of its blobs
-and the word-shingle `ScanConfig.fingerprint()` (that of the config with cross-lingual matching
-off). `check_meta` refuses a config that differs, naming the setting. Verification settings
-(`VerifyConfig`, the thresholds of `CrossLingualConfig`) are not recorded: they apply when a
-query is verified, so the same index can be queried under another rule.
+scheme version, each field of `ShingleConfig`, `MinHashConfig` and `CandidateConfig` (which
+fingerprints are stored, and the passage-candidate rule, part of the fingerprint), the byte
+order of its blobs and the word-shingle `ScanConfig.fingerprint()` (that of the config with
+cross-lingual matching off). `check_meta` refuses a config that differs, naming the setting.
+Verification settings (`VerifyConfig`, the thresholds of `CrossLingualConfig`) are not
+recorded: they apply when a query is verified, so the same index can be queried under another
+rule. `TemplateConfig` is not recorded either: an index applies no site templates (see
+`dedup.index.persistent`).
 
 An index built with cross-lingual data (`CrossLingualConfig.enabled` when it was created) also
 records ``crosslingual.anchor_scheme`` (`ANCHOR_SCHEME_VERSION`) and ``crosslingual.num_perm``,
@@ -19,7 +22,7 @@ cross-lingual config (`IndexStoreError`: rebuild it with cross-lingual data).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Protocol
 
@@ -30,24 +33,29 @@ from dedup.candidates import band_keys
 from dedup.config import (
     ANCHOR_SCHEME_VERSION,
     SHINGLE_SCHEME_VERSION,
+    CandidateConfig,
     CrossLingualConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
 )
 from dedup.errors import ConfigError, IndexStoreError
-from dedup.model import HashArray
+from dedup.model import HashArray, Layout
 from dedup.signature import from_bytes
 
 #: written in every index; anything else is not ours
 FORMAT = "dedup-index"
-#: version of the stored layout (tables or keys, blob encodings); bump on any change to them
-FORMAT_VERSION = 1
-#: the version an index with cross-lingual data records: its word-shingle layout is version 1's,
+#: version of the stored layout (tables or keys, blob encodings); bump on any change to them.
+#: 3: each document's `Layout` and its passage fingerprints (`dedup.candidates.sampled`, with
+#: their inverted index) are stored, for passage alignment; versions 1 and 2 lack them
+FORMAT_VERSION = 3
+#: the version an index with cross-lingual data records: its word-shingle layout is version 3's,
 #: but every write must also keep the anchor tables and their counts, which a dedup that reads
-#: only version 1 does not know of; so such a dedup refuses these indexes instead of writing
+#: only version 3 does not know of; so such a dedup refuses these indexes instead of writing
 #: to them
-CROSSLINGUAL_FORMAT_VERSION = 2
+CROSSLINGUAL_FORMAT_VERSION = 4
+#: versions written by older dedups (no layouts, no fingerprints): refused, to be rebuilt
+OLD_FORMAT_VERSIONS = ("1", "2")
 KeyArray = npt.NDArray[np.uint64]
 
 #: how a setting is named in an error message ("built with shingle size 5, asked for 4")
@@ -57,6 +65,9 @@ _LABELS = {
     "minhash.num_perm": "num_perm (MinHash permutations)",
     "minhash.bands": "bands (LSH)",
     "minhash.seed": "hash seed",
+    "candidates.sample": "passage fingerprint sample",
+    "candidates.min_hits": "passage fingerprint min_hits",
+    "candidates.max_df": "passage fingerprint max_df",
     "byte_order": "byte order",
     "crosslingual.num_perm": "cross-lingual num_perm",
     "crosslingual.bands": "cross-lingual bands",
@@ -72,7 +83,10 @@ class StoredDoc:
     """One indexed document as a back end stores it.
 
     `shingles`: its sorted unique 64-bit shingle hashes, little-endian (`shingles_to_bytes`);
-    `signature`: its MinHash signature, little-endian uint32 (`dedup.signature.to_bytes`).
+    `signature`: its MinHash signature, little-endian uint32 (`dedup.signature.to_bytes`);
+    `layout`: its `Layout` (`layout_to_bytes`: `Layout.to_array`, int32 little-endian);
+    `fingerprints`: its passage fingerprints (`dedup.candidates.sampled` of its shingles,
+    sorted uint64 little-endian), which a store keeps in an inverted index (`Store.lookup`).
 
     Cross-lingual data, in an index built with it (else `language` and `anchors` None):
     `language` (ISO 639-1, None if unknown); `anchors`, its `Anchors.seq` (uint64 little-endian,
@@ -93,6 +107,24 @@ class StoredDoc:
     language: str | None = None
     anchors: bytes | None = None
     anchor_bands: bytes = b""
+    layout: bytes = b""
+    fingerprints: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """What a store read of a query's passage fingerprints (`Store.lookup`), parallel to them:
+    ``counts[f]``, the indexed documents holding fingerprint f (a count above the limit asked
+    for may be given as limit + 1), and ``holders[f]``, their ids (read, and given, only when
+    ``counts[f]`` is within the limit; else empty)."""
+
+    counts: npt.NDArray[np.int64]
+    holders: list[list[str]]
+
+
+#: given the postings of a query's fingerprints, the ids of the documents to read with the
+#: LSH candidates (the passage candidates, `dedup.candidates.passage_partners`)
+Chooser = Callable[[Postings], Iterable[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,16 +174,22 @@ class Store(Protocol):
         first); return the settings in force."""
 
     def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
-        """Store `docs` (unique ids) with their band keys ``keys[i]`` in one transaction.
+        """Store `docs` (unique ids) with their band keys ``keys[i]`` and their passage
+        fingerprints (`StoredDoc.fingerprints`, in the inverted index) in one transaction.
         Per document: "added", "replaced" (`replace` and the id was there) or "exists"
         (not `replace` and the id was there: nothing written for it). In an index with
         cross-lingual data every document carries its `anchors`, and its anchor buckets and
         the feature counts change in the same transaction (a replaced document's are
         withdrawn first)."""
 
-    def lookup(self, keys: KeyArray) -> list[StoredDoc]:
-        """The documents sharing at least one band key with ``keys`` (one key a band), as of
-        one moment: the candidates of a query."""
+    def lookup(
+        self, keys: KeyArray, fingerprints: KeyArray, limit: int, choose: Chooser
+    ) -> list[StoredDoc]:
+        """The candidates of a query, read as of one moment (with their layouts): the
+        documents sharing at least one band key with ``keys`` (one key a band), and those
+        `choose` picks from the `Postings` of the query's `fingerprints` (documents holding
+        each; the holders of a fingerprint held by more than `limit` documents are not read:
+        the cost of a query is bounded whatever the size of the index)."""
 
     def candidate_ids(self, keys: KeyArray) -> list[str]:
         """The ids of `lookup` without reading the documents (cheaper; unsorted)."""
@@ -190,6 +228,16 @@ def shingles_from_bytes(blob: bytes) -> HashArray:
     return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
 
 
+def layout_to_bytes(layout: Layout) -> bytes:
+    """A layout as stored: `Layout.to_array`, 4 bytes a value, little-endian."""
+    return layout.to_array().astype("<i4").tobytes()
+
+
+def layout_from_bytes(blob: bytes) -> Layout:
+    """Inverse of `layout_to_bytes` (ValueError if `blob` is not a layout)."""
+    return Layout.from_array(np.frombuffer(blob, dtype="<i4").astype(np.int32))
+
+
 def keys_of(signature: bytes, bands: int) -> KeyArray:
     """The band keys of one stored signature, shape ``(bands,)``."""
     keys: KeyArray = band_keys(from_bytes(signature)[None, :], bands)[0]
@@ -200,6 +248,7 @@ def _flat(cfg: ScanConfig) -> dict[str, Any]:
     out: dict[str, Any] = {"shingle_scheme": SHINGLE_SCHEME_VERSION}
     out.update({f"shingle.{k}": v for k, v in asdict(cfg.shingle).items()})
     out.update({f"minhash.{k}": v for k, v in asdict(cfg.minhash).items()})
+    out.update({f"candidates.{k}": v for k, v in asdict(cfg.candidates).items()})
     out["byte_order"] = "little"
     return out
 
@@ -258,6 +307,12 @@ def check_format(location: str, meta: Mapping[str, str]) -> None:
     if meta.get("format") != FORMAT:
         raise IndexStoreError(f"{location}: not a dedup index")
     version = meta.get("format_version")
+    if version in OLD_FORMAT_VERSIONS:
+        raise IndexStoreError(
+            f"{location}: dedup index format version {version}, written by an older dedup "
+            f"(no passage layouts); rebuild the index (this dedup reads versions "
+            f"{FORMAT_VERSION} and {CROSSLINGUAL_FORMAT_VERSION})"
+        )
     if version not in (str(FORMAT_VERSION), str(CROSSLINGUAL_FORMAT_VERSION)):
         raise IndexStoreError(
             f"{location}: dedup index format version {version}, this dedup reads versions "
@@ -317,11 +372,14 @@ def check_meta(location: str, meta: Mapping[str, str], cfg: ScanConfig) -> None:
 
 
 def config_from_meta(location: str, meta: Mapping[str, str], base: ScanConfig) -> ScanConfig:
-    """`base` with the shingle and MinHash settings the index was built with, and with
+    """`base` with the shingle, MinHash and passage-fingerprint settings the index was built
+    with, and with
     cross-lingual matching on (its anchor settings) if it was built with cross-lingual data."""
     check_format(location, meta)
 
-    def part(prefix: str, cls: type[ShingleConfig] | type[MinHashConfig]) -> dict[str, Any]:
+    def part(
+        prefix: str, cls: type[ShingleConfig] | type[MinHashConfig] | type[CandidateConfig]
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(cls):
             raw = meta.get(f"{prefix}.{f.name}")
@@ -335,6 +393,7 @@ def config_from_meta(location: str, meta: Mapping[str, str], base: ScanConfig) -
             base,
             shingle=ShingleConfig(**part("shingle", ShingleConfig)),
             minhash=MinHashConfig(**part("minhash", MinHashConfig)),
+            candidates=CandidateConfig(**part("candidates", CandidateConfig)),
         )
         crosslingual = crosslingual_from_meta(location, meta, base.crosslingual)
         if crosslingual is not None:

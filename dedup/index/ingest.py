@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from dedup.candidates import sampled
 from dedup.config import ScanConfig
-from dedup.index.base import KeyArray, StoredDoc, shingles_to_bytes
+from dedup.index.base import KeyArray, StoredDoc, layout_to_bytes, shingles_to_bytes
 from dedup.index.translations import keys_to_bytes
 from dedup.model import Batch, Document, Skip
 from dedup.signature import to_bytes
@@ -58,8 +59,9 @@ class Reader:
                     yield rec
 
 
-def stored(part: Batch, i: int, anchor_bands: KeyArray | None = None) -> StoredDoc:
-    """Document `i` of `part` as a store writes it (blobs little-endian); with `anchor_bands`
+def stored(part: Batch, i: int, sample: int, anchor_bands: KeyArray | None = None) -> StoredDoc:
+    """Document `i` of `part` as a store writes it (blobs little-endian), with its layout and
+    its passage fingerprints (`dedup.candidates.sampled`, 1 in `sample`); with `anchor_bands`
     (an index with cross-lingual data: its distinct anchor band keys), its language and anchors
     too."""
     e = part.entries[i]
@@ -73,6 +75,8 @@ def stored(part: Batch, i: int, anchor_bands: KeyArray | None = None) -> StoredD
         credit=credit_from(e.clues) if e.clues is not None else None,
         shingles=shingles_to_bytes(part.sets[i]),
         signature=to_bytes(part.sigs[i]),
+        layout=layout_to_bytes(part.layouts[i]),
+        fingerprints=shingles_to_bytes(sampled(part.sets[i], sample)),
     )
     if anchor_bands is None:
         return doc

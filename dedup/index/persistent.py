@@ -1,10 +1,22 @@
 """`dedup.Index`: a persistent, incremental index of documents, to ask of each new article
 "is this a copy of anything seen before, and of what?".
 
-A query finds its candidates from the index's LSH buckets (the same bands as a scan) and
-verifies each exactly on the stored shingle sets with `dedup.verify.is_copy`: its matches are
-exactly the indexed documents that `dedup.scan` would verify as copies of it under the same
-config. With cross-lingual matching (an index built with it, queried with it) a query also
+A query finds its candidates as a scan does (`dedup.candidates.all_candidates`): from the
+index's LSH buckets (the same bands) and from the inverted index of passage fingerprints (the
+same `sampled` fingerprints, the same `min_hits` and `max_df` rule applied by
+`dedup.candidates.passage_partners`, document frequencies those of the indexed documents plus
+the query). It verifies each with `dedup.verify.verified` (passage alignment on the stored
+shingle sets and layouts): its matches are exactly the indexed documents that `dedup.scan`
+would verify as copies of it under the same config, with the same evidence (passages, shared
+words and sentences).
+
+*Site templates* are not applied by the index: a scan learns them from its whole corpus
+(`dedup.templates.learn`: per site, the pages holding each shingle and how much of each page
+is its own text), which an index would have to maintain for every shingle of every site on
+each add and remove. `ScanConfig.templates` is ignored; a query's matches are those of a scan
+with ``TemplateConfig(enabled=False)``.
+
+With cross-lingual matching (an index built with it, queried with it) a query also
 finds the translations a scan would verify (`dedup.index.translations`). Back ends: one SQLite
 file (`dedup.index.sqlite`, the default) or a Redis server (``redis://host:port/db``,
 `dedup.index.redis`), shared by processes on several machines.
@@ -21,16 +33,18 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from dedup.candidates import band_keys
+from dedup.candidates import band_keys, passage_partners, sampled
 from dedup.config import DUPLICATE_POLICIES, ScanConfig
 from dedup.engines.pool import prepare_all
 from dedup.errors import ConfigError, IndexStoreError
 from dedup.ids import index_choice, skip_of
 from dedup.index.base import (
+    Postings,
     Store,
     check_meta,
     config_from_meta,
     crosslingual_from_meta,
+    layout_from_bytes,
     meta_of,
     shingles_from_bytes,
 )
@@ -45,10 +59,19 @@ from dedup.index.results import (
 )
 from dedup.index.sqlite import DEFAULT_CACHE_MB, SQLiteStore
 from dedup.index.translations import anchor_query, bucket_sets, translation_matches
-from dedup.model import Anchors, Batch, Document, HashArray, ProgressHook, Skip, no_progress
+from dedup.model import (
+    Anchors,
+    Batch,
+    Document,
+    HashArray,
+    Layout,
+    ProgressHook,
+    Skip,
+    no_progress,
+)
 from dedup.prepare import prepare_chunk
 from dedup.sources import Input
-from dedup.verify import verified
+from dedup.verify import Shingled, similarity, verified
 
 DuplicatePolicy = Literal["refuse", "replace"]
 #: documents written a transaction by `Index.add`: bucket rows are written sorted, so larger
@@ -80,14 +103,17 @@ class Index:
                 print(m.id, m.jaccard, m.containment)
 
     Contract: `query` returns exactly the indexed documents that a `dedup.scan` of the index's
-    documents plus the query would verify as copies of the query (same LSH bands, exact
-    verification), with exact Jaccard and containments, best first. With cross-lingual matching
+    documents plus the query would verify as copies of the query (same LSH bands and passage
+    fingerprints, the same passage alignment; no site templates, as a scan with
+    ``TemplateConfig(enabled=False)``), with exact Jaccard and containments and the alignment's
+    evidence (passages, shared words and sentences), best first. With cross-lingual matching
     on (``config.crosslingual.enabled``; the index must have been built with it), also exactly
     the documents that scan would verify as translations of the query (same anchor bands and
     bucket cap, the same anchor weights: those of the index's documents plus the query, see
     `dedup.index.translations`), as matches ``match="translation"`` with their `score`. An
     index records the settings its signatures were made with (shingle scheme and size,
-    permutations, bands, seed, byte order, `ScanConfig.fingerprint()`, and for cross-lingual
+    permutations, bands, seed, passage fingerprint settings, byte order,
+    `ScanConfig.fingerprint()`, and for cross-lingual
     data the anchor scheme and anchor MinHash settings) and refuses a config that differs
     (`IndexStoreError` naming the setting). An index built with cross-lingual data stores it
     for every document added later, whatever the config of the add. Each add batch is one
@@ -253,17 +279,23 @@ class Index:
     def _write(self, part: Batch, replace_: bool) -> Totals:
         """One transaction: the batch's documents (one an id, `dedup.ids.index_choice`)."""
         out = Totals()
+        if len(part.layouts) != len(part.entries):
+            raise ConfigError(
+                "documents to add need their layouts (prepare them with "
+                "dedup.prepare.prepare_chunk): a query aligns passages on them"
+            )
         rows, out.skipped = index_choice(part.entries, replace_)
         if not rows:
             return out
+        sample = self._config.candidates.sample
         if self._xl is None:
-            docs = [stored(part, i) for i in rows]
+            docs = [stored(part, i, sample) for i in rows]
         else:
             entries = [part.entries[i] for i in rows]
             buckets = bucket_sets(
                 [e.anchors for e in entries], [e.language for e in entries], self._xl
             )
-            docs = [stored(part, i, b) for i, b in zip(rows, buckets, strict=True)]
+            docs = [stored(part, i, sample, b) for i, b in zip(rows, buckets, strict=True)]
         sigs = part.sigs[rows]
         status = self._store.put(docs, band_keys(sigs, self._bands), replace_)
         for i, st in zip(rows, status, strict=True):
@@ -300,6 +332,8 @@ class Index:
         return self.match(
             part.sets[0],
             part.sigs[0],
+            part.layouts[0],
+            site=e.site,
             exclude=exclude,
             limit=limit,
             anchors=e.anchors,
@@ -323,9 +357,18 @@ class Index:
         done = 0
         for part in prepare_all(reader.records(), self._config, jobs):
             skips.extend(part.skips)
-            for e, s, sig in zip(part.entries, part.sets, part.sigs, strict=True):
+            for e, s, sig, lay in zip(
+                part.entries, part.sets, part.sigs, part.layouts, strict=True
+            ):
                 matches = self.match(
-                    s, sig, exclude=e.id, limit=limit, anchors=e.anchors, language=e.language
+                    s,
+                    sig,
+                    lay,
+                    site=e.site,
+                    exclude=e.id,
+                    limit=limit,
+                    anchors=e.anchors,
+                    language=e.language,
                 )
                 results.append(
                     QueryResult(
@@ -346,24 +389,52 @@ class Index:
         self,
         shingles: HashArray,
         signature: npt.NDArray[np.uint32],
+        layout: Layout,
         *,
+        site: str | None = None,
         exclude: str | None = None,
         limit: int | None = None,
         anchors: Anchors | None = None,
         language: str | None = None,
     ) -> list[IndexMatch]:
-        """`query` for a document already prepared: its sorted unique shingle set and its
-        signature, and with cross-lingual matching its anchors and language (as
-        `dedup.prepare.prepare_chunk` makes them; without them no translation is looked for,
-        nor for a document whose language is unknown or that has no anchor keys)."""
+        """`query` for a document already prepared: its sorted unique shingle set, its
+        signature, its layout and site, and with cross-lingual matching its anchors and
+        language (as `dedup.prepare.prepare_chunk` makes them; without them no translation is
+        looked for, nor for a document whose language is unknown or that has no anchor
+        keys)."""
+        cfg = self._config
+        c = cfg.candidates
         keys = band_keys(np.asarray(signature, dtype=np.uint32)[None, :], self._bands)[0]
+
+        def passages(posts: Postings) -> list[str]:
+            # as in a scan of the indexed documents plus the query, which stands in for the
+            # indexed document with its id: that one is no holder, and the query is one
+            holders = [[h for h in hs if h != exclude] for hs in posts.holders]
+            gone = np.fromiter(
+                (len(a) - len(b) for a, b in zip(posts.holders, holders, strict=True)),
+                dtype=np.int64,
+                count=len(holders),
+            )
+            return passage_partners(holders, posts.counts - gone + 1, c.min_hits, c.max_df)
+
+        query = Shingled(shingles, layout, site)
+        # a fingerprint on more than max_df + 1 indexed documents is on more than max_df of
+        # the scanned ones (the query stands in for at most one of them): its holders are
+        # not read
+        found = self._store.lookup(keys, sampled(shingles, c.sample), c.max_df + 1, passages)
         out: list[IndexMatch] = []
-        for d in self._store.lookup(keys):
+        for d in found:
             if d.id == exclude:
                 continue
-            sim = verified(shingles, shingles_from_bytes(d.shingles), self._config.verify)
-            if sim is not None:
-                out.append(IndexMatch.of(d, sim, language))
+            theirs = shingles_from_bytes(d.shingles)
+            al = verified(
+                query,
+                Shingled(theirs, layout_from_bytes(d.layout), d.site),
+                cfg.verify,
+                cfg.shingle.size,
+            )
+            if al is not None:
+                out.append(IndexMatch.of(d, similarity(shingles, theirs), language, al))
         out.sort(key=lambda m: (-m.jaccard, -max(m.containment, m.reuse), m.id))
         xl = self._config.crosslingual
         if xl.enabled and anchors is not None and language is not None and anchors.keys.size:
@@ -401,6 +472,9 @@ class Index:
             "bands": cfg.minhash.bands,
             "rows": cfg.minhash.rows,
             "seed": cfg.minhash.seed,
+            "passage_sample": cfg.candidates.sample,
+            "passage_min_hits": cfg.candidates.min_hits,
+            "passage_max_df": cfg.candidates.max_df,
             "byte_order": "little",
             "cross_lingual": self._xl is not None,
         }

@@ -9,9 +9,14 @@ Keys (``P`` the prefix)::
     P ids                   set: every document id
     P d:<id>                hash: url site title date source credit (absent when unknown),
                             sh (shingles, uint64 little-endian), sig (signature, uint32
-                            little-endian), k (the document's bucket names, 10 bytes each)
+                            little-endian), ly (Layout.to_array, int32 little-endian), fp
+                            (passage fingerprints, uint64 little-endian), k (the document's
+                            bucket names, 10 bytes each)
     P b<band><key>          set: ids of the documents in this bucket; <band> 2 bytes and <key>
                             8 bytes, little-endian, so equal keys in other bands are other buckets
+    P f<key>                set: ids of the documents holding passage fingerprint <key> (8
+                            bytes, little-endian)
+    P gen                   counter: incremented by every write (a batch, a removal)
 
 An index built with cross-lingual data (meta ``crosslingual.anchor_scheme``) also has::
 
@@ -28,9 +33,11 @@ it reads the sizes of its buckets, the members of the other languages in the buc
 keeps (the rule of `dedup.index.translations.open_buckets`), their documents and the
 frequencies of the features they and the query hold.
 
-Every write (a batch of documents, a removal) and every query's read is one Lua script
-(`dedup.index.redis_scripts`), which Redis runs atomically: no reader sees part of a document
-or of a batch. The scripts name keys they build from the prefix, so a Redis Cluster (keys
+Every write (a batch of documents, a removal) is one Lua script (`dedup.index.redis_scripts`),
+which Redis runs atomically: no reader sees part of a document or of a batch. A query reads in
+two scripts (its buckets and fingerprint postings, then the documents chosen from them) and
+does both again when the write generation changed between them, so it too sees one moment.
+The scripts name keys they build from the prefix, so a Redis Cluster (keys
 spread over nodes) is not supported; a single server (with replicas) is. Durability is the
 server's (AOF or RDB, as configured).
 
@@ -44,6 +51,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -55,7 +63,9 @@ from dedup.index import redis_scripts as scripts
 from dedup.index.base import (
     AnchorHits,
     AnchorQuery,
+    Chooser,
     KeyArray,
+    Postings,
     StoredDoc,
     check_format,
     has_crosslingual,
@@ -65,6 +75,8 @@ from dedup.index.translations import keys_from_bytes, keys_to_bytes
 DEFAULT_PREFIX = "dedup:"
 _FIELDS = ("url", "site", "title", "date", "source", "credit")
 _BUCKET_BYTES = 10  # band (uint16) + key (uint64), little-endian
+#: times a query reads again when a write came between its two reads
+_READ_TRIES = 100
 
 
 def _shown(url: str) -> str:
@@ -136,6 +148,8 @@ class RedisStore:
         self._lookup = self._r.register_script(scripts.LOOKUP)
         self._delete = self._r.register_script(scripts.DELETE)
         self._xl_lookup = self._r.register_script(scripts.XL_LOOKUP)
+        self._candidates = self._r.register_script(scripts.CANDIDATES)
+        self._read = self._r.register_script(scripts.READ)
         self._xl = False
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -176,7 +190,8 @@ class RedisStore:
                 value = getattr(d, name)
                 if value is not None:
                     fields += [name, value]
-            fields += ["sh", d.shingles, "sig", d.signature]
+            fields += ["sh", d.shingles, "sig", d.signature, "ly", d.layout]
+            fields += ["fp", d.fingerprints]
             if self._xl:
                 if d.anchors is None:
                     raise IndexStoreError(
@@ -190,16 +205,33 @@ class RedisStore:
         out = cast(list[bytes], self._call(self._put, args=args))
         return [s.decode() for s in out]
 
-    def lookup(self, keys: KeyArray) -> list[StoredDoc]:
-        raw = cast(
-            list[Any], self._call(self._lookup, args=[self._prefix, _bucket_blob(keys), "1"])
-        )
+    def lookup(
+        self, keys: KeyArray, fingerprints: KeyArray, limit: int, choose: Chooser
+    ) -> list[StoredDoc]:
+        fps = keys_to_bytes(fingerprints)
+        for _ in range(_READ_TRIES):
+            gen, ids, counts, holders = cast(
+                list[Any],
+                self._call(
+                    self._candidates, args=[self._prefix, _bucket_blob(keys), fps, str(limit)]
+                ),
+            )
+            posts = Postings(
+                np.asarray([int(c) for c in counts], dtype=np.int64),
+                [[h.decode("utf-8") for h in hs] for hs in holders],
+            )
+            wanted = sorted({i.decode("utf-8") for i in ids} | set(choose(posts)))
+            again, raw = cast(list[Any], self._call(self._read, args=[self._prefix, *wanted]))
+            if again == gen:
+                break
+        else:  # pragma: no cover - writes between every pair of reads
+            raise IndexStoreError(f"{self.location}: the index kept changing during a query")
         out: list[StoredDoc] = []
         for i in range(0, len(raw), 2):
             vals = raw[i + 1]
             if vals[6] is None:  # pragma: no cover - ids and documents are written together
                 continue
-            out.append(_doc(raw[i], vals))
+            out.append(replace(_doc(raw[i], vals[:9]), layout=bytes(vals[9] or b"")))
         return out
 
     def anchor_lookup(self, query: AnchorQuery) -> AnchorHits:

@@ -40,9 +40,25 @@ local function xl_count(p, id, dk, delta)
 end
 """
 
+# Lua: add (delta 1) or withdraw (delta -1) document dk's id in the postings of its passage
+# fingerprints (field fp, 8 bytes each)
+POSTINGS = """
+local function postings(p, id, dk, delta)
+  local fp = redis.call('HGET', dk, 'fp') or ''
+  for j = 1, #fp, 8 do
+    if delta > 0 then
+      redis.call('SADD', p .. 'f' .. string.sub(fp, j, j + 7), id)
+    else
+      redis.call('SREM', p .. 'f' .. string.sub(fp, j, j + 7), id)
+    end
+  end
+end
+"""
+
 # ARGV: prefix, replace ("1"/"0"), then per document: id, buckets, nfields, field, value...
 PUT = (
-    XL_COUNT
+    POSTINGS
+    + XL_COUNT
     + """
 local p, replace = ARGV[1], ARGV[2] == '1'
 local out, i = {}, 3
@@ -57,6 +73,7 @@ while i <= #ARGV do
     if exists then
       local old = redis.call('HGET', dk, 'k') or ''
       for j = 1, #old, 10 do redis.call('SREM', p .. 'b' .. string.sub(old, j, j + 9), id) end
+      postings(p, id, dk, -1)
       xl_count(p, id, dk, -1)
       redis.call('DEL', dk)
       out[#out + 1] = 'replaced'
@@ -70,11 +87,13 @@ while i <= #ARGV do
     end
     redis.call('HSET', dk, unpack(args))
     for j = 1, #ks, 10 do redis.call('SADD', p .. 'b' .. string.sub(ks, j, j + 9), id) end
+    postings(p, id, dk, 1)
     xl_count(p, id, dk, 1)
     redis.call('SADD', p .. 'ids', id)
   end
   i = i + 2 * nf
 end
+redis.call('INCR', p .. 'gen')
 return out
 """
 )
@@ -93,6 +112,39 @@ for _, id in ipairs(ids) do
     'url', 'site', 'title', 'date', 'source', 'credit', 'sh', 'sig', 'lang')
 end
 return out
+"""
+
+# ARGV: prefix, bucket names (10 bytes each), query fingerprints (8 bytes each), limit. Returns
+# the write generation, the ids in the buckets, and per fingerprint the documents holding it
+# and (when at most limit) their ids: the first read of a query (`RedisStore.lookup`)
+CANDIDATES = """
+local p, ks, fps, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local names = {}
+for j = 1, #ks, 10 do names[#names + 1] = p .. 'b' .. string.sub(ks, j, j + 9) end
+local ids = {}
+if #names > 0 then ids = redis.call('SUNION', unpack(names)) end
+local counts, holders = {}, {}
+for j = 1, #fps, 8 do
+  local key = p .. 'f' .. string.sub(fps, j, j + 7)
+  local n = redis.call('SCARD', key)
+  counts[#counts + 1] = n
+  if n <= limit then holders[#holders + 1] = redis.call('SMEMBERS', key)
+  else holders[#holders + 1] = {} end
+end
+return {redis.call('GET', p .. 'gen') or '0', ids, counts, holders}
+"""
+
+# ARGV: prefix, ids...: the write generation and each document's fields (the second read of a
+# query; the generation tells whether a write came between the two reads)
+READ = """
+local p = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  out[#out + 1] = ARGV[i]
+  out[#out + 1] = redis.call('HMGET', p .. 'd:' .. ARGV[i],
+    'url', 'site', 'title', 'date', 'source', 'credit', 'sh', 'sig', 'lang', 'ly')
+end
+return {redis.call('GET', p .. 'gen') or '0', out}
 """
 
 # ARGV: prefix, query language, query anchor bucket keys (8 bytes each), query features
@@ -156,7 +208,8 @@ return {excluded, tostring(skipped), redis.call('SCARD', p .. 'ids'), docs, flis
 
 # ARGV: prefix, ids...
 DELETE = (
-    XL_COUNT
+    POSTINGS
+    + XL_COUNT
     + """
 local p = ARGV[1]
 local out = {}
@@ -166,12 +219,14 @@ for i = 2, #ARGV do
   if redis.call('EXISTS', dk) == 1 then
     local old = redis.call('HGET', dk, 'k') or ''
     for j = 1, #old, 10 do redis.call('SREM', p .. 'b' .. string.sub(old, j, j + 9), id) end
+    postings(p, id, dk, -1)
     xl_count(p, id, dk, -1)
     redis.call('DEL', dk)
     redis.call('SREM', p .. 'ids', id)
     out[#out + 1] = id
   end
 end
+redis.call('INCR', p .. 'gen')
 return out
 """
 )

@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedup.index.base import StoredDoc
-from dedup.model import Similarity, Skip
+from dedup.model import Alignment, Passage, Similarity, Skip
 
 
 def _r(x: float) -> float:
     return round(x, 4)
+
+
+def _passage(p: Passage) -> dict[str, int]:
+    """A passage as a query result shows it: `Passage.to_dict`, the matched document in place
+    of a scan's origin."""
+    return {k.replace("origin_", "match_"): v for k, v in p.to_dict().items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +29,14 @@ class IndexMatch:
     of the query's text found in this document (1.0: the query is wholly made of it); `reuse`,
     the share of this document's text that the query reproduces; `shared`, the shingles both
     hold. The same figures a scan reports for a copy (`containment`) against its origin (`reuse`).
+
+    The evidence of a copy, from the passage alignment that verified it (`dedup.align`, as a
+    scan's `Match` and `Member` carry it): `passages`, the passages the two share (`Passage`:
+    offsets and words in the query's text, then in this document's; ``match_start``,
+    ``match_end``, ``match_words`` in JSON); `shared_words`, the query's words inside them, and
+    `match_words`, this document's; `share` and `match_share`, those words as a share of each
+    text's body (a scan's ``a_share``/``b_share``); `shared_sentences`, the sentences shared
+    (on the side with fewer, as a scan's `Match`). None (no passages) for a translation.
 
     `match`: ``"copy"`` (verified on word shingles) or ``"translation"`` (another language,
     verified on anchors: `score` is its exact anchor score against the query, see
@@ -46,6 +60,12 @@ class IndexMatch:
     language: str | None = None
     query_language: str | None = None
     score: float | None = None
+    shared_sentences: int | None = None
+    shared_words: int | None = None
+    match_words: int | None = None
+    share: float | None = None
+    match_share: float | None = None
+    passages: tuple[Passage, ...] = ()
 
     @classmethod
     def of(
@@ -53,10 +73,13 @@ class IndexMatch:
         doc: StoredDoc,
         sim: Similarity,
         query_language: str | None,
+        alignment: Alignment | None = None,
         match: str = "copy",
         score: float | None = None,
     ) -> IndexMatch:
-        """The match of a stored document, `sim` its similarity with the query (query first)."""
+        """The match of a stored document, `sim` its similarity with the query and `alignment`
+        their alignment (query first, as A; None for a translation)."""
+        al = alignment
         return cls(
             id=doc.id,
             url=doc.url,
@@ -73,6 +96,12 @@ class IndexMatch:
             language=doc.language,
             query_language=query_language,
             score=score,
+            shared_sentences=al.shared_sentences if al is not None else None,
+            shared_words=al.covered_a if al is not None else None,
+            match_words=al.covered_b if al is not None else None,
+            share=al.coverage_a if al is not None else None,
+            match_share=al.coverage_b if al is not None else None,
+            passages=al.passages if al is not None else (),
         )
 
     @property
@@ -91,6 +120,12 @@ class IndexMatch:
             "containment": _r(self.containment),
             "reuse": _r(self.reuse),
             "shared": self.shared,
+            "shared_sentences": self.shared_sentences,
+            "shared_words": self.shared_words,
+            "match_words": self.match_words,
+            "share": None if self.share is None else _r(self.share),
+            "match_share": None if self.match_share is None else _r(self.match_share),
+            "passages": [_passage(p) for p in self.passages],
             "credit": self.credit,
             "source": self.source,
         }

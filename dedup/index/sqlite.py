@@ -1,19 +1,27 @@
 """The embedded back end: one SQLite file (stdlib `sqlite3`), in WAL mode.
 
-Schema (format version 1)::
+Schema (format version 3; 4 with cross-lingual data)::
 
     meta(key TEXT PRIMARY KEY, value TEXT)               -- settings, see dedup.index.base
     docs(n INTEGER PRIMARY KEY,                          -- internal number, used by buckets
          id TEXT NOT NULL UNIQUE, url, site, title, date, source, credit TEXT,
          signature BLOB,                                 -- uint32 little-endian
-         shingles BLOB)                                  -- sorted uint64 little-endian
+         shingles BLOB,                                  -- sorted uint64 little-endian
+         layout BLOB,                                    -- Layout.to_array, int32 LE
+         fingerprints BLOB)                              -- sampled shingles, uint64 LE
     buckets(key INTEGER, band INTEGER, doc INTEGER,       -- one row a (document, band)
             PRIMARY KEY (key, band, doc)) WITHOUT ROWID
+    postings(key INTEGER, doc INTEGER,                    -- one row a (fingerprint, document)
+             PRIMARY KEY (key, doc)) WITHOUT ROWID
 
 A band key already depends on its band (`dedup.candidates.band_keys`), so the bucket table is
 keyed by the 64-bit key first: a query finds its candidates with one ``key IN (...)`` look-up
 of its own keys (one a band) and keeps the rows whose band is the band of that key, exactly the
 candidates a scan would pair. Bucket rows are written sorted by key, a batch a transaction.
+The postings are the inverted index of passage fingerprints (`dedup.candidates.sampled`): a
+query reads, for each of its fingerprints, at most ``limit + 1`` rows (a fingerprint on more
+documents proposes nothing, `dedup.candidates.proposing`), in the same read transaction as
+its buckets and its candidates' documents.
 An index built with cross-lingual data has five more tables, written in the same transactions
 (`dedup.index.sqlite_anchors`).
 
@@ -32,6 +40,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -41,11 +50,14 @@ from dedup.index import sqlite_anchors as xl
 from dedup.index.base import (
     AnchorHits,
     AnchorQuery,
+    Chooser,
     KeyArray,
+    Postings,
     StoredDoc,
     check_format,
     has_crosslingual,
     keys_of,
+    shingles_from_bytes,
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -61,9 +73,12 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS docs (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
     " url TEXT, site TEXT, title TEXT, date TEXT, source TEXT, credit TEXT,"
-    " signature BLOB NOT NULL, shingles BLOB NOT NULL)",
+    " signature BLOB NOT NULL, shingles BLOB NOT NULL, layout BLOB NOT NULL,"
+    " fingerprints BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS buckets (key INTEGER NOT NULL, band INTEGER NOT NULL,"
     " doc INTEGER NOT NULL, PRIMARY KEY (key, band, doc)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS postings (key INTEGER NOT NULL, doc INTEGER NOT NULL,"
+    " PRIMARY KEY (key, doc)) WITHOUT ROWID",
 )
 _DOC_COLUMNS = "id, url, site, title, date, source, credit, shingles, signature"
 _IN_JSON = "(SELECT value FROM json_each(?))"
@@ -86,6 +101,11 @@ def _signed(keys: KeyArray) -> list[int]:
     """uint64 band keys as SQLite's signed 64-bit integers (same bits)."""
     out: list[int] = keys.astype(np.uint64).view(np.int64).tolist()
     return out
+
+
+def _with_layout(row: Sequence[Any], layout: bytes) -> StoredDoc:
+    """A document from its columns (`_DOC_COLUMNS`, then the language if read) and layout."""
+    return replace(StoredDoc(*row), layout=layout)
 
 
 class SQLiteStore:
@@ -217,19 +237,26 @@ class SQLiteStore:
 
     def _existing(
         self, con: sqlite3.Connection, ids: Sequence[str]
-    ) -> dict[str, tuple[int, bytes]]:
+    ) -> dict[str, tuple[int, bytes, bytes]]:
         rows = con.execute(
-            f"SELECT id, n, signature FROM docs WHERE id IN {_IN_JSON}", (_json_list(ids),)
+            f"SELECT id, n, signature, fingerprints FROM docs WHERE id IN {_IN_JSON}",
+            (_json_list(ids),),
         )
-        return {r[0]: (r[1], r[2]) for r in rows}
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
-    def _drop_buckets(self, con: sqlite3.Connection, olds: Sequence[tuple[int, bytes]]) -> None:
+    def _drop_buckets(
+        self, con: sqlite3.Connection, olds: Sequence[tuple[int, bytes, bytes]]
+    ) -> None:
         rows: list[tuple[int, int, int]] = []
-        for n, sig in olds:
+        posts: list[tuple[int, int]] = []
+        for n, sig, fps in olds:
             for band, key in enumerate(_signed(keys_of(sig, self.bands))):
                 rows.append((key, band, n))
+            posts += [(key, n) for key in _signed(shingles_from_bytes(fps))]
         rows.sort()
+        posts.sort()
         con.executemany("DELETE FROM buckets WHERE key = ? AND band = ? AND doc = ?", rows)
+        con.executemany("DELETE FROM postings WHERE key = ? AND doc = ?", posts)
 
     def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
         status: list[str] = []
@@ -238,11 +265,12 @@ class SQLiteStore:
             if replace and old:
                 self._drop_buckets(con, list(old.values()))
                 if self._xl:
-                    xl.drop(con, [n for n, _ in old.values()])
+                    xl.drop(con, [n for n, _, _ in old.values()])
             (top,) = con.execute("SELECT coalesce(max(n), 0) FROM docs").fetchone()
             numbers: list[int] = []
             rows: list[tuple[object, ...]] = []
-            blobs: list[tuple[bytes, bytes]] = []
+            blobs: list[tuple[bytes, bytes, bytes, bytes]] = []
+            posts: list[tuple[int, int]] = []
             for d in docs:
                 prev = old.get(d.id)
                 if prev is not None and not replace:
@@ -258,12 +286,16 @@ class SQLiteStore:
                     status.append("added")
                 numbers.append(n)
                 rows.append((n, d.id, d.url, d.site, d.title, d.date, d.source, d.credit))
-                blobs.append((d.signature, d.shingles))
+                blobs.append((d.signature, d.shingles, d.layout, d.fingerprints))
+                posts += [(key, n) for key in _signed(shingles_from_bytes(d.fingerprints))]
             con.executemany(
                 "INSERT OR REPLACE INTO docs (n, id, url, site, title, date, source, credit,"
-                " signature, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " signature, shingles, layout, fingerprints)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(*r, *b) for r, b in zip(rows, blobs, strict=True)],
             )
+            posts.sort()
+            con.executemany("INSERT OR IGNORE INTO postings (key, doc) VALUES (?, ?)", posts)
             nums = np.asarray(numbers, dtype=np.int64)
             keep = nums >= 0
             if keep.any():
@@ -287,9 +319,9 @@ class SQLiteStore:
             old = self._existing(con, ids)
             self._drop_buckets(con, list(old.values()))
             if self._xl:
-                xl.drop(con, [n for n, _ in old.values()])
+                xl.drop(con, [n for n, _, _ in old.values()])
                 xl.count_documents(con, -len(old))
-            con.executemany("DELETE FROM docs WHERE n = ?", [(n,) for n, _ in old.values()])
+            con.executemany("DELETE FROM docs WHERE n = ?", [(n,) for n, _, _ in old.values()])
         return [i for i in ids if i in old]
 
     # --- reading -----------------------------------------------------------------------------
@@ -302,22 +334,49 @@ class SQLiteStore:
         )
         return sorted({doc for key, band, doc in rows if band_of.get(key) == band})
 
-    def lookup(self, keys: KeyArray) -> list[StoredDoc]:
+    def _postings(self, con: sqlite3.Connection, fingerprints: KeyArray, limit: int) -> Postings:
+        """Per fingerprint, its documents (numbers) if at most `limit`, as ids."""
+        counts: list[int] = []
+        numbers: list[list[int]] = []
+        for key in _signed(fingerprints):
+            rows = con.execute(
+                "SELECT doc FROM postings WHERE key = ? LIMIT ?", (key, limit + 1)
+            ).fetchall()
+            counts.append(len(rows))
+            numbers.append([r[0] for r in rows] if len(rows) <= limit else [])
+        wanted = sorted({n for ns in numbers for n in ns})
+        ids: dict[int, str] = {}
+        if wanted:
+            ids = dict(
+                con.execute(
+                    f"SELECT n, id FROM docs WHERE n IN {_IN_JSON}", (_json_list(wanted),)
+                ).fetchall()
+            )
+        return Postings(
+            np.asarray(counts, dtype=np.int64), [[ids[n] for n in ns] for ns in numbers]
+        )
+
+    def lookup(
+        self, keys: KeyArray, fingerprints: KeyArray, limit: int, choose: Chooser
+    ) -> list[StoredDoc]:
         with self._txn(write=False) as con:
             docs = self._bucket_docs(con, keys)
-            if not docs:
+            chosen = sorted(set(choose(self._postings(con, fingerprints, limit))))
+            if not docs and not chosen:
                 return []
+            where = f"(d.n IN {_IN_JSON} OR d.id IN {_IN_JSON})"
+            params = (_json_list(docs), _json_list(chosen))
             if self._xl:
                 rows = con.execute(
-                    f"SELECT {xl.DOC_COLUMNS}, x.language FROM docs d"
-                    f" LEFT JOIN xl_docs x ON x.doc = d.n WHERE d.n IN {_IN_JSON}",
-                    (_json_list(docs),),
+                    f"SELECT {xl.DOC_COLUMNS}, x.language, d.layout FROM docs d"
+                    f" LEFT JOIN xl_docs x ON x.doc = d.n WHERE {where} ORDER BY d.n",
+                    params,
                 ).fetchall()
-            else:
-                rows = con.execute(
-                    f"SELECT {_DOC_COLUMNS} FROM docs WHERE n IN {_IN_JSON}", (_json_list(docs),)
-                ).fetchall()
-        return [StoredDoc(*r) for r in rows]
+                return [_with_layout(r[:10], r[10]) for r in rows]
+            rows = con.execute(
+                f"SELECT {_DOC_COLUMNS}, d.layout FROM docs d WHERE {where} ORDER BY d.n", params
+            ).fetchall()
+        return [_with_layout(r[:9], r[9]) for r in rows]
 
     def candidate_ids(self, keys: KeyArray) -> list[str]:
         with self._txn(write=False) as con:

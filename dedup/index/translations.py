@@ -199,7 +199,7 @@ def translation_matches(
         if d.id in copies:
             continue
         sim = similarity(shingles, shingles_from_bytes(d.shingles))
-        out.append(IndexMatch.of(d, sim, language, "translation", found.score.score))
+        out.append(IndexMatch.of(d, sim, language, None, "translation", found.score.score))
     out.sort(key=lambda m: (-(m.score or 0.0), m.id))
     return out
 

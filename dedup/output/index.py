@@ -26,6 +26,11 @@ QUERY_CSV_COLUMNS = (
     "containment",
     "reuse",
     "shared",
+    "shared_sentences",
+    "shared_words",
+    "match_words",
+    "share",
+    "match_share",
     "credit",
     "source",
     "match",
@@ -60,9 +65,9 @@ def query_table(report: QueryReport, width: int = 140) -> str:
         # cross-lingual facts (a translation, a language) add a match and a language column
         xl = any(m.crosslingual for m in r.matches)
         names: tuple[str, ...] = ("match", "lang") if xl else ()
-        names += ("site", "date", "jaccard", "in match", "of match", "credit")
+        names += ("site", "date", "jaccard", "in match", "of match", "sentences", "credit")
         for name in names:
-            numeric = name in ("jaccard", "in match", "of match")
+            numeric = name in ("jaccard", "in match", "of match", "sentences")
             t.add_column(name, justify="right" if numeric else "left")
         t.add_column("id", overflow="fold")
         for m in r.matches:
@@ -74,6 +79,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
                 f"{m.jaccard:.2f}",
                 _pct(m.containment),
                 _pct(m.reuse),
+                "" if m.shared_sentences is None else str(m.shared_sentences),
                 m.credit or "",
                 m.id,
             )
@@ -82,7 +88,8 @@ def query_table(report: QueryReport, width: int = 140) -> str:
     con.print(query_summary(report))
     con.print(
         "'in match': share of the queried text found in the match; "
-        "'of match': share of the match the queried text reproduces."
+        "'of match': share of the match the queried text reproduces; 'sentences': "
+        "sentences in the passages the two share (--format json lists the passages)."
     )
     if report.crosslingual:
         con.print(
@@ -105,7 +112,7 @@ def query_jsonl(report: QueryReport) -> str:
 
 
 def query_csv(report: QueryReport) -> str:
-    """One match a row, the queried document's id first."""
+    """One match a row, the queried document's id first (the passages themselves: JSON)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(QUERY_CSV_COLUMNS)
