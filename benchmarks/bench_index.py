@@ -55,7 +55,7 @@ import numpy as np
 import dedup
 from benchmarks.data import run
 from dedup.engines.pool import prepare_all
-from dedup.model import Batch, Entry
+from dedup.model import Batch, Entry, Layout
 
 VOCAB = 50_000
 CHUNK = 50_000
@@ -108,20 +108,29 @@ def prepared(texts: list[str], first: int, jobs: int) -> Batch:
     return Batch.concat(list(prepare_all(docs, cfg, jobs)), cfg.minhash.num_perm)
 
 
-def save_sets(path: Path, sets: list[np.ndarray], sigs: list[np.ndarray]) -> None:
+def save_sets(
+    path: Path, sets: list[np.ndarray], sigs: list[np.ndarray], layouts: list[Layout]
+) -> None:
     sizes = np.array([s.size for s in sets], dtype=np.int64)
+    packed = [x.to_array() for x in layouts]
+    lsizes = np.array([a.size for a in packed], dtype=np.int64)
     np.savez(
         path,
         flat=np.concatenate(sets),
         offsets=np.concatenate(([0], np.cumsum(sizes))),
         sigs=np.stack(sigs),
+        layouts=np.concatenate(packed),
+        layout_offsets=np.concatenate(([0], np.cumsum(lsizes))),
     )
 
 
-def load_sets(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
+def load_sets(path: Path) -> tuple[list[np.ndarray], np.ndarray, list[Layout]]:
     z = np.load(path)
     flat, off = z["flat"], z["offsets"]
-    return [flat[off[i] : off[i + 1]] for i in range(off.size - 1)], z["sigs"]
+    lay, loff = z["layouts"], z["layout_offsets"]
+    sets = [flat[off[i] : off[i + 1]] for i in range(off.size - 1)]
+    layouts = [Layout.from_array(lay[loff[i] : loff[i + 1]]) for i in range(loff.size - 1)]
+    return sets, z["sigs"], layouts
 
 
 # --- in a worker process -----------------------------------------------------------------------
@@ -163,11 +172,13 @@ def pct(xs: list[float], q: float) -> float:
 
 def worker_query_dedup(location: str, queries: Path, repeats: int) -> dict[str, Any]:
     base = peak_mb()
-    sets, sigs = load_sets(queries)
+    sets, sigs, lays = load_sets(queries)
     with dedup.Index.open(location, create=False) as index:
         lookup = timed(lambda i: index.candidates(sigs[i]), list(range(len(sets))), repeats)
-        verified = timed(lambda i: index.match(sets[i], sigs[i]), list(range(len(sets))), repeats)
-        found = sum(1 for i in range(len(sets)) if index.match(sets[i], sigs[i]))
+        verified = timed(
+            lambda i: index.match(sets[i], sigs[i], lays[i]), list(range(len(sets))), repeats
+        )
+        found = sum(1 for i in range(len(sets)) if index.match(sets[i], sigs[i], lays[i]))
         docs = len(index)
     return {
         "docs": docs,
@@ -193,7 +204,7 @@ def worker_datasketch(
     from datasketch import MinHashLSH
 
     sigs = np.load(sigs_path, mmap_mode="r")[:n]
-    _, qsigs = load_sets(queries)
+    _, qsigs, _ = load_sets(queries)
     mhs = _lean(np.asarray(sigs))
     qmhs = _lean(qsigs)
     kwargs: dict[str, Any] = {}
@@ -238,8 +249,8 @@ def _redis_used(url: str | None) -> int:
 
 
 def worker_dedup_redis(url: str, corpus: Path, queries: Path, repeats: int) -> dict[str, Any]:
-    sets, sigs = load_sets(corpus)
-    qsets, qsigs = load_sets(queries)
+    sets, sigs, lays = load_sets(corpus)
+    qsets, qsigs, qlays = load_sets(queries)
     location = f"{url}/0?prefix=bench:"
     used0 = _redis_used(url)
     with dedup.Index.open(location) as index:
@@ -250,12 +261,15 @@ def worker_dedup_redis(url: str, corpus: Path, queries: Path, repeats: int) -> d
                 [Entry(f"d{i}", None, None, None, None, None, None) for i in idx],
                 [sets[i] for i in idx],
                 sigs[list(idx)],
+                layouts=[lays[i] for i in idx],
             )
             index.add_prepared(part)
         add = time.perf_counter() - t
         lookup = timed(lambda i: index.candidates(qsigs[i]), list(range(len(qsets))), repeats)
         verified = timed(
-            lambda i: index.match(qsets[i], qsigs[i]), list(range(len(qsets))), repeats
+            lambda i: index.match(qsets[i], qsigs[i], qlays[i]),
+            list(range(len(qsets))),
+            repeats,
         )
     return {
         "docs": len(sets),
@@ -365,12 +379,13 @@ def main() -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     qpath = work / "queries.npz"
     q = prepared(query_texts(args.queries), 10**9, 1)
-    save_sets(qpath, q.sets, q.sigs)
+    save_sets(qpath, q.sets, q.sigs, q.layouts)
 
     print(f"corpus: {args.docs:,} synthetic documents; index at {db}", flush=True)
     sign_s = add_s = 0.0
     small_sigs: list[np.ndarray] = []
     redis_sets: list[np.ndarray] = []
+    redis_layouts: list[Layout] = []
     at: dict[int, dict[str, Any]] = {}
     add_at: dict[int, float] = {}
     checkpoints = sorted({min(100_000, args.docs), args.docs})
@@ -383,6 +398,7 @@ def main() -> None:
                 small_sigs.extend(part.sigs[: args.datasketch_docs - start])
             if start < args.redis_docs:
                 redis_sets.extend(part.sets[: args.redis_docs - start])
+                redis_layouts.extend(part.layouts[: args.redis_docs - start])
             t = time.perf_counter()
             index.add_prepared(part)
             add_s += time.perf_counter() - t
@@ -401,7 +417,7 @@ def main() -> None:
                 print(f"  queried at {done:,}: {at[done]}", flush=True)
                 index = dedup.Index.open(db)
     np.save(work / "sigs_small.npy", np.stack(small_sigs))
-    save_sets(work / "corpus_redis.npz", redis_sets, small_sigs[: args.redis_docs])
+    save_sets(work / "corpus_redis.npz", redis_sets, small_sigs[: args.redis_docs], redis_layouts)
 
     print("datasketch in memory ...", flush=True)
     ds = run_worker(
