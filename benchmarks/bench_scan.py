@@ -186,6 +186,7 @@ def _job_dedup(spec: dict[str, Any]) -> dict[str, Any]:
 def _job_baseline(spec: dict[str, Any]) -> dict[str, Any]:
     """The baseline recipe of `benchmarks/quality.py` (`baseline_pairs`), reading included."""
     import trafilatura
+
     from benchmarks.quality import baseline_pairs
 
     t0 = time.perf_counter()
