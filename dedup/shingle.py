@@ -386,11 +386,14 @@ def _words(
         twice = lines[1:][lines[1:] == lines[:-1]]
         twice = twice[twice < starts.size]
         new[twice] = True
+        # a line that ends a sentence ends a paragraph too (extracted pages put one line
+        # break between paragraphs; hard-wrapped text breaks lines inside sentences)
+        broken = np.intersect1d(after[ok], lines[lines < starts.size])
     else:
-        twice = np.empty(0, dtype=np.int64)
+        twice = broken = np.empty(0, dtype=np.int64)
     first = bounds[:-1][np.diff(bounds) > 0]
     new[first] = True
-    paragraphs = np.union1d(first, twice)
+    paragraphs = np.union1d(np.union1d(first, twice), broken)
     # where each paragraph's text begins: at the line break before it, or where its text does
     breaks = np.flatnonzero(marks == 2)
     before = (

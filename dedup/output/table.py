@@ -62,11 +62,15 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         f"{s.failed} failed; {s.candidate_pairs} candidate pairs, {s.verified_pairs} verified; "
         f"{s.clusters} clusters, {s.copies} copies"
     )
-    con.print(
-        "'sentences': the article's sentences shared with the origin; 'passages': the shared "
-        "passages (--format json lists them); 'in origin': share of the article's text found "
-        "in the origin; 'of origin': share of the origin it reproduces."
-    )
+    if report.clusters:
+        con.print(
+            "'sentences': the article's sentences shared with the origin; 'passages': the "
+            "passages it shares with it (--format json lists them)."
+        )
+        con.print(
+            "'in origin': share of the article's text found in the origin; 'of origin': share "
+            "of the origin it reproduces."
+        )
     if s.translation_pairs:  # as for JSON: shown only when a translation was found
         con.print(
             f"cross-lingual: {s.translation_candidates} candidate pairs, "
