@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dedup.api import scan
     from dedup.config import (
+        CandidateConfig,
         CrossLingualConfig,
         DaskEngine,
         ExtractConfig,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         MinHashConfig,
         ScanConfig,
         ShingleConfig,
+        TemplateConfig,
         VerifyConfig,
     )
     from dedup.errors import (
@@ -38,7 +40,17 @@ if TYPE_CHECKING:
         RecordError,
     )
     from dedup.index import AddResult, Index, IndexMatch, IndexStats, QueryReport, QueryResult
-    from dedup.model import Cluster, Document, Member, Report, Similarity, Skip, Stats
+    from dedup.model import (
+        Cluster,
+        Document,
+        Match,
+        Member,
+        Passage,
+        Report,
+        Similarity,
+        Skip,
+        Stats,
+    )
     from dedup.signature import MinHasher
 
 __version__ = "0.1.0"
@@ -50,6 +62,7 @@ __version__ = "0.1.0"
 PUBLIC: dict[str, tuple[str, ...]] = {
     "dedup.api": ("scan",),
     "dedup.config": (
+        "CandidateConfig",
         "CrossLingualConfig",
         "DaskEngine",
         "ExtractConfig",
@@ -57,6 +70,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "MinHashConfig",
         "ScanConfig",
         "ShingleConfig",
+        "TemplateConfig",
         "VerifyConfig",
     ),
     "dedup.errors": (
@@ -68,7 +82,17 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "RecordError",
     ),
     "dedup.index": ("AddResult", "Index", "IndexMatch", "IndexStats", "QueryReport", "QueryResult"),
-    "dedup.model": ("Cluster", "Document", "Member", "Report", "Similarity", "Skip", "Stats"),
+    "dedup.model": (
+        "Cluster",
+        "Document",
+        "Match",
+        "Member",
+        "Passage",
+        "Report",
+        "Similarity",
+        "Skip",
+        "Stats",
+    ),
     "dedup.signature": ("MinHasher",),
 }
 _WHERE = {name: module for module, names in PUBLIC.items() for name in names}
