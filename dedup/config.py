@@ -210,7 +210,7 @@ class VerifyConfig:
     # members already in it (1.0: of every one), so that a cluster's members are copies of
     # each other, not only of its centre. Partial copies are not transitive: on ArticleComparisons
     # even the gold pairs cannot be cut into groups that are all copies of each other (cliques
-    # keep 72% of them); 0.5 gives the best pair F1 of clusters there (0.89; 1.0: P 0.99, R 0.67).
+    # keep 72% of them); 0.5 gives the best pair F1 of clusters there (0.90; 1.0: P 0.99, R 0.67).
     # Every verified pair is in `Report.matches` whatever the clusters.
     min_links: float = 0.5
 
