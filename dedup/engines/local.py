@@ -76,7 +76,9 @@ def run(
     groups = cluster_documents(
         corpus.entries, corpus.sets, edges.tolist(), cfg.verify, translations, words
     )
-    clusters = number_clusters(describe_clusters(groups, corpus.entries, docs, cfg, translations))
+    clusters = number_clusters(
+        describe_clusters(groups, corpus.entries, docs, cfg, translations, templates, known)
+    )
     return assemble_report(
         skips=corpus.skips,
         files=files,
