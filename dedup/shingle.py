@@ -292,7 +292,8 @@ def _token_hashes_chunk(
 ) -> tuple[HashArray, IndexArray, Words | None]:
     # NUL separates texts: a separator class, so no token crosses from one text to the next.
     slow: list[int] = []
-    cp = _coded_points([t.replace("\x00", " ") if "\x00" in t else t for t in texts], slow)
+    texts = [t.replace("\x00", " ") if "\x00" in t else t for t in texts]
+    cp = _coded_points(texts, slow)
     n = cp.size
     if n == 0:
         none = None
@@ -378,7 +379,7 @@ def _words(
         ok = starts[after] > stops + 1
         ok &= ~np.isin(th[after - 1], _abbreviations())
         ok &= (ends[after - 1] - starts[after - 1]) > 1
-        ok &= ~_lower_case(texts, starts[after], slow, doc_breaks)
+        ok &= ~_lower_case(texts, doc[after], local_s[after], slow)
         new[after[ok]] = True
         # the token after two line breaks of one gap
         lines = np.searchsorted(starts, np.flatnonzero(marks == 2))
@@ -435,17 +436,17 @@ def _lower_table() -> npt.NDArray[np.bool_]:
 
 
 def _lower_case(
-    texts: Sequence[str], at: IndexArray, slow: Sequence[int], doc_breaks: IndexArray
+    texts: Sequence[str], doc: IndexArray, offset: IndexArray, slow: Sequence[int]
 ) -> npt.NDArray[np.bool_]:
-    """Whether the characters of the joined texts at `at` (indices into the chunk's coded
-    points) are lower-case letters; False in texts that took the string path, whose coded
-    points are not one a character."""
-    if at.size == 0:
+    """Whether character `offset[i]` of text `doc[i]` is a lower-case letter (False in texts
+    that took the string path, whose token offsets are not yet the text's own)."""
+    if doc.size == 0:
         return np.zeros(0, dtype=bool)
     units = np.frombuffer("\x00".join(texts).encode("utf-16-le", "surrogatepass"), np.uint16)
-    out: npt.NDArray[np.bool_] = _lower_table()[units[np.minimum(at, units.size - 1)]]
+    first = np.concatenate(([0], np.flatnonzero(units == 0) + 1))  # texts hold no NUL here
+    at = np.minimum(first[doc] + offset, max(units.size - 1, 0))
+    out: npt.NDArray[np.bool_] = _lower_table()[units[at]]
     if slow:
-        doc = np.searchsorted(doc_breaks, at)
         out &= ~np.isin(doc, np.asarray(slow))
     return out
 

@@ -50,14 +50,25 @@ from dedup.engines.dask.tasks import (
     cluster_group,
     drop_duplicates,
     entries_at,
-    fetch_sets,
+    fetch_docs,
+    fingerprint_rows,
     id_rows,
+    ids_at,
     members_at,
     needed,
+    often_by_owner,
+    own_flags,
     pairs_by_owner,
     part_summary,
     partitions_needed,
+    passage_candidates,
+    passage_hits_by_owner,
     prepare_part,
+    sites_of,
+    template_bucket,
+    template_choice,
+    template_rows,
+    template_table,
     unique_pairs,
     verify_pairs,
 )
@@ -74,8 +85,10 @@ from dedup.engines.dask.translations import (
 )
 from dedup.errors import DedupError, EngineError
 from dedup.model import Document, ProgressHook, Report, no_progress
-from dedup.report import KeyedCluster, assemble_report, number_clusters
+from dedup.report import KeyedCluster, assemble_report, matches_of, number_clusters
 from dedup.sources import FilePart, Input, gather, split_files
+from dedup.templates import NO_TEMPLATES, big_sites, merge_site_pages
+from dedup.verify import EDGE_COLUMNS
 
 #: partial counts added per task of the weights' tree reduction
 _FAN_IN = 8
@@ -181,22 +194,43 @@ def _run(
             )
     summaries = client.gather([submit(part_summary, a, pure=False) for a in parts])
 
-    # 3. LSH candidates, grouped by band key, sent to the partition of their first document
+    # 3. site templates, learned over the whole corpus (a future of the table)
+    templates = _templates(client, parts, n_buckets, cfg)
+
+    # 4. candidates: LSH pairs grouped by band key, passage pairs by fingerprint, each sent to
+    #    the partition of its first document
     bands = cfg.minhash.bands
     brows = [submit(band_rows, parts[p], p, bands, n_buckets, pure=False) for p in range(n_parts)]
-    pairs = _shuffle_pairs(client, brows, n_buckets, pairs_by_owner)
+    lsh = _shuffle_pairs(client, brows, n_buckets, pairs_by_owner)
+    c = cfg.candidates
+    frows = [
+        submit(fingerprint_rows, parts[p], p, templates, c, n_buckets, pure=False)
+        for p in range(n_parts)
+    ]
+    passages = _shuffle_pairs(
+        client,
+        frows,
+        n_buckets,
+        passage_hits_by_owner,
+        c.max_df,
+        combine=passage_candidates,
+        combine_args=(c.min_hits,),
+    )
+    pairs = [submit(unique_pairs, a, b, pure=False) for a, b in zip(lsh, passages, strict=True)]
     counts = client.gather([submit(len, x, pure=False) for x in pairs])
     owners = client.gather([submit(partitions_needed, x, pure=False) for x in pairs])
     hook("verify", 0, n_parts)
 
-    # 4. exact verification where the shingle sets are
+    # 5. exact verification where the documents (sets and layouts) are
     verified_futs = []
     for p in range(n_parts):
         wanted = {
-            q: submit(fetch_sets, parts[q], submit(needed, pairs[p], q, pure=False), pure=False)
+            q: submit(fetch_docs, parts[q], submit(needed, pairs[p], q, pure=False), pure=False)
             for q in owners[p]
         }
-        verified_futs.append(submit(verify_pairs, parts[p], p, pairs[p], wanted, cfg, pure=False))
+        verified_futs.append(
+            submit(verify_pairs, parts[p], p, pairs[p], wanted, cfg, templates, pure=False)
+        )
 
     # 4b. with cross-lingual matching: translations found and verified on the anchors (runs
     #     beside the copy verification)
@@ -205,10 +239,12 @@ def _run(
     )
 
     verified = client.gather(verified_futs)
-    edges = np.concatenate(verified) if verified else np.empty((0, 3), dtype=np.int64)
+    edges = (
+        np.concatenate(verified) if verified else np.empty((0, EDGE_COLUMNS), dtype=np.int64)
+    )
     hook("verify", n_parts, n_parts)
 
-    # 5. connected components on the collected edges (copies and translations), clustered in
+    # 6. connected components on the collected edges (copies and translations), clustered in
     #    groups on the workers
     found = (translations.rows, translations.scores) if translations is not None else None
     groups = _component_groups(edges, n_buckets, found)
@@ -236,25 +272,93 @@ def _run(
         verified=len(edges),
         translation_candidates=translations.candidates if translations is not None else 0,
         translation_pairs=len(translations.rows) if translations is not None else 0,
+        matches=_matches(client, parts, edges, translations),
     )
 
 
 def _shuffle_pairs(
-    client: Any, rows: list[Any], n_buckets: int, by_owner: Any, *args: Any
+    client: Any,
+    rows: list[Any],
+    n_buckets: int,
+    by_owner: Any,
+    *args: Any,
+    combine: Any = unique_pairs,
+    combine_args: tuple[Any, ...] = (),
 ) -> list[Any]:
     """The candidate pairs of each partition (futures): every partition's `rows` (one list a
     hash bucket) are gathered by bucket, where `by_owner(rows, n_parts, *args)` gives each
     bucket's pairs by partition of their first document, and each partition's pairs from
-    every bucket are made unique."""
+    every bucket are combined by `combine(*combine_args, *from_each_bucket)` (made unique by
+    default)."""
     submit, get, n_parts = client.submit, operator.getitem, len(rows)
     cand = [
         submit(by_owner, [submit(get, r, b, pure=False) for r in rows], n_parts, *args, pure=False)
         for b in range(n_buckets)
     ]
     return [
-        submit(unique_pairs, *[submit(get, c, p, pure=False) for c in cand], pure=False)
+        submit(
+            combine, *combine_args, *[submit(get, c, p, pure=False) for c in cand], pure=False
+        )
         for p in range(n_parts)
     ]
+
+
+def _templates(client: Any, parts: list[Any], n_buckets: int, cfg: ScanConfig) -> Any:
+    """The scan's site templates (`dedup.templates.learn`'s steps on the workers): the sites'
+    page counts come to the client; the (shingle, site, page) rows of the big sites and every
+    partition's shingle page counts are hashed by shingle into buckets; each bucket finds its
+    (site, shingle) runs and the pages holding frequent ones; each partition adds those up
+    into which of its pages are their own text; each bucket then chooses its templates, and
+    one task puts them in a table. A future of the `Templates` (or the empty table)."""
+    tcfg = cfg.templates
+    if not tcfg.enabled or not parts:
+        return NO_TEMPLATES
+    submit, get, n_parts = client.submit, operator.getitem, len(parts)
+    pages = client.gather([submit(sites_of, a, pure=False) for a in parts])
+    names = big_sites(merge_site_pages(*pages), tcfg)
+    if not names:
+        return NO_TEMPLATES
+    rows = [submit(template_rows, parts[p], p, names, n_buckets, pure=False) for p in range(n_parts)]
+    buckets = [
+        submit(
+            template_bucket,
+            [submit(get, r, b, pure=False) for r in rows],
+            tcfg.min_pages,
+            pure=False,
+        )
+        for b in range(n_buckets)
+    ]
+    often = [submit(often_by_owner, x, tcfg.min_pages, n_parts, pure=False) for x in buckets]
+    flags = [
+        submit(own_flags, parts[p], tcfg, *[submit(get, o, p, pure=False) for o in often], pure=False)
+        for p in range(n_parts)
+    ]
+    choices = [submit(template_choice, x, tcfg, *flags, pure=False) for x in buckets]
+    return submit(template_table, names, *choices, pure=False)
+
+
+def _matches(
+    client: Any, parts: list[Any], edges: npt.NDArray[np.int64], found: _Found | None
+) -> list[Any]:
+    """`dedup.report.matches_of` of the verified edges and translations, on the client: the
+    ids of the documents they name are fetched from their partitions."""
+    linked = [edges[:, :2]]
+    if found is not None:
+        linked.append(found.rows[:, :2])
+    refs = np.unique(np.concatenate(linked)) if linked else np.empty(0, dtype=np.int64)
+    by_part: dict[int, list[int]] = defaultdict(list)
+    for r in refs.tolist():
+        by_part[partition_of(r)].append(index_of(r))
+    futs = {p: client.submit(ids_at, parts[p], idx, pure=False) for p, idx in by_part.items()}
+    got = client.gather(futs)
+    ids = [i for p in sorted(by_part) for i in got[p]]
+    local = edges.copy()
+    local[:, :2] = np.searchsorted(refs, edges[:, :2])
+    pairs: list[tuple[int, int]] = []
+    if found is not None and found.rows.size:
+        at = np.searchsorted(refs, found.rows[:, :2])
+        pairs = [(int(a), int(b)) for a, b in at.tolist()]
+    return matches_of(local.tolist(), ids, pairs)
 
 
 def _entries_of(client: Any, parts: list[Any], refs: Sequence[int]) -> dict[int, Any]:
