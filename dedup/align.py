@@ -44,7 +44,9 @@ def _body_mask(
         valid = np.flatnonzero(counts[lay.order])
         mask = _cover(valid, np.minimum(valid + k, n), n)
     if lay.furniture.size:
-        mask &= ~_cover(lay.furniture[0::2], lay.furniture[1::2], n)
+        mask &= ~_cover(
+            lay.furniture[0::2].astype(np.int64), lay.furniture[1::2].astype(np.int64), n
+        )
     return mask
 
 

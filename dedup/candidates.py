@@ -120,7 +120,8 @@ def sampled(s: HashArray, sample: int) -> HashArray:
     """The fingerprints of a shingle set: the shingles whose hash is 0 modulo `sample` (a
     power of two). The choice depends on the shingle alone, so two texts sharing a passage of
     w words share about (w - 4) / `sample` fingerprints of it, wherever it sits in either."""
-    return s[(s & U64(sample - 1)) == 0]
+    out: HashArray = s[(s & U64(sample - 1)) == 0]
+    return out
 
 
 def fingerprints(

@@ -114,10 +114,11 @@ def matches_of(
             )
         )
     have = {(m.a, m.b) for m in out}
-    for a, b in translations:
-        x, y = (ids[a], ids[b]) if natural(ids[a]) <= natural(ids[b]) else (ids[b], ids[a])
-        if (x, y) not in have:
-            out.append(Match(x, y, 0, 0, 0.0, 0.0, 0, "translation"))
+    for ta, tb in translations:
+        p, q = ids[ta], ids[tb]
+        first, second = (p, q) if natural(p) <= natural(q) else (q, p)
+        if (first, second) not in have:
+            out.append(Match(first, second, 0, 0, 0.0, 0.0, 0, "translation"))
     out.sort(key=lambda m: (natural(m.a), natural(m.b)))
     return out
 

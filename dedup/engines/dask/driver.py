@@ -239,9 +239,7 @@ def _run(
     )
 
     verified = client.gather(verified_futs)
-    edges = (
-        np.concatenate(verified) if verified else np.empty((0, EDGE_COLUMNS), dtype=np.int64)
-    )
+    edges = np.concatenate(verified) if verified else np.empty((0, EDGE_COLUMNS), dtype=np.int64)
     hook("verify", n_parts, n_parts)
 
     # 6. connected components on the collected edges (copies and translations), clustered in
@@ -296,9 +294,7 @@ def _shuffle_pairs(
         for b in range(n_buckets)
     ]
     return [
-        submit(
-            combine, *combine_args, *[submit(get, c, p, pure=False) for c in cand], pure=False
-        )
+        submit(combine, *combine_args, *[submit(get, c, p, pure=False) for c in cand], pure=False)
         for p in range(n_parts)
     ]
 
@@ -318,7 +314,9 @@ def _templates(client: Any, parts: list[Any], n_buckets: int, cfg: ScanConfig) -
     names = big_sites(merge_site_pages(*pages), tcfg)
     if not names:
         return NO_TEMPLATES
-    rows = [submit(template_rows, parts[p], p, names, n_buckets, pure=False) for p in range(n_parts)]
+    rows = [
+        submit(template_rows, parts[p], p, names, n_buckets, pure=False) for p in range(n_parts)
+    ]
     buckets = [
         submit(
             template_bucket,
@@ -330,7 +328,9 @@ def _templates(client: Any, parts: list[Any], n_buckets: int, cfg: ScanConfig) -
     ]
     often = [submit(often_by_owner, x, tcfg.min_pages, n_parts, pure=False) for x in buckets]
     flags = [
-        submit(own_flags, parts[p], tcfg, *[submit(get, o, p, pure=False) for o in often], pure=False)
+        submit(
+            own_flags, parts[p], tcfg, *[submit(get, o, p, pure=False) for o in often], pure=False
+        )
         for p in range(n_parts)
     ]
     choices = [submit(template_choice, x, tcfg, *flags, pure=False) for x in buckets]

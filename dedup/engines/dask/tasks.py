@@ -140,9 +140,7 @@ def sites_of(part: Batch) -> dict[str, int]:
 
 
 #: (shingle, site code, ref) rows of the pages of big sites, and (shingle, pages holding it)
-TemplateRows = tuple[
-    HashArray, npt.NDArray[np.int64], RefArray, HashArray, npt.NDArray[np.int64]
-]
+TemplateRows = tuple[HashArray, npt.NDArray[np.int64], RefArray, HashArray, npt.NDArray[np.int64]]
 
 
 def template_rows(part: Batch, p: int, names: Sequence[str], buckets: int) -> list[TemplateRows]:
