@@ -7,22 +7,35 @@ Stages (every one runs on the workers; the client holds futures, not data):
    results stay on the worker that made them.
 2. **ids**: (id, key) rows are hashed into buckets; each bucket decides which duplicate ids
    lose; only the losers come back to the client.
-3. **LSH**: (band key, document) rows are hashed into buckets so that every LSH bucket is
-   grouped on one worker, which emits the candidate pairs, sent on to the partition that holds
-   the first document of each pair.
-4. **verify**: each partition fetches the shingle sets of the second documents of its pairs
-   from the partitions that hold them and verifies the pairs exactly, where its own sets are.
-4b. **translations** (with cross-lingual matching; `dedup.engines.dask.translations`): the
+3. **templates** (`dedup.templates.learn`'s steps): the sites' page counts come to the client,
+   which names the sites big enough to have templates; (shingle, site, page) rows of their
+   pages and every partition's shingle page counts are hashed by shingle into buckets, so that
+   every row of a shingle meets in one bucket; each bucket finds its (site, shingle) runs and
+   the pages holding frequent ones, each partition adds those up into which of its pages are
+   their own text, and each bucket then chooses its templates. One task tables them: a future
+   of the scan's `Templates`, sent to the tasks that need it (nothing per document reaches the
+   client).
+4. **candidates**: (band key, document) rows are hashed into buckets so that every LSH bucket
+   is grouped on one worker, which emits the candidate pairs; (fingerprint, document) postings
+   (`dedup.candidates.passage_pairs`'s steps, each document's site templates left out) are
+   hashed the same way, each bucket counts its pairs' shared fingerprints, and the counts are
+   added up over the buckets at the partition of each pair's first document, which keeps the
+   pairs with enough and joins them to its LSH pairs.
+5. **verify**: each partition fetches the second documents of its pairs (shingle sets, layouts,
+   sites) from the partitions that hold them and aligns the pairs exactly, with the templates,
+   where its own documents are.
+5b. **translations** (with cross-lingual matching; `dedup.engines.dask.translations`): the
    anchors' document frequencies are added up in a tree into the scan's weights (a future sent
    to the verifiers); anchor band keys are shuffled like the word-shingle ones and each bucket
    gives its cross-language pairs (the local bucket rule and cap); each partition verifies its
    pairs on the anchors, fetching the other documents' from their partitions.
-5. **clusters**: the verified edges (small: only copies and translations) are collected on the
-   client, which computes connected components; groups of components are clustered on workers
-   by the stages' own functions (`dedup.cluster`, `dedup.report.describe_clusters`), on the
-   sets fetched from their partitions, with the group's translations and the weights. A
-   component never spans two groups, so the result is the same as clustering everything at
-   once.
+6. **clusters**: the verified edges (small: only copies and translations) are collected on the
+   client, which computes connected components and the report's `matches`
+   (`dedup.report.matches_of`, with the ids of the documents named fetched from their
+   partitions); groups of components are clustered on workers by the stages' own functions
+   (`dedup.cluster`, `dedup.report.describe_clusters`), on the documents (sets, layouts, sites)
+   fetched from their partitions, with the group's translations and the weights. A component
+   never spans two groups, so the result is the same as clustering everything at once.
 
 The report is assembled from the partitions' counts, skips and clusters
 (`dedup.report.number_clusters`, `assemble_report`): byte-identical to the local engine's for
@@ -232,7 +245,7 @@ def _run(
             submit(verify_pairs, parts[p], p, pairs[p], wanted, cfg, templates, pure=False)
         )
 
-    # 4b. with cross-lingual matching: translations found and verified on the anchors (runs
+    # 5b. with cross-lingual matching: translations found and verified on the anchors (runs
     #     beside the copy verification)
     translations = (
         _translations(client, parts, n_buckets, cfg, hook) if cfg.crosslingual.enabled else None
@@ -444,12 +457,12 @@ def _component_groups(
     groups: int,
     translations: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
 ) -> list[tuple[list[int], Any, Any]]:
-    """Connected components of the verified edges ``(ref_a, ref_b, shared)`` and of the
+    """Connected components of the verified edges (`dedup.verify.Edges` rows by ref) and of the
     verified `translations` (``(ref_a, ref_b, shared, chain)`` rows and their scores), packed
     into at most `groups` groups (a component is never split): (sorted refs, edge rows,
     translation rows and scores or None) a group.
 
-    The edges are the only per-document data the client holds: 24 bytes a verified copy pair
+    The edges are the only per-document data the client holds: 56 bytes a verified copy pair
     (40 a translation).
     """
     parent: dict[int, int] = {}
