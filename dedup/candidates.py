@@ -146,42 +146,86 @@ def passage_partners(
     return sorted(d for d, n in hits.items() if n >= min_hits)
 
 
+def fingerprints(
+    sets: Sequence[HashArray], sample: int, leave_out: Sequence[HashArray | None] | None = None
+) -> list[HashArray]:
+    """Each document's fingerprints (`sampled`), without those in `leave_out[i]` (document
+    i's site template text, which proposes nothing)."""
+    fps = [sampled(s, sample) for s in sets]
+    if leave_out is None:
+        return fps
+    return [
+        f if out is None else f[~np.isin(f, out, assume_unique=True)]
+        for f, out in zip(fps, leave_out, strict=True)
+    ]
+
+
+def posting_pairs(
+    keys: HashArray, ids: npt.NDArray[np.int64], max_df: int
+) -> npt.NDArray[np.int64]:
+    """The pairs ``(a, b)``, a < b, of documents `ids` sharing a fingerprint `keys` (rows of
+    an inverted index: every posting of each fingerprint must be among them), once per shared
+    fingerprint; a fingerprint on more than `max_df` documents proposes nothing."""
+    if keys.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    keep = proposing(counts, max_df)[inv.reshape(-1)]
+    return bucket_pairs(keys[keep], ids[keep])
+
+
+#: distinct pairs ``(m, 2)`` and the number of fingerprints each shares ``(m,)``
+Hits = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def pair_hits(*found: Hits) -> Hits:
+    """The distinct pairs of several `Hits`, each with its hits added up over all of them,
+    sorted (parts of the index each count the fingerprints they hold)."""
+    pairs = [p for p, _ in found if p.shape[0]]
+    if not pairs:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
+    allp = np.concatenate(pairs)
+    allh = np.concatenate([h for p, h in found if p.shape[0]])
+    uniq, inv = np.unique(allp, axis=0, return_inverse=True)
+    hits = np.bincount(inv.reshape(-1), weights=allh, minlength=uniq.shape[0]).astype(np.int64)
+    return uniq.reshape(-1, 2), hits
+
+
+def hits_of(pairs: npt.NDArray[np.int64]) -> Hits:
+    """`posting_pairs` rows (one a shared fingerprint) as `Hits`."""
+    return pair_hits((pairs, np.ones(pairs.shape[0], dtype=np.int64)))
+
+
+def enough_hits(found: Hits, min_hits: int) -> npt.NDArray[np.int64]:
+    """The pairs of `found` sharing at least `min_hits` fingerprints, sorted."""
+    pairs, hits = found
+    return pairs[hits >= min_hits].reshape(-1, 2)
+
+
 def passage_pairs(
     sets: Sequence[HashArray],
     sample: int,
     min_hits: int,
     max_df: int,
     leave_out: Sequence[HashArray | None] | None = None,
-    min_share: float = 0.0,
 ) -> npt.NDArray[np.int64]:
     """Unique pairs ``(i, j)``, i < j, sorted, of documents sharing at least `min_hits`
     fingerprints (`sampled`), shape ``(m, 2)``: the candidates of a shared passage, however
     small a part of either text it is. A fingerprint found in more than `max_df` documents is
     boilerplate (or a story with more copies than that, which whole-text LSH finds) and
     proposes nothing: the pairs stay at most ``max_df**2 / 2`` a fingerprint. Document i's
-    shingles in `leave_out[i]` (its site's template text) are not fingerprints."""
+    shingles in `leave_out[i]` (its site's template text) are not fingerprints.
+
+    The steps (`fingerprints`, `posting_pairs`, `hits_of`, `pair_hits`, `enough_hits`) are
+    what a distributed engine runs on parts of the index: the postings of a fingerprint
+    together, a pair's hits added up over every part."""
     n = len(sets)
-    fps = [sampled(s, sample) for s in sets]
-    if leave_out is not None:
-        fps = [
-            f if out is None else f[~np.isin(f, out, assume_unique=True)]
-            for f, out in zip(fps, leave_out, strict=True)
-        ]
+    fps = fingerprints(sets, sample, leave_out)
     sizes = np.fromiter((f.size for f in fps), dtype=np.int64, count=n)
     if n < 2 or int(sizes.sum()) == 0:
         return np.empty((0, 2), dtype=np.int64)
     keys = np.concatenate(fps)
     ids = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    keep = proposing(counts, max_df)[inv]
-    pairs = bucket_pairs(keys[keep], ids[keep])
-    if pairs.size == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    codes, hits = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
-    a, b = codes // n, codes % n
-    need = np.maximum(min_hits, min_share * np.minimum(sizes[a], sizes[b]))
-    ok = hits >= need
-    return np.stack((a[ok], b[ok]), axis=1)
+    return enough_hits(hits_of(posting_pairs(keys, ids, max_df)), min_hits)
 
 
 def union_pairs(*arrays: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -231,3 +231,31 @@ def test_cross_lingual_all_wmt_german_english(cluster: object) -> None:
     engine = _engine(cluster, documents_per_partition=len(docs) // 5 + 1, buckets=4)
     report = _same_report(docs, XL, engine)  # type: ignore[arg-type]
     assert report.stats.translation_pairs >= 140 and report.stats.translation_candidates > 300
+
+
+# ---------------------------------------------------------------------------------------------
+# passage alignment on Dask: site templates and partial copies, the same report
+# ---------------------------------------------------------------------------------------------
+
+
+@needs_shared_data
+def test_real_corpus_with_site_templates_and_partial_copies(
+    cluster: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 680 ArticleComparisons pages (sites that print template text, partial copies),
+    shuffled into 7 partitions and 5 buckets: templates learned over the whole corpus,
+    passage candidates, alignments, clusters and matches, as on the local engine."""
+    monkeypatch.setenv("DEDUP_DATA", str(SHARED_DATA))
+    from benchmarks.evalsets import articlecomparisons
+    from dedup.engines.local import collect
+    from dedup.templates import learn
+
+    docs = articlecomparisons().docs
+    random.Random(5).shuffle(docs)
+    cfg = dedup.ScanConfig()
+    corpus, _ = collect(docs, cfg)
+    assert learn([e.site for e in corpus.entries], corpus.sets, cfg.templates).shingles > 100
+    engine = _engine(cluster, documents_per_partition=len(docs) // 7 + 1, buckets=5)
+    report = _same_report(docs, cfg, engine)  # type: ignore[arg-type]
+    assert report.stats.clusters > 20 and len(report.matches) > 50
+    assert any(min(m.a_share, m.b_share) < 0.5 for m in report.matches)  # partial copies

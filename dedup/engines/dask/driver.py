@@ -7,22 +7,35 @@ Stages (every one runs on the workers; the client holds futures, not data):
    results stay on the worker that made them.
 2. **ids**: (id, key) rows are hashed into buckets; each bucket decides which duplicate ids
    lose; only the losers come back to the client.
-3. **LSH**: (band key, document) rows are hashed into buckets so that every LSH bucket is
-   grouped on one worker, which emits the candidate pairs, sent on to the partition that holds
-   the first document of each pair.
-4. **verify**: each partition fetches the shingle sets of the second documents of its pairs
-   from the partitions that hold them and verifies the pairs exactly, where its own sets are.
-4b. **translations** (with cross-lingual matching; `dedup.engines.dask.translations`): the
+3. **templates** (`dedup.templates.learn`'s steps): the sites' page counts come to the client,
+   which names the sites big enough to have templates; (shingle, site, page) rows of their
+   pages and every partition's shingle page counts are hashed by shingle into buckets, so that
+   every row of a shingle meets in one bucket; each bucket finds its (site, shingle) runs and
+   the pages holding frequent ones, each partition adds those up into which of its pages are
+   their own text, and each bucket then chooses its templates. One task tables them: a future
+   of the scan's `Templates`, sent to the tasks that need it (nothing per document reaches the
+   client).
+4. **candidates**: (band key, document) rows are hashed into buckets so that every LSH bucket
+   is grouped on one worker, which emits the candidate pairs; (fingerprint, document) postings
+   (`dedup.candidates.passage_pairs`'s steps, each document's site templates left out) are
+   hashed the same way, each bucket counts its pairs' shared fingerprints, and the counts are
+   added up over the buckets at the partition of each pair's first document, which keeps the
+   pairs with enough and joins them to its LSH pairs.
+5. **verify**: each partition fetches the second documents of its pairs (shingle sets, layouts,
+   sites) from the partitions that hold them and aligns the pairs exactly, with the templates,
+   where its own documents are.
+5b. **translations** (with cross-lingual matching; `dedup.engines.dask.translations`): the
    anchors' document frequencies are added up in a tree into the scan's weights (a future sent
    to the verifiers); anchor band keys are shuffled like the word-shingle ones and each bucket
    gives its cross-language pairs (the local bucket rule and cap); each partition verifies its
    pairs on the anchors, fetching the other documents' from their partitions.
-5. **clusters**: the verified edges (small: only copies and translations) are collected on the
-   client, which computes connected components; groups of components are clustered on workers
-   by the stages' own functions (`dedup.cluster`, `dedup.report.describe_clusters`), on the
-   sets fetched from their partitions, with the group's translations and the weights. A
-   component never spans two groups, so the result is the same as clustering everything at
-   once.
+6. **clusters**: the verified edges (small: only copies and translations) are collected on the
+   client, which computes connected components and the report's `matches`
+   (`dedup.report.matches_of`, with the ids of the documents named fetched from their
+   partitions); groups of components are clustered on workers by the stages' own functions
+   (`dedup.cluster`, `dedup.report.describe_clusters`), on the documents (sets, layouts, sites)
+   fetched from their partitions, with the group's translations and the weights. A component
+   never spans two groups, so the result is the same as clustering everything at once.
 
 The report is assembled from the partitions' counts, skips and clusters
 (`dedup.report.number_clusters`, `assemble_report`): byte-identical to the local engine's for
@@ -50,14 +63,25 @@ from dedup.engines.dask.tasks import (
     cluster_group,
     drop_duplicates,
     entries_at,
-    fetch_sets,
+    fetch_docs,
+    fingerprint_rows,
     id_rows,
+    ids_at,
     members_at,
     needed,
+    often_by_owner,
+    own_flags,
     pairs_by_owner,
     part_summary,
     partitions_needed,
+    passage_candidates,
+    passage_hits_by_owner,
     prepare_part,
+    sites_of,
+    template_bucket,
+    template_choice,
+    template_rows,
+    template_table,
     unique_pairs,
     verify_pairs,
 )
@@ -74,8 +98,10 @@ from dedup.engines.dask.translations import (
 )
 from dedup.errors import DedupError, EngineError
 from dedup.model import Document, ProgressHook, Report, no_progress
-from dedup.report import KeyedCluster, assemble_report, number_clusters
+from dedup.report import KeyedCluster, assemble_report, matches_of, number_clusters
 from dedup.sources import FilePart, Input, gather, split_files
+from dedup.templates import NO_TEMPLATES, big_sites, merge_site_pages
+from dedup.verify import EDGE_COLUMNS
 
 #: partial counts added per task of the weights' tree reduction
 _FAN_IN = 8
@@ -181,34 +207,55 @@ def _run(
             )
     summaries = client.gather([submit(part_summary, a, pure=False) for a in parts])
 
-    # 3. LSH candidates, grouped by band key, sent to the partition of their first document
+    # 3. site templates, learned over the whole corpus (a future of the table)
+    templates = _templates(client, parts, n_buckets, cfg)
+
+    # 4. candidates: LSH pairs grouped by band key, passage pairs by fingerprint, each sent to
+    #    the partition of its first document
     bands = cfg.minhash.bands
     brows = [submit(band_rows, parts[p], p, bands, n_buckets, pure=False) for p in range(n_parts)]
-    pairs = _shuffle_pairs(client, brows, n_buckets, pairs_by_owner)
+    lsh = _shuffle_pairs(client, brows, n_buckets, pairs_by_owner)
+    c = cfg.candidates
+    frows = [
+        submit(fingerprint_rows, parts[p], p, templates, c, n_buckets, pure=False)
+        for p in range(n_parts)
+    ]
+    passages = _shuffle_pairs(
+        client,
+        frows,
+        n_buckets,
+        passage_hits_by_owner,
+        c.max_df,
+        combine=passage_candidates,
+        combine_args=(c.min_hits,),
+    )
+    pairs = [submit(unique_pairs, a, b, pure=False) for a, b in zip(lsh, passages, strict=True)]
     counts = client.gather([submit(len, x, pure=False) for x in pairs])
     owners = client.gather([submit(partitions_needed, x, pure=False) for x in pairs])
     hook("verify", 0, n_parts)
 
-    # 4. exact verification where the shingle sets are
+    # 5. exact verification where the documents (sets and layouts) are
     verified_futs = []
     for p in range(n_parts):
         wanted = {
-            q: submit(fetch_sets, parts[q], submit(needed, pairs[p], q, pure=False), pure=False)
+            q: submit(fetch_docs, parts[q], submit(needed, pairs[p], q, pure=False), pure=False)
             for q in owners[p]
         }
-        verified_futs.append(submit(verify_pairs, parts[p], p, pairs[p], wanted, cfg, pure=False))
+        verified_futs.append(
+            submit(verify_pairs, parts[p], p, pairs[p], wanted, cfg, templates, pure=False)
+        )
 
-    # 4b. with cross-lingual matching: translations found and verified on the anchors (runs
+    # 5b. with cross-lingual matching: translations found and verified on the anchors (runs
     #     beside the copy verification)
     translations = (
         _translations(client, parts, n_buckets, cfg, hook) if cfg.crosslingual.enabled else None
     )
 
     verified = client.gather(verified_futs)
-    edges = np.concatenate(verified) if verified else np.empty((0, 3), dtype=np.int64)
+    edges = np.concatenate(verified) if verified else np.empty((0, EDGE_COLUMNS), dtype=np.int64)
     hook("verify", n_parts, n_parts)
 
-    # 5. connected components on the collected edges (copies and translations), clustered in
+    # 6. connected components on the collected edges (copies and translations), clustered in
     #    groups on the workers
     found = (translations.rows, translations.scores) if translations is not None else None
     groups = _component_groups(edges, n_buckets, found)
@@ -223,7 +270,17 @@ def _run(
             submit(members_at, parts[p], by_part_idx[p], pure=False) for p in sorted(by_part_idx)
         ]
         cluster_futs.append(
-            submit(cluster_group, refs, fetched, group_edges, cfg, group_found, weights, pure=False)
+            submit(
+                cluster_group,
+                refs,
+                fetched,
+                group_edges,
+                cfg,
+                group_found,
+                weights,
+                templates,
+                pure=False,
+            )
         )
     described: list[KeyedCluster] = [c for lst in client.gather(cluster_futs) for c in lst]
     return assemble_report(
@@ -236,25 +293,95 @@ def _run(
         verified=len(edges),
         translation_candidates=translations.candidates if translations is not None else 0,
         translation_pairs=len(translations.rows) if translations is not None else 0,
+        matches=_matches(client, parts, edges, translations),
     )
 
 
 def _shuffle_pairs(
-    client: Any, rows: list[Any], n_buckets: int, by_owner: Any, *args: Any
+    client: Any,
+    rows: list[Any],
+    n_buckets: int,
+    by_owner: Any,
+    *args: Any,
+    combine: Any = unique_pairs,
+    combine_args: tuple[Any, ...] = (),
 ) -> list[Any]:
     """The candidate pairs of each partition (futures): every partition's `rows` (one list a
     hash bucket) are gathered by bucket, where `by_owner(rows, n_parts, *args)` gives each
     bucket's pairs by partition of their first document, and each partition's pairs from
-    every bucket are made unique."""
+    every bucket are combined by `combine(*combine_args, *from_each_bucket)` (made unique by
+    default)."""
     submit, get, n_parts = client.submit, operator.getitem, len(rows)
     cand = [
         submit(by_owner, [submit(get, r, b, pure=False) for r in rows], n_parts, *args, pure=False)
         for b in range(n_buckets)
     ]
     return [
-        submit(unique_pairs, *[submit(get, c, p, pure=False) for c in cand], pure=False)
+        submit(combine, *combine_args, *[submit(get, c, p, pure=False) for c in cand], pure=False)
         for p in range(n_parts)
     ]
+
+
+def _templates(client: Any, parts: list[Any], n_buckets: int, cfg: ScanConfig) -> Any:
+    """The scan's site templates (`dedup.templates.learn`'s steps on the workers): the sites'
+    page counts come to the client; the (shingle, site, page) rows of the big sites and every
+    partition's shingle page counts are hashed by shingle into buckets; each bucket finds its
+    (site, shingle) runs and the pages holding frequent ones; each partition adds those up
+    into which of its pages are their own text; each bucket then chooses its templates, and
+    one task puts them in a table. A future of the `Templates` (or the empty table)."""
+    tcfg = cfg.templates
+    if not tcfg.enabled or not parts:
+        return NO_TEMPLATES
+    submit, get, n_parts = client.submit, operator.getitem, len(parts)
+    pages = client.gather([submit(sites_of, a, pure=False) for a in parts])
+    names = big_sites(merge_site_pages(*pages), tcfg)
+    if not names:
+        return NO_TEMPLATES
+    rows = [
+        submit(template_rows, parts[p], p, names, n_buckets, pure=False) for p in range(n_parts)
+    ]
+    buckets = [
+        submit(
+            template_bucket,
+            [submit(get, r, b, pure=False) for r in rows],
+            tcfg.min_pages,
+            pure=False,
+        )
+        for b in range(n_buckets)
+    ]
+    often = [submit(often_by_owner, x, tcfg.min_pages, n_parts, pure=False) for x in buckets]
+    flags = [
+        submit(
+            own_flags, parts[p], tcfg, *[submit(get, o, p, pure=False) for o in often], pure=False
+        )
+        for p in range(n_parts)
+    ]
+    choices = [submit(template_choice, x, tcfg, *flags, pure=False) for x in buckets]
+    return submit(template_table, names, *choices, pure=False)
+
+
+def _matches(
+    client: Any, parts: list[Any], edges: npt.NDArray[np.int64], found: _Found | None
+) -> list[Any]:
+    """`dedup.report.matches_of` of the verified edges and translations, on the client: the
+    ids of the documents they name are fetched from their partitions."""
+    linked = [edges[:, :2]]
+    if found is not None:
+        linked.append(found.rows[:, :2])
+    refs = np.unique(np.concatenate(linked)) if linked else np.empty(0, dtype=np.int64)
+    by_part: dict[int, list[int]] = defaultdict(list)
+    for r in refs.tolist():
+        by_part[partition_of(r)].append(index_of(r))
+    futs = {p: client.submit(ids_at, parts[p], idx, pure=False) for p, idx in by_part.items()}
+    got = client.gather(futs)
+    ids = [i for p in sorted(by_part) for i in got[p]]
+    local = edges.copy()
+    local[:, :2] = np.searchsorted(refs, edges[:, :2])
+    pairs: list[tuple[int, int]] = []
+    if found is not None and found.rows.size:
+        at = np.searchsorted(refs, found.rows[:, :2])
+        pairs = [(int(a), int(b)) for a, b in at.tolist()]
+    return matches_of(local.tolist(), ids, pairs)
 
 
 def _entries_of(client: Any, parts: list[Any], refs: Sequence[int]) -> dict[int, Any]:
@@ -340,12 +467,12 @@ def _component_groups(
     groups: int,
     translations: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
 ) -> list[tuple[list[int], Any, Any]]:
-    """Connected components of the verified edges ``(ref_a, ref_b, shared)`` and of the
+    """Connected components of the verified edges (`dedup.verify.Edges` rows by ref) and of the
     verified `translations` (``(ref_a, ref_b, shared, chain)`` rows and their scores), packed
     into at most `groups` groups (a component is never split): (sorted refs, edge rows,
     translation rows and scores or None) a group.
 
-    The edges are the only per-document data the client holds: 24 bytes a verified copy pair
+    The edges are the only per-document data the client holds: 56 bytes a verified copy pair
     (40 a translation).
     """
     parent: dict[int, int] = {}
