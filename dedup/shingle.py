@@ -376,9 +376,11 @@ def _words(
         after = np.searchsorted(starts, stops)
         inside = (after < starts.size) & (after > 0)
         after, stops = after[inside], stops[inside]
-        ok = starts[after] > stops + 1
+        # full-width terminals (Chinese, Japanese) are not followed by a space
+        wide = cp[stops] >= np.uint32(0x3000)
+        ok = (starts[after] > stops + 1) | wide
         ok &= ~np.isin(th[after - 1], _abbreviations())
-        ok &= (ends[after - 1] - starts[after - 1]) > 1
+        ok &= ((ends[after - 1] - starts[after - 1]) > 1) | wide
         ok &= ~_lower_case(texts, doc[after], local_s[after], slow)
         new[after[ok]] = True
         # the token after two line breaks of one gap

@@ -216,3 +216,22 @@ def test_fingerprints_on_too_many_documents_propose_nothing() -> None:
     sets = [np.array([0, 8, 16, 24, 1000 + i * 8], dtype=np.uint64) for i in range(5)]
     assert passage_pairs(sets, 8, 2, 64).shape[0] == 10
     assert passage_pairs(sets, 8, 2, 4).shape[0] == 0
+
+
+def test_chinese_sentences_end_at_full_width_stops() -> None:
+    """A full-width stop ends a sentence without a space after it; a copy of six of eight
+    Chinese sentences is a copy."""
+    sents = [
+        "今天天气很好我们一起去公园散步吧。",
+        "明天可能会下雨所以出门要记得带伞。",
+        "后天是周末大家都可以在家里好好休息。",
+        "市政府宣布将在下个月开放新的图书馆。",
+        "这座图书馆拥有超过十万册中外文藏书。",
+        "开馆当天将举行隆重的剪彩仪式和讲座。",
+        "专家认为这将大大丰富市民的文化生活。",
+        "有关部门表示还会继续建设更多公共设施。",
+    ]
+    (x,) = _shingled("".join(sents))
+    assert x.layout.sentences.size == 8
+    a, b = _shingled("".join(sents), "".join(sents[:6]) + "编辑：张三")
+    assert verified(a, b, VerifyConfig(), 5) is not None
