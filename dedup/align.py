@@ -12,8 +12,11 @@ shingle sets and layouts (`dedup.model.Layout`; the texts themselves are not nee
    `max_gap` words between them (an edited word, a dropped or added word breaks a run, not a
    passage); a passage shorter than `min_passage_words` words (a stock phrase) is dropped.
 4. Figures: the words of each text inside passages (`covered`), the words that count at all
-   (`body`: words not only in template shingles), and the sentences of each text at least half
-   covered (`sentences`).
+   (`body`: not furniture, not only in template shingles), and the sentences of each text at
+   least half covered (`sentences`).
+
+Steps 1-3 are `match` (cheap: what verification screens first), step 4 is `figures`;
+`dedup.verify.compare` runs both.
 
 Everything is exact and deterministic; the cost is linear in the two texts' lengths.
 """
@@ -283,19 +286,3 @@ def figures(mt: Matched, a: Layout, b: Layout, k: int) -> Alignment:
         shared=mt.shared,
         density=mt.density,
     )
-
-
-def align(
-    a_set: HashArray,
-    a: Layout,
-    b_set: HashArray,
-    b: Layout,
-    k: int,
-    max_gap: int,
-    min_passage_words: int,
-    ignore: HashArray | None = None,
-) -> Alignment:
-    """The passages documents A and B share (see the module), with the figures of both;
-    shingles in `ignore` (sorted; a site's template text) count in neither."""
-    mt = match(a_set, a, b_set, b, k, max_gap, min_passage_words, ignore)
-    return figures(mt, a, b, k)

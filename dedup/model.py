@@ -169,7 +169,7 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """What two documents A and B share, passage by passage (`dedup.align.align`).
+    """What two documents A and B share, passage by passage (`dedup.align.figures`).
 
     `covered_a`: words of A inside shared passages that count; `body_a`: words of A that count
     (not furniture, not only in site template text); `sentences_a`: sentences of A at least
