@@ -84,10 +84,10 @@ def _shared_sentences(
     return int(np.count_nonzero(shared)), int(np.count_nonzero(shared & ~lay.quoted))
 
 
-def _intersect(a: HashArray, b: HashArray) -> tuple[IntArray, IntArray]:
+def common(a: HashArray, b: HashArray) -> tuple[IntArray, IntArray]:
     """Indices ``(ia, ib)`` of the values two sorted unique arrays have in common."""
     if a.size > b.size:
-        ib, ia = _intersect(b, a)
+        ib, ia = common(b, a)
         return ia, ib
     at = b.searchsorted(a)
     at[at == b.size] = 0
@@ -145,8 +145,8 @@ class Matched:
     def upper_coverage(self) -> float:
         """At least the shorter text's coverage (`Alignment.coverage`): the passages' words
         over the body, which template words only lower."""
-        ua = float(np.sum(self.a1 - self.a0)) / self.body_a if self.body_a else 0.0
-        ub = float(np.sum(self.b1 - self.b0)) / self.body_b if self.body_b else 0.0
+        ua = float((self.a1 - self.a0).sum()) / self.body_a if self.body_a else 0.0
+        ub = float((self.b1 - self.b0).sum()) / self.body_b if self.body_b else 0.0
         if self.body_a == self.body_b:
             return min(ua, ub)
         return ua if self.body_a < self.body_b else ub
@@ -157,7 +157,7 @@ class Matched:
 
         def reached(lay: Layout, lo: IntArray, hi: IntArray) -> int:
             s = lay.sentences
-            return int(np.sum(s.searchsorted(hi, "left") - s.searchsorted(lo, "right") + 1))
+            return int((s.searchsorted(hi, "left") - s.searchsorted(lo, "right") + 1).sum())
 
         ua, ub = reached(a, self.a0, self.a1), reached(b, self.b0, self.b1)
         if self.body_a == self.body_b:
@@ -177,10 +177,12 @@ def match(
     max_gap: int,
     min_passage_words: int,
     ignore: HashArray | None = None,
+    shared: tuple[IntArray, IntArray] | None = None,
 ) -> Matched:
     """Steps 1-3 of the module: the passages of A and B (shingles in `ignore`, sorted, count
-    in neither), and how verbatim they are."""
-    ia, ib = _intersect(a_set, b_set)
+    in neither), and how verbatim they are. `shared`: ``common(a_set, b_set)`` when the
+    caller has it."""
+    ia, ib = common(a_set, b_set) if shared is None else shared
     counts_a = counts_b = None
     n_body_a, n_body_b = a.words - a.furniture_words, b.words - b.furniture_words
     if ignore is not None and ignore.size:
@@ -236,8 +238,8 @@ def match(
     # whose window lies inside a passage, and how many of them are shared
     hi = np.maximum(a1 - k + 1, a0 + 1)
     if counts_a is None:
-        total = int(np.sum(hi - a0))
-        hits = int(np.sum(pa.searchsorted(hi) - pa.searchsorted(a0)))
+        total = int((hi - a0).sum())
+        hits = int((pa.searchsorted(hi) - pa.searchsorted(a0)).sum())
     else:
         inside = _cover(a0, hi, max(a.order.size, 1)) & counts_a[a.order]
         total = int(np.count_nonzero(inside))

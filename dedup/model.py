@@ -105,7 +105,9 @@ class Layout:
 
     @property
     def furniture_words(self) -> int:
-        return int(np.sum(self.furniture[1::2] - self.furniture[0::2]))
+        if self.furniture.size == 0:
+            return 0
+        return int((self.furniture[1::2] - self.furniture[0::2]).sum())
 
     @property
     def words(self) -> int:

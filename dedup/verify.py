@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from dedup.align import Matched, figures, match
+from dedup.align import IntArray, Matched, common, figures, match
 from dedup.config import VerifyConfig
 from dedup.model import Alignment, HashArray, Layout, ProgressHook, Similarity, no_progress
 from dedup.templates import NO_TEMPLATES, Templates
@@ -79,14 +79,23 @@ def _first(a: Shingled, b: Shingled) -> bool:
 
 
 def _oriented(
-    a: Shingled, b: Shingled, cfg: VerifyConfig, k: int, templates: Templates
+    a: Shingled,
+    b: Shingled,
+    cfg: VerifyConfig,
+    k: int,
+    templates: Templates,
+    shared: tuple[IntArray, IntArray] | None = None,
 ) -> tuple[Shingled, Shingled, Matched, bool]:
     """The two documents in alignment order (`_first`), their matched passages, and whether
-    they were swapped."""
+    they were swapped (`shared`: ``common(a.set, b.set)`` when the caller has it)."""
     ignore = templates.shared_by(a.site, b.site)
     swap = not _first(a, b)
     x, y = (b, a) if swap else (a, b)
-    mt = match(x.set, x.layout, y.set, y.layout, k, cfg.max_gap, cfg.min_passage_words, ignore)
+    if shared is not None and swap:
+        shared = (shared[1], shared[0])
+    mt = match(
+        x.set, x.layout, y.set, y.layout, k, cfg.max_gap, cfg.min_passage_words, ignore, shared
+    )
     return x, y, mt, swap
 
 
@@ -106,14 +115,17 @@ def verified(
     """The alignment of two documents (`a` as A) when they are a copy under `cfg`, else
     None. Pairs that the passages alone rule out (too few shared shingles, not verbatim
     enough, too little of the shorter text) are not taken further."""
-    if _cannot_be_copy(a.set, b.set, cfg):
+    if a.set.size == 0 or b.set.size == 0:
         return None
-    x, y, mt, swap = _oriented(a, b, cfg, k, templates)
+    shared = common(a.set, b.set)
+    if _cannot_be_copy(int(shared[0].size), int(min(a.set.size, b.set.size)), cfg):
+        return None
+    x, y, mt, swap = _oriented(a, b, cfg, k, templates, shared)
     if mt.a0.size == 0:
         return None
     near = min(
-        float(np.sum(mt.a1 - mt.a0)) / max(mt.body_a, 1),
-        float(np.sum(mt.b1 - mt.b0)) / max(mt.body_b, 1),
+        float((mt.a1 - mt.a0).sum()) / max(mt.body_a, 1),
+        float((mt.b1 - mt.b0).sum()) / max(mt.body_b, 1),
     )
     if mt.density < cfg.min_density:
         return None
@@ -129,16 +141,11 @@ def verified(
     return al.swapped() if swap else al
 
 
-def _cannot_be_copy(a: HashArray, b: HashArray, cfg: VerifyConfig) -> bool:
+def _cannot_be_copy(shared: int, smaller: int, cfg: VerifyConfig) -> bool:
     """True when two sets share fewer than `min_shared` shingles and fewer than half of the
-    smaller set's (checked before aligning: such a pair is never a copy, see VerifyConfig)."""
-    if a.size == 0 or b.size == 0:
-        return True
-    small, large = (a, b) if a.size <= b.size else (b, a)
-    at = large.searchsorted(small)
-    at[at == large.size] = 0
-    shared = int(np.count_nonzero(large[at] == small))
-    return shared < cfg.min_shared and 2 * shared < small.size
+    smaller set's (`smaller` shingles; checked before aligning: such a pair is never a copy,
+    see VerifyConfig)."""
+    return shared < cfg.min_shared and 2 * shared < smaller
 
 
 def verify_pairs(
