@@ -10,7 +10,9 @@ A line (text between line breaks) is furniture when it carries a photo credit: a
 photo credit in any of the usual forms ("AP Photo/...", "... via AP", "Getty Images",
 "REUTERS/Name", "AFP PHOTO", "Photo: ...", "Image copyright", "Credit: The Associated Press",
 "Image 3 of 12"); when the credit stands alone on a short line, the caption line before it is
-furniture too. Lines of script code that extraction left behind (ad widgets) are furniture.
+furniture too, and a gallery counter's captions on both sides of it. A gallery caption that
+ends with the gallery's "less" or "... more" toggle is furniture. Lines of script code that
+extraction left behind (ad widgets) are furniture.
 The rule is written here once; `dedup.prepare` applies it to every text.
 """
 
@@ -36,10 +38,14 @@ _CREDIT = re.compile(
 _CODE = re.compile(
     r"window\.\w+\s*=|\w+\.push\(\{|googletag\.|\bfunction\s*\(|\}\);\s*$|_taboola", re.MULTILINE
 )
-#: text every match of either pattern holds: one scan of a batch finds the lines worth testing
+#: a gallery caption: it ends with the gallery's "less" / "... more" toggle
+_GALLERY = re.compile(r"(?:[.!?\"\u201d)]|\.\.\.|\u2026)[ \t]*(?:less|more)[ \t]*$", re.MULTILINE)
+#: a gallery's counter ("Image 3 of 12"): the lines on either side of it are its captions
+_COUNTER = re.compile(r"^\s*(?:Image|Photo|Slide) \d+ of \d+\s*$", re.MULTILINE)
+#: text every match of these patterns holds: one scan of a batch finds the lines worth testing
 _TRIGGER = re.compile(
-    r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|"
-    r"window\.|\.push\(|googletag\.|function|\}\);|_taboola"
+    r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|Slide|"
+    r"window\.|\.push\(|googletag\.|function|\}\);|_taboola|(?:less|more)(?=[ \t]*\n)"
 )
 #: a credit line this short is the credit alone: the caption is the line before it
 _CREDIT_ALONE = 80
@@ -68,8 +74,9 @@ def furniture_batch(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     begins = np.cumsum([0] + [len(t) + len(_SEP) for t in texts[:-1]]).tolist()
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
     for start, end in _trigger_lines(joined):
-        credit = _CREDIT.search(joined[start:end]) is not None
-        if not credit and _CODE.search(joined[start:end]) is None:
+        line = joined[start:end]
+        credit = _CREDIT.search(line) is not None
+        if not credit and _CODE.search(line) is None and _GALLERY.search(line) is None:
             continue
         d = bisect_right(begins, start) - 1
         text, base = texts[d], begins[d]
@@ -78,7 +85,18 @@ def furniture_batch(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
             prev_end = len(text[: start - base].rstrip())
             if prev_end > 0:
                 spans[d].append((text.rfind("\n", 0, prev_end) + 1, prev_end))
+            if _COUNTER.match(line) is not None:
+                spans[d].append(_next_line(text, end - base))
     return [_merged(s) for s in spans]
+
+
+def _next_line(text: str, at: int) -> tuple[int, int]:
+    """The span of the first non-blank line of `text` after offset `at` (empty at the end)."""
+    n = len(text)
+    while at < n and text[at] in "\r\n \t":
+        at += 1
+    end = text.find("\n", at)
+    return (at, n if end < 0 else end)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -160,6 +160,28 @@ def test_photo_captions_are_furniture_not_shared_text() -> None:
     assert spans == ["A caption of the photo here", "Photo: Mel Evans, AP"]
 
 
+def test_gallery_captions_are_furniture() -> None:
+    """A gallery (as Hearst pages print AP photos): counters, the captions beside them and
+    captions ending with the "less" / "... more" toggle; a story line ending with "more" is
+    not one."""
+    text = (
+        "Story headline\n\nPhoto: Mel Evans, AP\n\nImage 1 of 4\n\n"
+        "Nielsen addresses a convention in Philadelphia. She told the gathering so. less\n"
+        "Nielsen addresses a convention in ... more\n\n"
+        "Image 2 of 4\n\nMouse pads are seen on a vendor's table.\n\n"
+        "The story says that prices rose and then fell once more\n\nThe end."
+    )
+    spans = [text[s:e] for s, e in furniture_lines(text)]
+    assert "Image 1 of 4" in spans and "Image 2 of 4" in spans
+    assert "Nielsen addresses a convention in Philadelphia. She told the gathering so. less" in (
+        spans
+    )
+    assert "Nielsen addresses a convention in ... more" in spans
+    assert "Mouse pads are seen on a vendor's table." in spans
+    assert "The story says that prices rose and then fell once more" not in spans
+    assert "The end." not in spans
+
+
 def _templated_pages(n: int) -> list[Document]:
     footer = (
         "Support independent journalism: subscribe to The Valley Gazette from just 3 pounds a "
