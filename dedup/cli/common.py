@@ -1,4 +1,5 @@
-"""What every command shares: the stderr console, the one-line fatal error, writing a report."""
+"""What every command shares: the stderr console and the one printer of its lines (`say`), the
+one-line fatal error, writing a report."""
 
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-err = Console(stderr=True, highlight=False)
+from dedup.output.literal import literal
+
+#: stderr: progress bars (on a terminal) and the lines `say` prints
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def say(line: str) -> None:
+    """Print one line on stderr, literally: a file name, id or reason in it that holds control
+    characters, bidi controls or Rich markup is shown escaped (`dedup.output.literal`), never
+    acted on. Every error, warning and summary line goes through here."""
+    err.print(literal(line), soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"dedup: error: {message}", markup=False, soft_wrap=True)
+    say(f"dedup: error: {message}")
     return typer.Exit(code)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dedup.cli.common import check_output, err, fail, os_failure, write_output
+from dedup.cli.common import check_output, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
     FastExtract,
@@ -182,7 +182,7 @@ def add_cmd(
     if fmt == "json":
         sys.stdout.write(dumps(result.to_dict()))
     if not quiet:
-        err.print(add_summary(result), markup=False, soft_wrap=True)
+        say(add_summary(result))
 
 
 @index_app.command("query")
@@ -263,7 +263,7 @@ def query_cmd(
     except OSError as exc:
         raise os_failure(exc) from None
     if not quiet:
-        err.print(query_summary(report), markup=False, soft_wrap=True)
+        say(query_summary(report))
 
 
 @index_app.command("stats")
@@ -308,4 +308,4 @@ def remove_cmd(
     if fmt == "json":
         sys.stdout.write(dumps(result.to_dict()))
     if not quiet:
-        err.print(remove_summary(result), markup=False, soft_wrap=True)
+        say(remove_summary(result))

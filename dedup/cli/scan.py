@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from dedup.api import scan
-from dedup.cli.common import check_output, err, fail, os_failure, write_output
+from dedup.cli.common import check_output, err, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
     FastExtract,
@@ -166,4 +166,4 @@ def scan_cmd(
     except OSError as exc:
         raise os_failure(exc) from None
     if not quiet:
-        err.print(summary_line(report), markup=False, soft_wrap=True)
+        say(summary_line(report))

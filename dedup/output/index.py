@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
+from dedup.output.literal import literal
 from dedup.output.text import csv_cell
 
 QUERY_CSV_COLUMNS = (
@@ -51,15 +52,18 @@ def _pct(x: float) -> str:
 
 
 def query_table(report: QueryReport, width: int = 140) -> str:
-    """A table of matches for each queried document that has any, then the counts."""
+    """A table of matches for each queried document that has any, then the counts. Every value
+    is shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
-    con = Console(file=buf, width=width, color_system=None, highlight=False)
+    con = Console(
+        file=buf, width=width, color_system=None, highlight=False, markup=False, emoji=False
+    )
     for r in report.results:
         if not r.matches:
             continue
         about = " ".join(x for x in (r.language, r.site, (r.date or "")[:16], r.title) if x)
         t = Table(
-            title=f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else ""),
+            title=literal(f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else "")),
             title_justify="left",
         )
         # cross-lingual facts (a translation, a language) add a match and a language column
@@ -72,7 +76,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
         t.add_column("id", overflow="fold")
         for m in r.matches:
             kind = m.match if m.score is None else f"{m.match} {m.score:.2f}"
-            t.add_row(
+            cells = (
                 *((kind, m.language or "") if xl else ()),
                 m.site or "",
                 (m.date or "")[:16],
@@ -83,6 +87,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
                 m.credit or "",
                 m.id,
             )
+            t.add_row(*map(literal, cells))
         con.print(t)
         con.print()
     con.print(query_summary(report))
@@ -97,7 +102,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
             "anchor score."
         )
     for sk in report.skipped:
-        con.print(f"skipped {sk}", markup=False)
+        con.print(literal(f"skipped {sk}"))
     return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dedup.model import Report
+from dedup.output.literal import literal
 
 MAX_SKIPS_SHOWN = 20
 
@@ -17,16 +18,24 @@ def _pct(x: float) -> str:
 
 
 def render_table(report: Report, width: int = 160, color: bool = False) -> str:
-    """Clusters as tables (origin first), then the counts and the skipped records."""
+    """Clusters as tables (origin first), then the counts and the skipped records. Every
+    value is shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
     con = Console(
-        file=buf, width=width, color_system="standard" if color else None, highlight=False
+        file=buf,
+        width=width,
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
     )
     for c in report.clusters:
         origin = c.members[0]
         t = Table(
-            title=f"{c.id}: {len(c.members)} articles, origin {origin.site or origin.id}"
-            f" {origin.date or '(no date)'}: {origin.title or ''}".rstrip(": "),
+            title=literal(
+                f"{c.id}: {len(c.members)} articles, origin {origin.site or origin.id}"
+                f" {origin.date or '(no date)'}" + (f": {origin.title}" if origin.title else "")
+            ),
             title_justify="left",
             expand=False,
         )
@@ -42,7 +51,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         t.add_column("id", overflow="fold")
         for m in c.members:
             role = m.role if m.match is None else f"{m.match} {m.score or 0:.2f}"
-            t.add_row(
+            cells = (
                 role,
                 m.site or "",
                 (m.date or "")[:16],
@@ -54,6 +63,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
                 m.credit or "",
                 m.id,
             )
+            t.add_row(*map(literal, cells))
         con.print(t)
         con.print()
     s = report.stats
@@ -80,7 +90,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
     if report.skipped:
         con.print(f"skipped {len(report.skipped)}:")
         for sk in report.skipped[:MAX_SKIPS_SHOWN]:
-            con.print(f"  {sk}", markup=False)
+            con.print(literal(f"  {sk}"))
         if len(report.skipped) > MAX_SKIPS_SHOWN:
             con.print(f"  ... and {len(report.skipped) - MAX_SKIPS_SHOWN} more (see --format json)")
     return buf.getvalue()
