@@ -1,12 +1,12 @@
 """Output that cannot hurt the reader.
 
 `tests/fixtures/output/terminal.jsonl` (not under `hostile/`, whose files
-`tests/test_hostile.py` scans all together): three copies of one story whose ids, titles, sites and
-URLs hold what a terminal acts on (ESC[2J, an OSC 52 clipboard write, an OSC 8 hyperlink, a C1
-CSI), bidi controls (U+202E, U+2066, U+200F), line breaks, Rich markup
+`tests/test_hostile.py` scans all together): three copies of one story whose ids, titles,
+sites and URLs hold what a terminal acts on (ESC[2J, an OSC 52 clipboard write, an OSC 8
+hyperlink, a C1 CSI), bidi controls (U+202E, U+2066, U+200F), line breaks, Rich markup
 (``[link=http://evil.example/]trusted-id[/link]``, ``m[/]``, ``[bold]``) and an emoji code.
 A table and every line on stderr show them literally, escaped; JSON and CSV keep the data
-exactly.
+exactly. A full disk while the report goes to stdout is exit 1 with one line on stderr.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 
 from dedup.output.literal import literal, printable
@@ -130,3 +131,40 @@ def test_skip_lines_show_file_names_literally(tmp_path: Path) -> None:
     out = proc.stdout.decode("utf-8")
     assert not RAW.search(out)
     assert "empty\\x1b]52;c;ZXZpbA==\\x07m[b]x.txt: empty file" in out
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scan", str(TERMINAL), "--format", "json"],
+        ["scan", str(TERMINAL), "--format", "table"],
+        ["scan", str(TERMINAL), "--format", "csv"],
+    ],
+)
+def test_a_full_disk_on_stdout_is_exit_1_with_one_line(args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        proc = cli(*args, "-j", "1", stdout=full.fileno())
+    assert proc.returncode == 1
+    err = proc.stderr.decode("utf-8")
+    assert err == "dedup: error: standard output: No space left on device\n", err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_a_full_disk_on_stdout_for_the_index_commands(tmp_path: Path) -> None:
+    db = tmp_path / "seen.db"
+    assert cli("index", "add", str(TERMINAL), "--index", str(db), "-q").returncode == 0
+    commands = [
+        ["index", "query", str(TERMINAL), "--index", str(db), "--format", "json"],
+        ["index", "query", str(TERMINAL), "--index", str(db), "--format", "table"],
+        ["index", "add", str(TERMINAL), "--index", str(db), "--format", "json"],
+        ["index", "stats", "--index", str(db)],
+        ["index", "stats", "--index", str(db), "--format", "json"],
+        ["index", "remove", "no-such-id", "--index", str(db), "--format", "json"],
+    ]
+    for args in commands:
+        with open("/dev/full", "wb") as full:
+            proc = cli(*args, stdout=full.fileno())
+        assert proc.returncode == 1, args
+        err = proc.stderr.decode("utf-8")
+        assert err == "dedup: error: standard output: No space left on device\n", (args, err)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -101,6 +102,16 @@ def _open(
     return Index.open(location, cfg, create=create)
 
 
+def _print(text: str, output: Path | None = None) -> None:
+    """`text` to stdout (or `output`); a failed write is the one-line error, exit 1."""
+    try:
+        write_output(text, output)
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
+    except OSError as exc:
+        raise os_failure(exc) from None
+
+
 @index_app.command("add")
 def add_cmd(
     paths: Paths,
@@ -180,7 +191,7 @@ def add_cmd(
     except DedupError as exc:
         raise fail(str(exc)) from None
     if fmt == "json":
-        sys.stdout.write(dumps(result.to_dict()))
+        _print(dumps(result.to_dict()))
     if not quiet:
         say(add_summary(result))
 
@@ -258,10 +269,7 @@ def query_cmd(
             report = ix.query_many(paths, limit=limit, jobs=n_jobs)
     except DedupError as exc:
         raise fail(str(exc)) from None
-    try:
-        write_output(QUERY_FORMATS[fmt](report), output)
-    except OSError as exc:
-        raise os_failure(exc) from None
+    _print(QUERY_FORMATS[fmt](report), output)
     if not quiet:
         say(query_summary(report))
 
@@ -288,7 +296,7 @@ def stats_cmd(
     out = stats.to_dict()
     if check:
         out["check"] = "ok"
-    sys.stdout.write(dumps(out) if fmt == "json" else stats_text(stats, checked=check))
+    _print(dumps(out) if fmt == "json" else stats_text(stats, checked=check))
 
 
 @index_app.command("remove")
@@ -306,6 +314,6 @@ def remove_cmd(
     except DedupError as exc:
         raise fail(str(exc)) from None
     if fmt == "json":
-        sys.stdout.write(dumps(result.to_dict()))
+        _print(dumps(result.to_dict()))
     if not quiet:
         say(remove_summary(result))

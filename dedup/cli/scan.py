@@ -163,6 +163,8 @@ def scan_cmd(
         write_output(render(report, fmt), output)
     except DedupError as exc:
         raise fail(str(exc)) from None
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
     except OSError as exc:
         raise os_failure(exc) from None
     if not quiet:
