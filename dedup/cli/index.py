@@ -19,6 +19,7 @@ from dedup.cli.options import (
     IdField,
     InputFormat,
     Jobs,
+    MaxListedSkips,
     MinCoverage,
     MinSentences,
     MinShared,
@@ -31,6 +32,7 @@ from dedup.cli.options import (
     UrlField,
     check_format,
     input_config,
+    report_config,
     resolve_jobs,
     verify_config,
 )
@@ -153,6 +155,7 @@ def add_cmd(
         int, typer.Option(help="Documents written a transaction (a crash loses at most one).")
     ] = 10_000,
     jobs: Jobs = None,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
 ) -> None:
     """Add the articles under PATHS to the index (created if missing)."""
@@ -177,11 +180,14 @@ def add_cmd(
             site_field,
             title_field,
         )
+        rep = report_config(max_listed_skips)
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     try:
         with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
-            ix.config = replace(ix.config, input=inp, extract=ExtractConfig(fast=fast_extract))
+            ix.config = replace(
+                ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), report=rep
+            )
             result = ix.add(
                 paths,
                 on_duplicate="replace" if on_duplicate == "replace" else "refuse",
@@ -233,6 +239,7 @@ def query_cmd(
         ),
     ] = False,
     jobs: Jobs = None,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
@@ -255,6 +262,7 @@ def query_cmd(
             title_field,
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
+        rep = report_config(max_listed_skips)
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     try:
@@ -265,6 +273,7 @@ def query_cmd(
                 extract=ExtractConfig(fast=fast_extract),
                 verify=verify,
                 crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
+                report=rep,
             )
             report = ix.query_many(paths, limit=limit, jobs=n_jobs)
     except DedupError as exc:

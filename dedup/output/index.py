@@ -14,6 +14,7 @@ from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
 from dedup.output.literal import literal
+from dedup.output.table import not_listed, skip_lines
 from dedup.output.text import csv_cell
 
 QUERY_CSV_COLUMNS = (
@@ -101,8 +102,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
             "'translation 0.53': a translation of the queried text (another language), with its "
             "anchor score."
         )
-    for sk in report.skipped:
-        con.print(literal(f"skipped {sk}"))
+    skip_lines(con, report.skipped, report.unlisted, prefix="skipped ")
     return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 
@@ -145,7 +145,7 @@ def query_summary(report: QueryReport) -> str:
     )
     if "translations" in c:
         line += f" ({c['translations']} translations)"
-    return line
+    return line + not_listed(report.unlisted)
 
 
 def add_summary(result: AddResult) -> str:
@@ -154,7 +154,7 @@ def add_summary(result: AddResult) -> str:
         f"read {s['read']} records from {s['files']} files: {s['added']} added, "
         f"{s['replaced']} replaced, {s['skipped']} skipped, {s['failed']} failed; "
         f"the index holds {s['documents']} documents"
-    )
+    ) + not_listed(result.unlisted)
 
 
 def remove_summary(result: RemoveResult) -> str:
