@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         ExtractConfig,
         InputConfig,
         MinHashConfig,
+        ReportConfig,
         ScanConfig,
         ShingleConfig,
         TemplateConfig,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         Similarity,
         Skip,
         Stats,
+        UnlistedSkips,
     )
     from dedup.signature import MinHasher
 
@@ -68,6 +70,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "ExtractConfig",
         "InputConfig",
         "MinHashConfig",
+        "ReportConfig",
         "ScanConfig",
         "ShingleConfig",
         "TemplateConfig",
@@ -92,6 +95,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "Similarity",
         "Skip",
         "Stats",
+        "UnlistedSkips",
     ),
     "dedup.signature": ("MinHasher",),
 }

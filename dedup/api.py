@@ -26,8 +26,10 @@ def scan(
 
     Returns a `Report`: clusters of verified copies (every member's Jaccard and containment
     against the origin are exact), the counts of what was read, extracted, skipped and failed,
-    and every skipped record with its reason. Raises `InputError` for a missing path or an
-    unreadable directory and `ConfigError` for invalid settings; bad records never raise.
+    and the skipped records with their reasons (at most `ReportConfig.max_listed_skips` of a
+    file and kind of reason listed, the others counted: `Report.unlisted`). Raises
+    `InputError` for a missing path or an unreadable directory and `ConfigError` for invalid
+    settings; bad records never raise.
     Same inputs and config give the same report, whatever the order of `inputs` and `jobs`
     (the number of processes reading, extracting and signing: this one and ``jobs - 1``
     workers; None: all cores, or this one alone for an input too small to repay starting

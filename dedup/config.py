@@ -313,6 +313,20 @@ class CrossLingualConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """What a report lists. Counts are always exact; this bounds only the list of skips."""
+
+    # Skips listed per file, kind of reason and status (`dedup.model.SkipLog`); the others are
+    # counted ("skipped_not_listed"). 20 shows what went wrong in a file and where; listing every
+    # one made 2 million junk lines a 331 MB report and a 3.1 GB peak.
+    max_listed_skips: int = 20
+
+    def __post_init__(self) -> None:
+        if self.max_listed_skips < 0:
+            raise ConfigError(f"max_listed_skips must be at least 0, got {self.max_listed_skips}")
+
+
+@dataclass(frozen=True, slots=True)
 class ScanConfig:
     """Everything a scan needs; compose the stage configs, e.g.
     ``ScanConfig(verify=VerifyConfig(min_coverage=0.4))``."""
@@ -325,6 +339,7 @@ class ScanConfig:
     templates: TemplateConfig = field(default_factory=TemplateConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     crosslingual: CrossLingualConfig = field(default_factory=CrossLingualConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

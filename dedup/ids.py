@@ -10,19 +10,11 @@ its duplicate policy (`index_choice`). Every document left out is a skip naming 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import xxhash
 
-from dedup.model import Batch, Entry, HashArray, Skip
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural(s: str) -> tuple[tuple[int, str], ...]:
-    """Sort key that orders "line 9" before "line 10"."""
-    return tuple((int(p), "") if p.isdigit() else (0, p) for p in _DIGITS.split(s))
+from dedup.model import Batch, Entry, HashArray, Skip, natural
 
 
 def dedupe_key(entry: Entry, shingles: HashArray) -> tuple[object, ...]:
@@ -69,7 +61,7 @@ def one_per_id(batch: Batch) -> Batch:
     entries = batch.entries
     ids = [e.id for e in entries]
     order = sorted(range(len(entries)), key=ids.__getitem__)
-    skips = list(batch.skips)
+    skips = batch.skips
     keep = order
     repeated = {ids[order[k]] for k in range(1, len(order)) if ids[order[k]] == ids[order[k - 1]]}
     if repeated:
@@ -77,7 +69,7 @@ def one_per_id(batch: Batch) -> Batch:
         dropped: set[int] = set()
         for lost, kept in losers(rows):
             dropped.add(lost)
-            skips.append(duplicate_skip(entries[lost], entries[kept]))
+            skips.add(duplicate_skip(entries[lost], entries[kept]))
         keep = [i for i in order if i not in dropped]
     out = batch.take(keep)
     out.skips, out.read = skips, batch.read

@@ -9,7 +9,8 @@ fill and cut.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -26,6 +27,14 @@ ProgressHook = Callable[[str, int, int | None], None]
 def no_progress(stage: str, done: int, total: int | None) -> None:
     """The `ProgressHook` that reports nothing."""
     return None
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural(s: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that orders "line 9" before "line 10"."""
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in _DIGITS.split(s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,17 @@ class Skip:
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
 
+    def sort_key(self) -> tuple[object, ...]:
+        """A report's order of skips: by source, location (in natural order: "line 9" before
+        "line 10") and reason."""
+        return (natural(self.source), natural(self.location or ""), self.reason)
+
+    @property
+    def kind(self) -> str:
+        """The reason without its particulars (`reason_kind`): what a report counts skips by
+        when it lists only some of them."""
+        return reason_kind(self.reason)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -75,6 +95,128 @@ class Skip:
             "reason": self.reason,
             "status": self.status,
         }
+
+
+#: a quoted value in a reason (an id, a field name: Python's repr quotes it either way)
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+#: where a reason's details start: a colon or a parenthesis (an exception's message, a column,
+#: the record kept instead), or a quote left open
+_DETAILS = re.compile(r"[:(\'\"]")
+_KIND_CHARS = 80
+_kinds: dict[str, str] = {}
+
+
+def reason_kind(reason: str) -> str:
+    """`reason` without its particulars, so that the skips of one kind, in one file, count
+    together however their reasons differ: quoted values written ``'…'``, numbers ``N``, and
+    what follows the first colon or parenthesis dropped (``malformed JSON at column 22: Invalid
+    control character`` -> ``malformed JSON at column N``; ``duplicate id 'a' (kept ...)`` ->
+    ``duplicate id '…'``). The kinds are as few as the reasons dedup words, however hostile the
+    input: a quoted or numbered value cannot make a new one."""
+    kind = _kinds.get(reason)
+    if kind is None:
+        text = _QUOTED.sub("\0", reason)
+        cut = _DETAILS.search(text)
+        text = _DIGITS.sub("N", text[: cut.start()] if cut else text)
+        kind = text.replace("\0", "'…'").strip()[:_KIND_CHARS]
+        if len(_kinds) > 4096:  # a cache of the reasons met most recently
+            _kinds.clear()
+        _kinds[reason] = kind
+    return kind
+
+
+#: skips listed a (source, kind of reason, status) by default (`ReportConfig.max_listed_skips`)
+MAX_LISTED_SKIPS = 20
+
+SkipGroup = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class UnlistedSkips:
+    """How many skips of one kind in one source a report counts but does not list."""
+
+    source: str
+    kind: str
+    status: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.count} more {self.status} ({self.kind}), not listed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "status": self.status,
+            "count": self.count,
+        }
+
+
+@dataclass(slots=True)
+class SkipLog:
+    """The skips of a scan, counted exactly and listed in bounded memory.
+
+    Every skip added is counted (`skipped`, `failed`); of each group of skips with the same
+    source, kind of reason (`Skip.kind`) and status, the first `limit` in report order
+    (`Skip.sort_key`) are kept to be listed and the others only counted. What is listed does not
+    depend on the order skips arrive in or on how the work was split: logs filled by separate
+    workers `merge` into the log one process would have filled. A group holds at most
+    ``2 * limit + 1`` skips at any time, so two million junk lines cost a few kilobytes here,
+    not gigabytes."""
+
+    limit: int = MAX_LISTED_SKIPS
+    skipped: int = 0
+    failed: int = 0
+    _groups: dict[SkipGroup, list[Skip]] = field(default_factory=dict, init=False)
+    _unlisted: dict[SkipGroup, int] = field(default_factory=dict, init=False)
+
+    def __len__(self) -> int:
+        return self.skipped + self.failed
+
+    def add(self, skip: Skip) -> None:
+        if skip.status == "failed":
+            self.failed += 1
+        else:
+            self.skipped += 1
+        self._keep((skip.source, skip.kind, skip.status), [skip])
+
+    def extend(self, skips: Iterable[Skip]) -> None:
+        for skip in skips:
+            self.add(skip)
+
+    def merge(self, other: SkipLog) -> None:
+        """Add the skips of `other` (its counts, listed skips and unlisted counts) to this log."""
+        self.skipped += other.skipped
+        self.failed += other.failed
+        for key, kept in other._groups.items():
+            self._keep(key, kept)
+        for key, n in other._unlisted.items():
+            self._unlisted[key] = self._unlisted.get(key, 0) + n
+
+    def _keep(self, key: SkipGroup, skips: Sequence[Skip]) -> None:
+        kept = self._groups.setdefault(key, [])
+        kept.extend(skips)
+        if len(kept) > 2 * self.limit:
+            self._trim(key, kept)
+
+    def _trim(self, key: SkipGroup, kept: list[Skip]) -> None:
+        if len(kept) > self.limit:
+            kept.sort(key=Skip.sort_key)
+            self._unlisted[key] = self._unlisted.get(key, 0) + len(kept) - self.limit
+            del kept[self.limit :]
+
+    def listed(self) -> list[Skip]:
+        """The skips to list, in report order: the first `limit` of each group."""
+        for key, kept in self._groups.items():
+            self._trim(key, kept)
+        return sorted((s for kept in self._groups.values() for s in kept), key=Skip.sort_key)
+
+    def unlisted(self) -> list[UnlistedSkips]:
+        """How many of each group are not listed, by source (natural order), kind and status."""
+        for key, kept in self._groups.items():
+            self._trim(key, kept)
+        rows = [UnlistedSkips(*key, n) for key, n in self._unlisted.items() if n]
+        return sorted(rows, key=lambda u: (natural(u.source), u.kind, u.status))
 
 
 _NO_RANGES: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
@@ -403,7 +545,8 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan: counts, clusters of copies (largest first), every verified copy
-    pair (`matches`, sorted by ids), and every skip.
+    pair (`matches`, sorted by ids), and the skips: every one counted in `stats`, listed in
+    `skipped` up to a bound a file and kind of reason (`SkipLog`), the others in `unlisted`.
 
     A cluster groups the copies of one story around its origin; `matches` are the copy
     relations themselves. The two differ where copying is partial: a page that carries
@@ -414,14 +557,19 @@ class Report:
     clusters: tuple[Cluster, ...]
     skipped: tuple[Skip, ...]
     matches: tuple[Match, ...] = ()
+    #: the skips counted in `stats` but not listed in `skipped` (`SkipLog`), by source and kind
+    unlisted: tuple[UnlistedSkips, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "stats": self.stats.to_dict(),
             "clusters": [c.to_dict() for c in self.clusters],
             "matches": [m.to_dict() for m in self.matches],
             "skipped": [s.to_dict() for s in self.skipped],
         }
+        if self.unlisted:  # only then: a report that lists every skip reads as it always did
+            out["skipped_not_listed"] = [u.to_dict() for u in self.unlisted]
+        return out
 
     def pairs(self) -> set[frozenset[str]]:
         """Every verified copy pair (`matches`), as unordered pairs of ids."""
@@ -511,7 +659,7 @@ class Batch:
     entries: list[Entry] = field(default_factory=list)
     sets: list[HashArray] = field(default_factory=list)
     sigs: npt.NDArray[np.uint32] = field(default_factory=_no_sigs)
-    skips: list[Skip] = field(default_factory=list)
+    skips: SkipLog = field(default_factory=SkipLog)
     read: int = 0
     #: `layouts[i]`: where document i's shingles and words are in its text (`Layout`)
     layouts: list[Layout] = field(default_factory=list)
@@ -531,14 +679,18 @@ class Batch:
 
     @staticmethod
     def concat(batches: Sequence[Batch], num_perm: int = 0) -> Batch:
-        """One batch of `batches` in order: documents, skips and counts; `num_perm` gives the
-        width of the signatures when there is no document."""
+        """One batch of `batches` in order: documents, skips (merged into a log with the
+        largest of their limits) and counts; `num_perm` gives the width of the signatures when
+        there is no document."""
         sigs = [b.sigs for b in batches if len(b.entries)]
+        skips = SkipLog(max((b.skips.limit for b in batches), default=MAX_LISTED_SKIPS))
+        for b in batches:
+            skips.merge(b.skips)
         return Batch(
             [e for b in batches for e in b.entries],
             [s for b in batches for s in b.sets],
             np.concatenate(sigs) if sigs else np.empty((0, num_perm), dtype=np.uint32),
-            [k for b in batches for k in b.skips],
+            skips,
             sum(b.read for b in batches),
             [x for b in batches for x in b.layouts],
         )
@@ -595,7 +747,7 @@ def _unpack(
     flat: HashArray,
     sizes: npt.NDArray[np.int64],
     sigs: npt.NDArray[np.uint32],
-    skips: list[Skip],
+    skips: SkipLog,
     read: int,
     lay_flat: npt.NDArray[np.int32],
     lay_sizes: npt.NDArray[np.int64],

@@ -21,7 +21,7 @@ from dedup.extract import extract_html
 from dedup.furniture import furniture_batch, furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
-from dedup.model import Batch, Document, Entry, Skip
+from dedup.model import Batch, Document, Entry, Skip, SkipLog
 from dedup.shingle import shingle_batch
 from dedup.signature import MinHasher
 from dedup.sources import RawRecord, site_of
@@ -113,8 +113,18 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Bat
             else:
                 skips.append(Skip(item.source, why, item.location, "failed"))
     out = _prepare_guarded(docs, cfg)
-    out.skips = skips + out.skips
+    log = SkipLog(cfg.report.max_listed_skips)
+    log.extend(skips)
+    log.merge(out.skips)
+    out.skips = log
     return out
+
+
+def _empty_batch(cfg: ScanConfig) -> Batch:
+    return Batch(
+        sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32),
+        skips=SkipLog(cfg.report.max_listed_skips),
+    )
 
 
 def _prepare_guarded(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
@@ -127,19 +137,19 @@ def _prepare_guarded(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
         if len(docs) > 1:
             parts = [_prepare_guarded([d], cfg) for d in docs]
             return Batch.concat(parts, cfg.minhash.num_perm)
-        out = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
+        out = _empty_batch(cfg)
         problem = _unicode_problem(docs[0], ("text",))
         if problem is not None:
-            out.skips.append(_skip_for(docs[0], problem))
+            out.skips.add(_skip_for(docs[0], problem))
         else:
-            out.skips.append(_skip_for(docs[0], f"preparation failed: {describe(exc)}", "failed"))
+            out.skips.add(_skip_for(docs[0], f"preparation failed: {describe(exc)}", "failed"))
         return out
 
 
 def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     """Shingles, signature, credit clues (and language and anchors when cross-lingual) of
     every document; a document without words is a skip."""
-    out = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
+    out = _empty_batch(cfg)
     if not docs:
         return out
     hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
@@ -152,7 +162,7 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     furniture = furniture_batch([d.text for d in docs])
     for i, (d, s) in enumerate(zip(docs, sets, strict=True)):
         if s.size == 0:
-            out.skips.append(_skip_for(d, "no words in text after normalisation"))
+            out.skips.add(_skip_for(d, "no words in text after normalisation"))
             continue
         head, lang, anchors = heads[i], langs[i], None
         if cfg.crosslingual.enabled:

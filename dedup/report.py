@@ -5,7 +5,9 @@ Every engine ends here: the local one with a whole scan's clusters, Dask with th
 workers described (`describe_clusters`) gathered on the client (`number_clusters`). Clusters
 are ordered largest first, then by their origin's key (`dedup.syndication.origin_key`) and
 numbered ``c1, c2, ...`` in that order; skips are ordered by source, location (in natural
-order: "line 9" before "line 10") and reason. So a report depends on the input and the
+order: "line 9" before "line 10") and reason (`Skip.sort_key`), at most
+`ReportConfig.max_listed_skips` listed a source and kind of reason (`SkipLog`), the others
+counted. So a report depends on the input and the
 options only, never on the engine or on how the work was split.
 """
 
@@ -15,9 +17,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from dedup.config import ScanConfig
-from dedup.ids import natural
 from dedup.language import languages_of
-from dedup.model import Alignment, Cluster, Entry, Match, Member, Report, Skip, Stats
+from dedup.model import (
+    Alignment,
+    Cluster,
+    Entry,
+    Match,
+    Member,
+    Report,
+    Skip,
+    SkipLog,
+    Stats,
+    natural,
+)
 from dedup.syndication import credit_from, origin_key
 from dedup.templates import NO_TEMPLATES, Templates
 from dedup.verify import Shingled, compare, is_copy, similarity
@@ -30,7 +42,7 @@ KeyedCluster = tuple[tuple[object, ...], list[Member]]
 
 
 def skip_sort_key(s: Skip) -> tuple[object, ...]:
-    return (natural(s.source), natural(s.location or ""), s.reason)
+    return s.sort_key()
 
 
 def describe_clusters(
@@ -146,7 +158,7 @@ def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:
 
 def assemble_report(
     *,
-    skips: Iterable[Skip],
+    skips: SkipLog,
     files: int,
     read: int,
     extracted: int,
@@ -157,16 +169,15 @@ def assemble_report(
     translation_pairs: int = 0,
     matches: Sequence[Match] = (),
 ) -> Report:
-    """The report of a scan from its counts, skips and numbered clusters."""
-    ordered = sorted(skips, key=skip_sort_key)
-    n_failed = sum(1 for s in ordered if s.status == "failed")
+    """The report of a scan from its counts, skips (counted exactly, listed as the log keeps
+    them: `SkipLog`) and numbered clusters."""
     clustered = sum(len(c.members) for c in clusters)
     stats = Stats(
         files=files,
         read=read,
         extracted=extracted,
-        skipped=len(ordered) - n_failed,
-        failed=n_failed,
+        skipped=skips.skipped,
+        failed=skips.failed,
         candidate_pairs=candidates,
         verified_pairs=verified,
         clusters=len(clusters),
@@ -176,5 +187,9 @@ def assemble_report(
         translation_pairs=translation_pairs,
     )
     return Report(
-        stats=stats, clusters=tuple(clusters), skipped=tuple(ordered), matches=tuple(matches)
+        stats=stats,
+        clusters=tuple(clusters),
+        skipped=tuple(skips.listed()),
+        matches=tuple(matches),
+        unlisted=tuple(skips.unlisted()),
     )

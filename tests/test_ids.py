@@ -49,7 +49,7 @@ def test_one_per_id_keeps_the_first_by_source_whatever_the_input_order() -> None
         assert out.entries[1].source == "x.jsonl:line 9"
         assert out.sets[1].tolist() == [3, 4] and out.read == 6
         assert out.sigs.shape == (2, 4)
-        assert sorted((s.location or "", s.reason) for s in out.skips) == [
+        assert sorted((s.location or "", s.reason) for s in out.skips.listed()) == [
             ("line 1", "duplicate id 'b' (kept the one at x.jsonl:line 9)"),
             ("line 10", "duplicate id 'b' (kept the one at x.jsonl:line 9)"),
         ]

@@ -184,10 +184,17 @@ def test_table_shows_clusters_and_counts(report: Report) -> None:
 def test_table_lists_at_most_max_skips() -> None:
     n = MAX_SKIPS_SHOWN + 3
     docs = [Document(id=f"d{i:02d}", text="...", source=f"feed:line {i}") for i in range(n)]
-    text = render(dedup.scan(docs), "table")
+    # the report lists them all (a limit above n); the table shows MAX_SKIPS_SHOWN
+    cfg = dedup.ScanConfig(report=dedup.ReportConfig(max_listed_skips=n))
+    text = render(dedup.scan(docs, cfg), "table")
     assert f"skipped {n}:" in text and "feed:line 0: no words" in text
     assert "... and 3 more (see --format json)" in text
-    assert "feed:line 22" not in text
+    assert "feed:line 22" not in text and "not listed" not in text
+    # by default the report lists 20 of one file and reason, and counts the others
+    text = render(dedup.scan(docs), "table")
+    assert f"skipped {n}:" in text and "feed:line 19: no words" in text
+    assert "feed:line 20" not in text
+    assert "  feed: 3 more skipped (no words in text after normalisation), not listed" in text
 
 
 def test_unknown_format_is_a_config_error(report: Report) -> None:

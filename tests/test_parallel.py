@@ -132,7 +132,7 @@ def test_a_batch_travels_as_arrays() -> None:
     assert all(np.array_equal(a, b) for a, b in zip(back.sigs, part.sigs, strict=True))
     assert back.sigs.dtype == np.uint32 and back.sigs.shape == part.sigs.shape == (10, 255)
     empty = pickle.loads(pickle.dumps(Batch(read=3)))
-    assert empty.entries == empty.sets == empty.skips == [] and empty.sigs.size == 0
+    assert empty.entries == empty.sets == [] and not empty.skips and empty.sigs.size == 0
     assert empty.read == 3
 
 

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from dedup.cli.common import err
+from dedup.cli.common import say
 from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
 
@@ -41,9 +41,9 @@ def main() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("dedup: interrupted")
+        say("dedup: interrupted")
         sys.exit(130)
     except Exception as exc:
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())
-        err.print(f"dedup: internal error: {msg}", markup=False, soft_wrap=True)
+        say(f"dedup: internal error: {msg}")
         sys.exit(1)

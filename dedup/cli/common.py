@@ -1,4 +1,5 @@
-"""What every command shares: the stderr console, the one-line fatal error, writing a report."""
+"""What every command shares: the stderr console and the one printer of its lines (`say`), the
+one-line fatal error, writing a report."""
 
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-err = Console(stderr=True, highlight=False)
+from dedup.output.literal import literal
+
+#: stderr: progress bars (on a terminal) and the lines `say` prints
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def say(line: str) -> None:
+    """Print one line on stderr, literally: a file name, id or reason in it that holds control
+    characters, bidi controls or Rich markup is shown escaped (`dedup.output.literal`), never
+    acted on. Every error, warning and summary line goes through here."""
+    err.print(literal(line), soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"dedup: error: {message}", markup=False, soft_wrap=True)
+    say(f"dedup: error: {message}")
     return typer.Exit(code)
 
 
@@ -29,12 +40,12 @@ def write_output(text: str, output: Path | None) -> None:
     then renamed, so that a reader never sees half a report and an old one is replaced at once.
     Encoding cannot fail: what UTF-8 cannot hold (a file name that was not UTF-8, kept by Python
     as lone surrogates) is written as a backslash escape (``\udcff``, which JSON reads back).
-    Raises OSError (the caller words it)."""
+    Raises OSError (the caller words it: `os_failure`); on stdout, one that names "standard
+    output" (a full disk, a closed descriptor), so that a report that could not be written whole
+    is exit 1 with one line, never a truncated file and exit 0."""
     data = text.encode("utf-8", "backslashreplace")
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_stdout(data)
         return
     target = output.resolve()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -46,6 +57,22 @@ def write_output(text: str, output: Path | None) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _write_stdout(data: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: `dedup.cli.main` ends quietly
+    except OSError as exc:
+        # what stays in the buffer would fail again when Python flushes it at exit, printing a
+        # second message: send it nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise OSError(exc.errno, exc.strerror, "standard output") from exc
 
 
 def os_failure(exc: OSError) -> typer.Exit:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dedup.cli.common import check_output, err, fail, os_failure, write_output
+from dedup.cli.common import check_output, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
     FastExtract,
@@ -18,6 +19,7 @@ from dedup.cli.options import (
     IdField,
     InputFormat,
     Jobs,
+    MaxListedSkips,
     MinCoverage,
     MinSentences,
     MinShared,
@@ -30,6 +32,7 @@ from dedup.cli.options import (
     UrlField,
     check_format,
     input_config,
+    report_config,
     resolve_jobs,
     verify_config,
 )
@@ -101,6 +104,16 @@ def _open(
     return Index.open(location, cfg, create=create)
 
 
+def _print(text: str, output: Path | None = None) -> None:
+    """`text` to stdout (or `output`); a failed write is the one-line error, exit 1."""
+    try:
+        write_output(text, output)
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
+    except OSError as exc:
+        raise os_failure(exc) from None
+
+
 @index_app.command("add")
 def add_cmd(
     paths: Paths,
@@ -142,6 +155,7 @@ def add_cmd(
         int, typer.Option(help="Documents written a transaction (a crash loses at most one).")
     ] = 10_000,
     jobs: Jobs = None,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
 ) -> None:
     """Add the articles under PATHS to the index (created if missing)."""
@@ -166,11 +180,14 @@ def add_cmd(
             site_field,
             title_field,
         )
+        rep = report_config(max_listed_skips)
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     try:
         with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
-            ix.config = replace(ix.config, input=inp, extract=ExtractConfig(fast=fast_extract))
+            ix.config = replace(
+                ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), report=rep
+            )
             result = ix.add(
                 paths,
                 on_duplicate="replace" if on_duplicate == "replace" else "refuse",
@@ -180,9 +197,9 @@ def add_cmd(
     except DedupError as exc:
         raise fail(str(exc)) from None
     if fmt == "json":
-        sys.stdout.write(dumps(result.to_dict()))
+        _print(dumps(result.to_dict()))
     if not quiet:
-        err.print(add_summary(result), markup=False, soft_wrap=True)
+        say(add_summary(result))
 
 
 @index_app.command("query")
@@ -222,6 +239,7 @@ def query_cmd(
         ),
     ] = False,
     jobs: Jobs = None,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
@@ -244,6 +262,7 @@ def query_cmd(
             title_field,
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
+        rep = report_config(max_listed_skips)
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     try:
@@ -254,16 +273,14 @@ def query_cmd(
                 extract=ExtractConfig(fast=fast_extract),
                 verify=verify,
                 crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
+                report=rep,
             )
             report = ix.query_many(paths, limit=limit, jobs=n_jobs)
     except DedupError as exc:
         raise fail(str(exc)) from None
-    try:
-        write_output(QUERY_FORMATS[fmt](report), output)
-    except OSError as exc:
-        raise os_failure(exc) from None
+    _print(QUERY_FORMATS[fmt](report), output)
     if not quiet:
-        err.print(query_summary(report), markup=False, soft_wrap=True)
+        say(query_summary(report))
 
 
 @index_app.command("stats")
@@ -288,7 +305,7 @@ def stats_cmd(
     out = stats.to_dict()
     if check:
         out["check"] = "ok"
-    sys.stdout.write(dumps(out) if fmt == "json" else stats_text(stats, checked=check))
+    _print(dumps(out) if fmt == "json" else stats_text(stats, checked=check))
 
 
 @index_app.command("remove")
@@ -306,6 +323,6 @@ def remove_cmd(
     except DedupError as exc:
         raise fail(str(exc)) from None
     if fmt == "json":
-        sys.stdout.write(dumps(result.to_dict()))
+        _print(dumps(result.to_dict()))
     if not quiet:
-        err.print(remove_summary(result), markup=False, soft_wrap=True)
+        say(remove_summary(result))

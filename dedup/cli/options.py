@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from dedup.cli.common import fail
-from dedup.config import INPUT_FORMATS, InputConfig, VerifyConfig
+from dedup.config import INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
 from dedup.engines.pool import default_jobs
+from dedup.errors import ConfigError
 
 Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
 InputFormat = Annotated[
@@ -42,6 +43,12 @@ ScanJobs = Annotated[
 ]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")]
+MaxListedSkips = Annotated[
+    int,
+    typer.Option(
+        help="Skipped records listed a file and kind of reason; the others are only counted.",
+    ),
+]
 
 
 def input_config(
@@ -99,3 +106,13 @@ def verify_config(min_sentences: int, min_coverage: float, min_shared: int) -> V
     return VerifyConfig(
         min_sentences=min_sentences, min_coverage=min_coverage, min_shared=min_shared
     )
+
+
+def report_config(max_listed_skips: int) -> ReportConfig:
+    """What the report lists; ConfigError names the option."""
+    try:
+        return ReportConfig(max_listed_skips=max_listed_skips)
+    except ConfigError:
+        raise ConfigError(
+            f"--max-listed-skips must be at least 0, got {max_listed_skips}"
+        ) from None

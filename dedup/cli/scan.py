@@ -16,13 +16,14 @@ from rich.progress import (
 )
 
 from dedup.api import scan
-from dedup.cli.common import check_output, err, fail, os_failure, write_output
+from dedup.cli.common import check_output, err, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
     FastExtract,
     HtmlField,
     IdField,
     InputFormat,
+    MaxListedSkips,
     MinCoverage,
     MinSentences,
     MinShared,
@@ -36,6 +37,7 @@ from dedup.cli.options import (
     UrlField,
     check_format,
     input_config,
+    report_config,
     resolve_scan_jobs,
     verify_config,
 )
@@ -114,6 +116,7 @@ def scan_cmd(
     workers: Annotated[
         int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
     ] = 2,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
@@ -142,6 +145,7 @@ def scan_cmd(
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
+            report=report_config(max_listed_skips),
         )
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
@@ -163,7 +167,9 @@ def scan_cmd(
         write_output(render(report, fmt), output)
     except DedupError as exc:
         raise fail(str(exc)) from None
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
     except OSError as exc:
         raise os_failure(exc) from None
     if not quiet:
-        err.print(summary_line(report), markup=False, soft_wrap=True)
+        say(summary_line(report))

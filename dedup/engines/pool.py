@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from dedup.config import ScanConfig
 from dedup.errors import EngineError
-from dedup.model import Batch, Document, Skip
+from dedup.model import Batch, Document, Skip, SkipLog
 from dedup.prepare import prepare_chunk
 from dedup.sources import FilePart, RawRecord, detect_format, read_part, split_files
 
@@ -153,8 +153,9 @@ class Unit:
 
 def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
     """Read the unit's file parts and prepare their records and the unit's: a batch counting
-    the records read, reader skips first among the skips of each chunk."""
-    reader_skips: list[Skip] = []
+    the records read, with the skips of the reader and of preparation (`SkipLog`: the order
+    they were met in does not matter, a report lists them in its own)."""
+    reader_skips = SkipLog(cfg.report.max_listed_skips)  # bounded: a file of junk lines
     read = 0
 
     def records() -> Iterator[RawRecord | Document]:
@@ -162,25 +163,21 @@ def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
         for item in unit.items:
             read += 1
             if isinstance(item, Skip):
-                reader_skips.append(item)
+                reader_skips.add(item)
             else:
                 yield item
         for part in unit.parts:
             for rec in read_part(part, cfg.input):
                 read += 1
                 if isinstance(rec, Skip):
-                    reader_skips.append(rec)
+                    reader_skips.add(rec)
                 else:
                     yield rec
 
-    batches: list[Batch] = []
-    for chunk in _chunks(records(), CHUNK_RECORDS):
-        skipped = Batch(skips=reader_skips[:])  # the reader's skips come first
-        reader_skips.clear()
-        batches += [skipped, prepare_chunk(chunk, cfg)]
-    batches.append(Batch(skips=reader_skips))
+    batches = [prepare_chunk(chunk, cfg) for chunk in _chunks(records(), CHUNK_RECORDS)]
     out = Batch.concat(batches, cfg.minhash.num_perm)
-    out.read = read
+    reader_skips.merge(out.skips)
+    out.skips, out.read = reader_skips, read
     return out
 
 

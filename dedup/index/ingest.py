@@ -13,7 +13,7 @@ from dedup.candidates import sampled
 from dedup.config import ScanConfig
 from dedup.index.base import KeyArray, StoredDoc, layout_to_bytes, shingles_to_bytes
 from dedup.index.translations import keys_to_bytes
-from dedup.model import Batch, Document, Skip
+from dedup.model import Batch, Document, Skip, SkipLog
 from dedup.signature import to_bytes
 from dedup.sources import Input, RawRecord, check_paths, read_paths
 from dedup.syndication import credit_from
@@ -33,11 +33,12 @@ class Reader:
 
     inputs: Iterable[Input]
     cfg: ScanConfig
-    skips: list[Skip] = field(default_factory=list)
+    skips: SkipLog = field(default_factory=SkipLog)
     files: int = 0
     read: int = 0
 
     def __post_init__(self) -> None:
+        self.skips = SkipLog(self.cfg.report.max_listed_skips)
         if isinstance(self.inputs, list | tuple):
             for p in self.inputs:
                 check_path(p)
@@ -54,7 +55,7 @@ class Reader:
                 self.files = files + nfile
                 self.read += 1
                 if isinstance(rec, Skip):
-                    self.skips.append(rec)
+                    self.skips.add(rec)
                 else:
                     yield rec
 
@@ -95,9 +96,9 @@ class Totals:
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
-    skipped: list[Skip] = field(default_factory=list)
+    skipped: SkipLog = field(default_factory=SkipLog)
 
     def update(self, other: Totals) -> None:
         self.added += other.added
         self.replaced += other.replaced
-        self.skipped += other.skipped
+        self.skipped.merge(other.skipped)

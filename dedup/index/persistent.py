@@ -66,7 +66,7 @@ from dedup.model import (
     HashArray,
     Layout,
     ProgressHook,
-    Skip,
+    SkipLog,
     no_progress,
 )
 from dedup.prepare import prepare_chunk
@@ -238,13 +238,13 @@ class Index:
         hook = progress or no_progress
         cfg = self._add_config()
         reader = Reader(inputs, cfg)
-        total = Totals()
+        total = Totals(skipped=SkipLog(cfg.report.max_listed_skips))
         pending = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
         done = 0
         for part in prepare_all(reader.records(), cfg, jobs):
             done += part.read
-            total.skipped.extend(part.skips)
-            part.skips = []
+            total.skipped.merge(part.skips)
+            part.skips = SkipLog(cfg.report.max_listed_skips)
             pending = Batch.concat([pending, part])
             while len(pending) >= batch_size:
                 n = len(pending)
@@ -252,10 +252,12 @@ class Index:
                 total.update(self._write(head, replace_))
             hook("add", done, None)
         total.update(self._write(pending, replace_))
+        total.skipped.merge(reader.skips)
         return AddResult(
             added=tuple(total.added),
             replaced=tuple(total.replaced),
-            skipped=tuple(reader.skips + total.skipped),
+            skipped=tuple(total.skipped.listed()),
+            unlisted=tuple(total.skipped.unlisted()),
             files=reader.files,
             read=reader.read,
             documents=self._store.count(),
@@ -267,24 +269,27 @@ class Index:
         """Add documents already prepared (`dedup.prepare.prepare_chunk`) in one transaction.
         An index with cross-lingual data needs them prepared with cross-lingual matching on
         (a document without anchors is stored as having none)."""
-        total = Totals()
+        total = Totals(skipped=SkipLog(self._config.report.max_listed_skips))
         total.update(self._write(prepared, self._policy(on_duplicate)))
+        total.skipped.merge(prepared.skips)
         return AddResult(
             added=tuple(total.added),
             replaced=tuple(total.replaced),
-            skipped=tuple(prepared.skips) + tuple(total.skipped),
+            skipped=tuple(total.skipped.listed()),
+            unlisted=tuple(total.skipped.unlisted()),
             documents=self._store.count(),
         )
 
     def _write(self, part: Batch, replace_: bool) -> Totals:
         """One transaction: the batch's documents (one an id, `dedup.ids.index_choice`)."""
-        out = Totals()
+        out = Totals(skipped=SkipLog(self._config.report.max_listed_skips))
         if len(part.layouts) != len(part.entries):
             raise ConfigError(
                 "documents to add need their layouts (prepare them with "
                 "dedup.prepare.prepare_chunk): a query aligns passages on them"
             )
-        rows, out.skipped = index_choice(part.entries, replace_)
+        rows, refused = index_choice(part.entries, replace_)
+        out.skipped.extend(refused)
         if not rows:
             return out
         sample = self._config.candidates.sample
@@ -305,9 +310,7 @@ class Index:
             elif st == "replaced":
                 out.replaced.append(e.id)
             else:
-                out.skipped.append(
-                    skip_of(e, f"id {e.id!r} is already in the index (not replaced)")
-                )
+                out.skipped.add(skip_of(e, f"id {e.id!r} is already in the index (not replaced)"))
         return out
 
     # --- querying ----------------------------------------------------------------------------
@@ -353,10 +356,10 @@ class Index:
         hook = progress or no_progress
         reader = Reader(inputs, self._config)
         results: list[QueryResult] = []
-        skips: list[Skip] = []
+        skips = SkipLog(self._config.report.max_listed_skips)
         done = 0
         for part in prepare_all(reader.records(), self._config, jobs):
-            skips.extend(part.skips)
+            skips.merge(part.skips)
             for e, s, sig, lay in zip(
                 part.entries, part.sets, part.sigs, part.layouts, strict=True
             ):
@@ -377,12 +380,14 @@ class Index:
                 )
             done += part.read
             hook("query", done, None)
+        skips.merge(reader.skips)
         return QueryReport(
             tuple(results),
-            tuple(reader.skips + skips),
+            tuple(skips.listed()),
             reader.files,
             reader.read,
             crosslingual=self._config.crosslingual.enabled,
+            unlisted=tuple(skips.unlisted()),
         )
 
     def match(

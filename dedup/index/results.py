@@ -3,11 +3,27 @@ did or found. All frozen; `to_dict()` is the one serialisable view every output 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dedup.index.base import StoredDoc
-from dedup.model import Alignment, Passage, Similarity, Skip
+from dedup.model import Alignment, Passage, Similarity, Skip, UnlistedSkips
+
+
+def skip_counts(listed: Sequence[Skip], unlisted: Sequence[UnlistedSkips]) -> tuple[int, int]:
+    """(skipped, failed): the skips listed and those counted but not listed (`SkipLog`)."""
+    failed = sum(1 for s in listed if s.status == "failed")
+    failed += sum(u.count for u in unlisted if u.status == "failed")
+    every = len(listed) + sum(u.count for u in unlisted)
+    return every - failed, failed
+
+
+def _skips_dict(listed: Sequence[Skip], unlisted: Sequence[UnlistedSkips]) -> dict[str, Any]:
+    out: dict[str, Any] = {"skipped": [s.to_dict() for s in listed]}
+    if unlisted:  # only then, as in a scan report
+        out["skipped_not_listed"] = [u.to_dict() for u in unlisted]
+    return out
 
 
 def _r(x: float) -> float:
@@ -176,14 +192,16 @@ class QueryReport:
     files: int = 0
     read: int = 0
     crosslingual: bool = False
+    #: skips counted but not listed in `skipped` (`dedup.model.SkipLog`)
+    unlisted: tuple[UnlistedSkips, ...] = ()
 
     def counts(self) -> dict[str, int]:
-        failed = sum(1 for s in self.skipped if s.status == "failed")
+        skipped, failed = skip_counts(self.skipped, self.unlisted)
         out = {
             "files": self.files,
             "read": self.read,
             "queried": len(self.results),
-            "skipped": len(self.skipped) - failed,
+            "skipped": skipped,
             "failed": failed,
             "with_matches": sum(1 for r in self.results if r.matches),
             "matches": sum(len(r.matches) for r in self.results),
@@ -198,7 +216,7 @@ class QueryReport:
         return {
             "stats": self.counts(),
             "results": [r.to_dict() for r in self.results],
-            "skipped": [s.to_dict() for s in self.skipped],
+            **_skips_dict(self.skipped, self.unlisted),
         }
 
 
@@ -214,22 +232,24 @@ class AddResult:
     files: int = 0
     read: int = 0
     documents: int = 0
+    #: skips counted but not listed in `skipped` (`dedup.model.SkipLog`)
+    unlisted: tuple[UnlistedSkips, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        failed = sum(1 for s in self.skipped if s.status == "failed")
+        skipped, failed = skip_counts(self.skipped, self.unlisted)
         return {
             "stats": {
                 "files": self.files,
                 "read": self.read,
                 "added": len(self.added),
                 "replaced": len(self.replaced),
-                "skipped": len(self.skipped) - failed,
+                "skipped": skipped,
                 "failed": failed,
                 "documents": self.documents,
             },
             "added": list(self.added),
             "replaced": list(self.replaced),
-            "skipped": [s.to_dict() for s in self.skipped],
+            **_skips_dict(self.skipped, self.unlisted),
         }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dedup.errors import ConfigError
 from dedup.model import Report
-from dedup.output.table import render_table
+from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
 
 FORMATS: dict[str, Callable[[Report], str]] = {
@@ -34,4 +34,5 @@ def summary_line(report: Report) -> str:
         f"read {s.read} records from {s.files} files: {s.extracted} scanned, {s.skipped} skipped, "
         f"{s.failed} failed; {s.clusters} clusters, {s.copies} copies"
         + (f", {s.translation_pairs} translation pairs" if s.translation_pairs else "")
+        + not_listed(report.unlisted)
     )

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
+from dedup.output.literal import literal
+from dedup.output.table import not_listed, skip_lines
 from dedup.output.text import csv_cell
 
 QUERY_CSV_COLUMNS = (
@@ -51,15 +53,18 @@ def _pct(x: float) -> str:
 
 
 def query_table(report: QueryReport, width: int = 140) -> str:
-    """A table of matches for each queried document that has any, then the counts."""
+    """A table of matches for each queried document that has any, then the counts. Every value
+    is shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
-    con = Console(file=buf, width=width, color_system=None, highlight=False)
+    con = Console(
+        file=buf, width=width, color_system=None, highlight=False, markup=False, emoji=False
+    )
     for r in report.results:
         if not r.matches:
             continue
         about = " ".join(x for x in (r.language, r.site, (r.date or "")[:16], r.title) if x)
         t = Table(
-            title=f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else ""),
+            title=literal(f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else "")),
             title_justify="left",
         )
         # cross-lingual facts (a translation, a language) add a match and a language column
@@ -72,7 +77,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
         t.add_column("id", overflow="fold")
         for m in r.matches:
             kind = m.match if m.score is None else f"{m.match} {m.score:.2f}"
-            t.add_row(
+            cells = (
                 *((kind, m.language or "") if xl else ()),
                 m.site or "",
                 (m.date or "")[:16],
@@ -83,6 +88,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
                 m.credit or "",
                 m.id,
             )
+            t.add_row(*map(literal, cells))
         con.print(t)
         con.print()
     con.print(query_summary(report))
@@ -96,8 +102,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
             "'translation 0.53': a translation of the queried text (another language), with its "
             "anchor score."
         )
-    for sk in report.skipped:
-        con.print(f"skipped {sk}", markup=False)
+    skip_lines(con, report.skipped, report.unlisted, prefix="skipped ")
     return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 
@@ -140,7 +145,7 @@ def query_summary(report: QueryReport) -> str:
     )
     if "translations" in c:
         line += f" ({c['translations']} translations)"
-    return line
+    return line + not_listed(report.unlisted)
 
 
 def add_summary(result: AddResult) -> str:
@@ -149,7 +154,7 @@ def add_summary(result: AddResult) -> str:
         f"read {s['read']} records from {s['files']} files: {s['added']} added, "
         f"{s['replaced']} replaced, {s['skipped']} skipped, {s['failed']} failed; "
         f"the index holds {s['documents']} documents"
-    )
+    ) + not_listed(result.unlisted)
 
 
 def remove_summary(result: RemoveResult) -> str:

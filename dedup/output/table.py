@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 
-from dedup.model import Report
+from dedup.model import Report, Skip, UnlistedSkips
+from dedup.output.literal import literal
 
 MAX_SKIPS_SHOWN = 20
 
@@ -17,16 +19,24 @@ def _pct(x: float) -> str:
 
 
 def render_table(report: Report, width: int = 160, color: bool = False) -> str:
-    """Clusters as tables (origin first), then the counts and the skipped records."""
+    """Clusters as tables (origin first), then the counts and the skipped records. Every
+    value is shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
     con = Console(
-        file=buf, width=width, color_system="standard" if color else None, highlight=False
+        file=buf,
+        width=width,
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
     )
     for c in report.clusters:
         origin = c.members[0]
         t = Table(
-            title=f"{c.id}: {len(c.members)} articles, origin {origin.site or origin.id}"
-            f" {origin.date or '(no date)'}: {origin.title or ''}".rstrip(": "),
+            title=literal(
+                f"{c.id}: {len(c.members)} articles, origin {origin.site or origin.id}"
+                f" {origin.date or '(no date)'}" + (f": {origin.title}" if origin.title else "")
+            ),
             title_justify="left",
             expand=False,
         )
@@ -42,7 +52,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         t.add_column("id", overflow="fold")
         for m in c.members:
             role = m.role if m.match is None else f"{m.match} {m.score or 0:.2f}"
-            t.add_row(
+            cells = (
                 role,
                 m.site or "",
                 (m.date or "")[:16],
@@ -54,6 +64,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
                 m.credit or "",
                 m.id,
             )
+            t.add_row(*map(literal, cells))
         con.print(t)
         con.print()
     s = report.stats
@@ -77,10 +88,35 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
             f"{s.translation_pairs} translations ('translation 0.53': a translation of the story, "
             "with its anchor score against the origin)"
         )
-    if report.skipped:
-        con.print(f"skipped {len(report.skipped)}:")
-        for sk in report.skipped[:MAX_SKIPS_SHOWN]:
-            con.print(f"  {sk}", markup=False)
-        if len(report.skipped) > MAX_SKIPS_SHOWN:
-            con.print(f"  ... and {len(report.skipped) - MAX_SKIPS_SHOWN} more (see --format json)")
+    if s.skipped + s.failed:
+        con.print(f"skipped {s.skipped + s.failed}:")
+        skip_lines(con, report.skipped, report.unlisted)
     return buf.getvalue()
+
+
+def skip_lines(
+    con: Console,
+    listed: Sequence[Skip],
+    unlisted: Sequence[UnlistedSkips],
+    prefix: str = "  ",
+) -> None:
+    """The skips of a report, shown literally: the first `MAX_SKIPS_SHOWN` listed ones, then
+    how many of each file and kind of reason the report counts without listing them."""
+    for sk in listed[:MAX_SKIPS_SHOWN]:
+        con.print(literal(f"{prefix}{sk}"))
+    if len(listed) > MAX_SKIPS_SHOWN:
+        con.print(f"{prefix}... and {len(listed) - MAX_SKIPS_SHOWN} more (see --format json)")
+    for u in unlisted[:MAX_SKIPS_SHOWN]:
+        con.print(literal(f"{prefix}{u}"))
+    if len(unlisted) > MAX_SKIPS_SHOWN:
+        more = sum(u.count for u in unlisted[MAX_SKIPS_SHOWN:])
+        con.print(
+            f"{prefix}... and {more} more in {len(unlisted) - MAX_SKIPS_SHOWN} other files "
+            "and kinds, not listed (see --format json)"
+        )
+
+
+def not_listed(unlisted: Sequence[UnlistedSkips]) -> str:
+    """The end of a summary line when skips are counted but not listed, else nothing."""
+    n = sum(u.count for u in unlisted)
+    return f"; {n} skips not listed (--max-listed-skips)" if n else ""

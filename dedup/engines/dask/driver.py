@@ -97,7 +97,7 @@ from dedup.engines.dask.translations import (
     verify_translations,
 )
 from dedup.errors import DedupError, EngineError
-from dedup.model import Document, ProgressHook, Report, no_progress
+from dedup.model import Document, ProgressHook, Report, SkipLog, no_progress
 from dedup.report import KeyedCluster, assemble_report, matches_of, number_clusters
 from dedup.sources import FilePart, Input, gather, split_files
 from dedup.templates import NO_TEMPLATES, big_sites, merge_site_pages
@@ -283,8 +283,11 @@ def _run(
             )
         )
     described: list[KeyedCluster] = [c for lst in client.gather(cluster_futs) for c in lst]
+    skips = SkipLog(cfg.report.max_listed_skips)
+    for _, _, logged in summaries:
+        skips.merge(logged)
     return assemble_report(
-        skips=(s for _, _, sk in summaries for s in sk),
+        skips=skips,
         files=nfiles,
         read=sum(r for r, _, _ in summaries),
         extracted=sum(k for _, k, _ in summaries),

@@ -36,7 +36,7 @@ from dedup.crosslingual.translations import (
 from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
 from dedup.engines.pool import Unit, prepare_unit
 from dedup.ids import dedupe_key, duplicate_skip, losers
-from dedup.model import Batch, Document, Entry, HashArray, Skip
+from dedup.model import Batch, Document, Entry, HashArray, SkipLog
 from dedup.report import KeyedCluster, describe_clusters
 from dedup.shingle import mix64
 from dedup.sources import FilePart
@@ -94,12 +94,14 @@ def drop_duplicates(part: Batch, drops: Sequence[tuple[int, Entry]]) -> Batch:
     """`part` without the documents at the given indices, each with its skip (kept entry given)."""
     gone = {i for i, _ in drops}
     out = part.take([i for i in range(len(part)) if i not in gone])
-    out.skips = list(part.skips) + [duplicate_skip(part.entries[i], kept) for i, kept in drops]
+    out.skips = SkipLog(part.skips.limit)  # a new log: `part` may be read by other tasks
+    out.skips.merge(part.skips)
+    out.skips.extend(duplicate_skip(part.entries[i], kept) for i, kept in drops)
     out.read = part.read
     return out
 
 
-def part_summary(part: Batch) -> tuple[int, int, list[Skip]]:
+def part_summary(part: Batch) -> tuple[int, int, SkipLog]:
     """(records read, documents kept, skips) of a partition."""
     return part.read, len(part.entries), part.skips
 
