@@ -18,6 +18,8 @@ from dedup.cli.options import (
     IdField,
     InputFormat,
     Jobs,
+    MaxFileBytes,
+    MaxRecordBytes,
     MinCoverage,
     MinSentences,
     MinShared,
@@ -121,6 +123,8 @@ def add_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
     shingle_size: Annotated[
         int | None, typer.Option(help="Words per shingle (new index) [default: 5].")
@@ -165,6 +169,8 @@ def add_cmd(
             date_field,
             site_field,
             title_field,
+            max_file_bytes,
+            max_record_bytes,
         )
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
@@ -209,6 +215,8 @@ def query_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
@@ -242,6 +250,8 @@ def query_cmd(
             date_field,
             site_field,
             title_field,
+            max_file_bytes,
+            max_record_bytes,
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
     except ConfigError as exc:
