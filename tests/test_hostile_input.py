@@ -128,6 +128,10 @@ def test_a_record_over_the_limit_is_a_skip_read_in_blocks(tmp_path: Path, name: 
         "record over 1 MiB (--max-record-bytes), not read",
         "skipped",
     )
+    # read in byte ranges too (40 ranges inside the long line), each reading it at most once
+    report = dedup.scan([path], dedup.ScanConfig(input=cfg), jobs=2)
+    assert report.stats.extracted == 2
+    assert [(s.location, s.reason) for s in report.skipped] == [(skip.location, skip.reason)]
 
 
 def test_cli_record_limit_with_workers(tmp_path: Path) -> None:
@@ -226,14 +230,38 @@ def test_the_file_limit_stops_reading_in_the_same_place_for_any_jobs(
         )
 
 
-def test_runs_of_blank_lines_keep_line_numbers(tmp_path: Path) -> None:
-    path = tmp_path / "blank.jsonl.gz"
+@pytest.mark.parametrize("name", ["blank.jsonl", "blank.jsonl.gz"])
+def test_runs_of_blank_lines_keep_line_numbers(tmp_path: Path, name: str) -> None:
+    # read in blocks (2 million blank lines: 4 byte ranges of the uncompressed file)
+    path = tmp_path / name
     good = json.dumps({"id": "a", "text": STORY}).encode()
-    data = b"\n" * 300_000 + b"  \r\n\t\n" + good + b"\n" + b"\r\n" * 1000 + b"{broken\n"
-    path.write_bytes(gzip.compress(data))
+    data = b"\n" * 2_000_000 + b"  \r\n\t\n" + good + b"\n" + b"\r\n" * 1000 + b"{broken\n"
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     items = _read(path, InputConfig())
-    assert isinstance(items[0], RawRecord) and items[0].location == "line 300003"
-    assert isinstance(items[1], Skip) and items[1].location == "line 301004"
+    assert isinstance(items[0], RawRecord) and items[0].location == "line 2000003"
+    assert isinstance(items[1], Skip) and items[1].location == "line 2001004"
+    for jobs in (1, 2):
+        report = dedup.scan([path], jobs=jobs)
+        assert report.stats.extracted == 1
+        assert [s.location for s in report.skipped] == ["line 2001004"]
+    # the file limit inside a run of blank lines: the same place, however the file is read
+    cfg = dedup.ScanConfig(input=InputConfig(max_file_bytes=1_500_001))
+    for jobs in (1, 2):
+        (skip,) = dedup.scan([path], cfg, jobs=jobs).skipped
+        assert skip.reason.endswith("(--max-file-bytes): lines from 1500002 on not read")
+
+
+def test_blank_lines_between_csv_rows_are_passed_over_and_kept_inside_quotes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "blank.csv.gz"
+    quoted = '"first paragraph\n\n\nsecond paragraph"'
+    data = "id,text\n" + "\n" * 300_000 + f"a,{quoted}\n" + "\r\n" * 1000 + "b,x,y\n"
+    path.write_bytes(gzip.compress(data.encode()))
+    items = _read(path, InputConfig())
+    assert isinstance(items[0], RawRecord) and items[0].location == "line 300002"
+    assert items[0].text == "first paragraph\n\n\nsecond paragraph"
+    assert isinstance(items[1], Skip) and items[1].location == "line 301006"
 
 
 # --- WARC -------------------------------------------------------------------------------------

@@ -29,24 +29,36 @@ class _Rows:
     `_RowTooLong` raised for it. A row ends at a line end outside quotes: where its count of
     ``"`` is even (doubled quotes count twice)."""
 
-    def __init__(self, lines: Iterator[tuple[int, str | Oversize]], limit: int) -> None:
-        self._lines = lines
+    def __init__(self, limit: int) -> None:
+        self._lines: Iterator[tuple[int, str | Oversize]] = iter(())
         self._limit = limit
         self._size = self._quotes = 0
         self.line = 0  # the number of the last line given
+        self.first = 1  # the number of the first line of the row being read
+
+    def feed(self, lines: Iterator[tuple[int, str | Oversize]]) -> None:
+        """Read the row's lines from `lines` (made knowing `between_rows`)."""
+        self._lines = lines
 
     def next_row(self) -> None:
         self._size = self._quotes = 0
+
+    def between_rows(self) -> bool:
+        """No line of the next row has been given yet: a blank line here is no row (csv gives
+        an empty one, skipped), and is passed over by the line reader itself."""
+        return self._size == 0
 
     def __iter__(self) -> _Rows:
         return self
 
     def __next__(self) -> str:
         self.line, line = next(self._lines)
+        if self._size == 0:
+            self.first = self.line
         if isinstance(line, Oversize):
             self._size, self._quotes = self._limit + 1, self._quotes + line.quotes
         else:
-            self._size += len(line.encode("utf-8", "surrogatepass"))
+            self._size += len(line) if line.isascii() else len(line.encode("utf-8", "replace"))
             self._quotes += line.count('"')
             if self._size <= self._limit:
                 return line
@@ -61,7 +73,8 @@ class _Rows:
 
 def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
     """Yield a record or a Skip for every data row of `path`."""
-    lines = _Rows(text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes), cfg.max_record_bytes)
+    lines = _Rows(cfg.max_record_bytes)
+    lines.feed(text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows))
     reader = csv.reader(lines)
     too_long = record_limit("row", cfg.max_record_bytes)
     try:
@@ -84,7 +97,6 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
             return
         rows = 0
         while True:
-            start = lines.line + 1
             lines.next_row()
             try:
                 row = next(reader)
@@ -94,13 +106,13 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
                 return
             except _RowTooLong:
                 rows += 1
-                yield Skip(shown, too_long, f"line {start}")
+                yield Skip(shown, too_long, f"line {lines.first}")
                 continue
             except csv.Error as exc:
                 rows += 1
-                yield Skip(shown, f"malformed CSV: {exc}", f"line {start}")
+                yield Skip(shown, f"malformed CSV: {exc}", f"line {lines.first}")
                 continue
-            where = f"line {start}"
+            where = f"line {lines.first}"
             if not any(cell.strip() for cell in row):
                 continue
             rows += 1

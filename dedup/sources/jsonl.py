@@ -14,7 +14,13 @@ from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, read_failure
 from dedup.sources.records import from_mapping
-from dedup.sources.streams import Oversize, record_limit, text_range_stream, text_stream
+from dedup.sources.streams import (
+    Oversize,
+    blank_from,
+    record_limit,
+    text_range_stream,
+    text_stream,
+)
 
 
 def _loads(line: str) -> object:
@@ -42,7 +48,7 @@ def read_jsonl(
     lines = (
         text_stream(path, line_max, file_max, skip_blank=True)
         if byte_range is None
-        else text_range_stream(path, *byte_range, lines_before, line_max, file_max)
+        else text_range_stream(path, *byte_range, lines_before, line_max, file_max, True)
     )
     try:
         for n, line in lines:
@@ -84,5 +90,7 @@ def read_jsonl(
     except (OSError, EOFError, zlib.error) as exc:
         yield Skip(shown, read_failure(exc))
         return
-    if not seen and (byte_range is None or byte_range[0] == 0):
+    if not seen and (
+        byte_range is None or (byte_range[0] == 0 and blank_from(path, byte_range[1], file_max))
+    ):
         yield Skip(shown, "empty file")

@@ -14,7 +14,7 @@ import codecs
 import gzip
 import io
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -167,7 +167,7 @@ def text_stream(
     path: Path,
     max_line: int | None = None,
     max_file: int | None = None,
-    skip_blank: bool = False,
+    skip_blank: bool | Callable[[], bool] = False,
 ) -> Iterator[tuple[int, str | Oversize]]:
     """Lines of a (possibly gzipped) text file with their 1-based numbers, decoded per line.
 
@@ -176,7 +176,8 @@ def text_stream(
     else. A file starting with a UTF-16 or UTF-32 byte-order mark is decoded as such.
     A line longer than `max_line` bytes (its line end not counted) is an `Oversize`; past
     `max_file` bytes of the file a RecordError says which lines were not read. `skip_blank`:
-    runs of blank lines are passed over (numbered, not given) at the speed of C.
+    runs of blank lines are passed over (numbered, not given) at the speed of C; if it is a
+    function, only where it says so when the blank line comes (a CSV row may hold them).
     """
     n = 0
     try:
@@ -198,7 +199,11 @@ def text_stream(
                 if cap > 0 and len(raw_line) == cap and not raw_line.endswith(b"\n"):
                     yield n, Oversize(_read_past_line(stream, raw_line)[1])
                     continue
-                if skip_blank and raw_line.isspace():
+                if (
+                    skip_blank
+                    and raw_line.isspace()
+                    and (skip_blank is True or (callable(skip_blank) and skip_blank()))
+                ):
                     # the blank lines that follow, in blocks (a file of nothing else must not
                     # cost a Python loop a line: 300 MB of them took 87 s)
                     while buf := stream.peek(1):
@@ -215,6 +220,23 @@ def text_stream(
                 yield n, decode_line(raw_line)
     except FileLimitError as exc:
         raise RecordError(f"{exc.reason}: lines from {n + 1} on not read") from exc
+
+
+def _to_newline(fh: IO[bytes], most: int) -> int | None:
+    """Consume `fh` up to and including its next newline if one comes within `most` bytes:
+    the bytes consumed; None if none does. (A range's reader looks no further than its own
+    end: a line spanning hundreds of ranges is not read once for each of them.)"""
+    seen = 0
+    while seen < most:
+        block = fh.read(min(1 << 20, most - seen))
+        if not block:
+            return None
+        hit = block.find(b"\n")
+        if hit >= 0:
+            fh.seek(hit + 1 - len(block), io.SEEK_CUR)
+            return seen + hit + 1
+        seen += len(block)
+    return None
 
 
 def _read_past_line(stream: IO[bytes], start: bytes) -> tuple[int, int]:
@@ -238,14 +260,15 @@ def text_range_stream(
     lines_before: int | None = None,
     max_line: int | None = None,
     max_file: int | None = None,
+    skip_blank: bool = False,
 ) -> Iterator[tuple[int, str | Oversize]]:
     """The lines of an uncompressed text file that start in bytes ``[start, end)``, numbered
     as in the whole file. Consecutive ranges give every line exactly once, so a large file can
     be read in parts by several workers. `lines_before`: the number of newlines in the bytes
     before ``start - 1`` if known (`newlines_before`); otherwise they are counted here.
-    `max_line`, `max_file`: as `text_stream`, which this gives the same lines and errors as
-    (the range holding the first line that ends past `max_file` raises)."""
-    with open(path, "rb", buffering=_BLOCK) as fh:
+    `max_line`, `max_file`, `skip_blank`: as `text_stream`, which this gives the same lines
+    and errors as (the range holding the first line that ends past `max_file` raises)."""
+    with cast(io.BufferedReader, open(path, "rb", buffering=_BLOCK)) as fh:
         if is_binary(fh.read(_SNIFF)):
             if start == 0:
                 raise RecordError("binary file, not text")
@@ -261,7 +284,10 @@ def text_range_stream(
             prev = fh.read(1)  # the byte before `start`
             pos = start
             if prev != b"\n":  # the line at `start` began in the previous range: skip it
-                pos += _read_past_line(fh, fh.readline(1 << 20))[0]
+                tail = _to_newline(fh, end - start)
+                if tail is None:  # no line starts in this range (one line spans it)
+                    return
+                pos += tail
             n += 1
         cap = -1 if max_line is None else max_line + 1
         while pos < end and (raw_line := fh.readline(cap)):
@@ -276,7 +302,36 @@ def text_range_stream(
             pos += size
             if n == 1 and raw_line.startswith(_UTF8_BOM):
                 raw_line = raw_line[3:]
+            if skip_blank and not oversize and raw_line.isspace():
+                # the blank lines that follow, in blocks, up to the file limit (the line
+                # crossing it is met one at a time, to raise where `text_stream` does)
+                while pos < end and (buf := fh.peek(1)):
+                    rest = buf.lstrip(b" \t\r\n")
+                    blank = buf[: len(buf) - len(rest)]
+                    cut = blank.rfind(b"\n") + 1
+                    if not cut or (max_file is not None and pos + cut > max_file):
+                        break
+                    fh.read(cut)
+                    pos += cut
+                    n += blank.count(b"\n", 0, cut)
+                    if rest:
+                        break
+                continue
             yield n, (Oversize(quotes) if oversize else decode_line(raw_line))
+
+
+def blank_from(path: Path, offset: int, stop: int) -> bool:
+    """True if the bytes of an uncompressed file from `offset` on are all white space and end
+    by `stop`: the first byte range of a file that met no record says "empty file" only
+    then (a file may open with more blank lines than a range holds)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        pos = offset
+        while pos < stop and (block := fh.read(min(1 << 20, stop - pos))):
+            if block.strip():
+                return False
+            pos += len(block)
+        return not fh.read(1)  # past `stop`, the file limit's skip speaks for the file
 
 
 def newlines_before(fh: IO[bytes], offsets: Sequence[int]) -> list[int]:
