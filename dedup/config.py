@@ -36,8 +36,21 @@ class InputConfig:
     date_field: str = "date"
     site_field: str = "site"
     title_field: str = "title"
+    # Bounds on what one input may make a scan read and hold, so that a small hostile file (a
+    # gzip bomb: 1.5 MB of gzip is 1.5 GB of zeros) or one giant record costs a skip, not the
+    # machine. `max_file_bytes`: bytes read from one file after decompression; records past it
+    # are not read (the file's skip says from where). 1 GiB: far above any news export met,
+    # and a scan reads it in seconds. `max_record_bytes`: one record (a JSONL line, a CSV row,
+    # a text file), one HTML page, one WARC response body (after Content-Encoding): over it,
+    # the record is skipped unread. 16 MiB: the largest of the 425 saved news pages of
+    # ../shared/data is 1.6 MB; a scan holds ~40x a text record's size while it prepares it
+    # (a 50 MB record peaked at 2.7 GB), so the bound is also a bound on a process's memory.
+    max_file_bytes: int = 2**30
+    max_record_bytes: int = 16 * 2**20
 
     def __post_init__(self) -> None:
+        if self.max_file_bytes < 1 or self.max_record_bytes < 1:
+            raise ConfigError("max_file_bytes and max_record_bytes must be at least 1")
         if self.format not in INPUT_FORMATS:
             raise ConfigError(
                 f"unknown input format {self.format!r}; choose one of {', '.join(INPUT_FORMATS)}"

@@ -22,7 +22,7 @@ from dedup.config import InputConfig, ScanConfig
 from dedup.model import Document, Skip
 from dedup.prepare import to_document
 from dedup.sources import RawRecord, normalize_date, read_paths, site_of
-from dedup.sources.base import newlines_before, text_range_stream, text_stream
+from dedup.sources.streams import newlines_before, text_range_stream, text_stream
 
 IO = Path(__file__).resolve().parent / "fixtures" / "io"
 WILLIS = (IO / "willis.txt").read_text(encoding="utf-8")

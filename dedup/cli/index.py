@@ -19,7 +19,9 @@ from dedup.cli.options import (
     IdField,
     InputFormat,
     Jobs,
+    MaxFileBytes,
     MaxListedSkips,
+    MaxRecordBytes,
     MinCoverage,
     MinSentences,
     MinShared,
@@ -134,6 +136,8 @@ def add_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
     shingle_size: Annotated[
         int | None, typer.Option(help="Words per shingle (new index) [default: 5].")
@@ -179,6 +183,8 @@ def add_cmd(
             date_field,
             site_field,
             title_field,
+            max_file_bytes,
+            max_record_bytes,
         )
         rep = report_config(max_listed_skips)
     except ConfigError as exc:
@@ -226,6 +232,8 @@ def query_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
@@ -260,6 +268,8 @@ def query_cmd(
             date_field,
             site_field,
             title_field,
+            max_file_bytes,
+            max_record_bytes,
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)

@@ -12,6 +12,8 @@ from dedup.config import INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
 from dedup.engines.pool import default_jobs
 from dedup.errors import ConfigError
 
+_INPUT = InputConfig()
+
 Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
 InputFormat = Annotated[
     str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
@@ -23,6 +25,20 @@ UrlField = Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")]
 DateField = Annotated[str, typer.Option(help="JSONL/CSV field of the date.")]
 SiteField = Annotated[str, typer.Option(help="JSONL/CSV field of the site.")]
 TitleField = Annotated[str, typer.Option(help="JSONL/CSV field of the title.")]
+MaxFileBytes = Annotated[
+    int,
+    typer.Option(
+        help="Read at most this many bytes of one file (after decompression); "
+        "the rest is a skip [1 GiB]."
+    ),
+]
+MaxRecordBytes = Annotated[
+    int,
+    typer.Option(
+        help="A record (JSONL line, CSV row, text file), HTML page or WARC response body over "
+        "this many bytes is a skip [16 MiB]."
+    ),
+]
 FastExtract = Annotated[
     bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
 ]
@@ -60,7 +76,10 @@ def input_config(
     date_field: str,
     site_field: str,
     title_field: str,
+    max_file_bytes: int = _INPUT.max_file_bytes,
+    max_record_bytes: int = _INPUT.max_record_bytes,
 ) -> InputConfig:
+    """The input settings of the reading options; ConfigError names what is wrong."""
     return InputConfig(
         format=input_format,
         id_field=id_field,
@@ -70,6 +89,8 @@ def input_config(
         date_field=date_field,
         site_field=site_field,
         title_field=title_field,
+        max_file_bytes=max_file_bytes,
+        max_record_bytes=max_record_bytes,
     )
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from dedup.config import InputConfig
 from dedup.errors import InputError, describe
 from dedup.model import Document, Skip
-from dedup.sources.base import RawRecord, newlines_before, normalize_date, site_of
+from dedup.sources.base import RawRecord, bom_encoding, normalize_date, site_of
 from dedup.sources.csvfile import read_csv
 from dedup.sources.files import read_html, read_text
 from dedup.sources.jsonl import read_jsonl
+from dedup.sources.streams import newlines_before
 from dedup.sources.warc import read_warc
 
 __all__ = [
@@ -189,15 +190,15 @@ def read_file(
         yield Skip(shown, "unsupported file type (use --input-format to force one)")
         return
     if fmt == "html":
-        records = read_html(path, shown)
+        records = read_html(path, shown, cfg)
     elif fmt == "text":
-        records = read_text(path, shown)
+        records = read_text(path, shown, cfg)
     elif fmt == "jsonl":
         records = read_jsonl(path, shown, cfg, byte_range, lines_before)
     elif fmt == "csv":
         records = read_csv(path, shown, cfg)
     else:
-        records = read_warc(path, shown)
+        records = read_warc(path, shown, cfg)
     while True:
         try:
             rec = next(records)
@@ -239,6 +240,12 @@ def split_files(
             size = 0  # reading it will say what is wrong
         where = os.path.abspath(path)  # the link itself: a dangling or looping one is a skip
         if fmt == "jsonl" and not path.name.lower().endswith(".gz") and size > part_bytes:
+            if _starts_with_bom(path):  # UTF-16 or UTF-32: read whole, not cut at any byte
+                parts.append(FilePart(where, shown, None, size))
+                continue
+            # past the file limit nothing is read: the range holding the byte at the limit
+            # says so (`text_range_stream`)
+            size = min(size, cfg.max_file_bytes + 1)
             starts = list(range(0, size, part_bytes))
             before: list[int | None] = [None] * len(starts)  # unreadable: the read will say
             with contextlib.suppress(OSError), open(path, "rb") as fh:
@@ -249,6 +256,14 @@ def split_files(
         else:
             parts.append(FilePart(where, shown, None, size))
     return parts
+
+
+def _starts_with_bom(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return bom_encoding(fh.read(4)) is not None
+    except OSError:
+        return False  # reading it will say what is wrong
 
 
 def read_part(part: FilePart, cfg: InputConfig) -> Iterator[RawRecord | Skip]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
-import io
 import re
 import zlib
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
-from typing import IO, cast
 from urllib.parse import urlsplit
 
 from dedup.errors import RecordError
@@ -40,24 +37,6 @@ class RawRecord:
 _SNIFF = 8192
 
 
-def open_binary(path: Path) -> IO[bytes]:
-    """Open a file for reading bytes, decompressing `.gz` transparently."""
-    if path.name.lower().endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return open(path, "rb")
-
-
-def read_bytes(path: Path) -> bytes:
-    """The whole (decompressed) content of `path`; a corrupt gzip is a RecordError."""
-    try:
-        with open_binary(path) as fh:
-            return fh.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        if isinstance(exc, PermissionError | FileNotFoundError):
-            raise RecordError(f"cannot read file: {exc.strerror}") from exc
-        raise RecordError(f"corrupt or truncated compressed file: {exc}") from exc
-
-
 def read_failure(exc: BaseException) -> str:
     """The reason for a Skip when reading a file failed part way (records before it are kept)."""
     if isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile):
@@ -65,15 +44,39 @@ def read_failure(exc: BaseException) -> str:
     return f"read error, rest of file not read: {exc}"
 
 
+#: byte-order marks of the Unicode encodings that put NUL bytes in text, longest first
+#: (the UTF-32 LE mark begins with the UTF-16 LE one); UTF-8's is handled by its decoder
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """ "utf-16" or "utf-32" when `head` starts with that encoding's byte-order mark (the codec
+    of that name reads the mark and the byte order from it), else None."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
 def is_binary(data: bytes) -> bool:
-    """True for data that is not text: NUL bytes in its first 8 KiB (UTF-16 is not supported)."""
-    return b"\x00" in data[:_SNIFF]
+    """True for data that is not text: NUL bytes in its first 8 KiB, unless it starts with a
+    UTF-16 or UTF-32 byte-order mark (text in those encodings holds NUL bytes)."""
+    return bom_encoding(data) is None and b"\x00" in data[:_SNIFF]
 
 
 def decode_text(data: bytes) -> str:
-    """Decode bytes of text: UTF-8 (with or without BOM) if valid, else the detected encoding."""
+    """Decode bytes of text: UTF-16 or UTF-32 with a byte-order mark; UTF-8 (with or without
+    BOM) if valid; else the detected legacy encoding."""
     if is_binary(data):
         raise RecordError("binary file, not text")
+    unicode = bom_encoding(data)
+    if unicode is not None:
+        return data.decode(unicode, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -134,103 +137,13 @@ def decode_legacy(data: bytes) -> str | None:
     return str(best)
 
 
-def _decode_line(raw: bytes) -> str:
+def decode_line(raw: bytes) -> str:
+    """One line of text: UTF-8 if valid, else its detected legacy encoding (latin-1 at worst)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         decoded = decode_legacy(raw)
         return decoded if decoded is not None else raw.decode("latin-1")
-
-
-def text_stream(path: Path) -> Iterator[tuple[int, str]]:
-    """Lines of a (possibly gzipped) text file with their 1-based numbers, decoded per line.
-
-    Lines are decoded as UTF-8; a line that is not valid UTF-8 is decoded with the encoding
-    detected for it (legacy encodings such as cp1252 or latin-1), so one bad line costs nothing
-    else.
-    """
-    with open_binary(path) as fh:
-        head = fh.read(_SNIFF)
-        if is_binary(head):
-            raise RecordError("binary file, not text")
-        stream = io.BufferedReader(_Prefixed(head, fh))
-        for n, raw in enumerate(stream, start=1):
-            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            yield n, _decode_line(raw)
-
-
-def text_range_stream(
-    path: Path, start: int, end: int, lines_before: int | None = None
-) -> Iterator[tuple[int, str]]:
-    """The lines of an uncompressed text file that start in bytes ``[start, end)``, numbered
-    as in the whole file. Consecutive ranges give every line exactly once, so a large file can
-    be read in parts by several workers. `lines_before`: the number of newlines in the bytes
-    before ``start - 1`` if known (`newlines_before`); otherwise they are counted here."""
-    with open(path, "rb") as fh:
-        if is_binary(fh.read(_SNIFF)):
-            if start == 0:
-                raise RecordError("binary file, not text")
-            return  # the range at 0 reports it
-        fh.seek(0)
-        n, pos = 0, 0
-        if start > 0:
-            if lines_before is None:
-                n = newlines_before(fh, [start - 1])[0]
-            else:
-                n = lines_before
-            fh.seek(start - 1)
-            prev = fh.read(1)  # the byte before `start`
-            pos = start
-            if prev != b"\n":  # the line at `start` began in the previous range: skip it
-                pos += len(fh.readline())
-            n += 1
-        for raw in fh:
-            if pos >= end:
-                return
-            n += 1
-            pos += len(raw)
-            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            yield n, _decode_line(raw)
-
-
-def newlines_before(fh: IO[bytes], offsets: Sequence[int]) -> list[int]:
-    """For each of `offsets` (ascending), the number of newline bytes before it in `fh`
-    (read once from the start, in blocks)."""
-    fh.seek(0)
-    out: list[int] = []
-    count, pos = 0, 0
-    for target in offsets:
-        while pos < target:
-            block = fh.read(min(target - pos, 1 << 20))
-            if not block:
-                break
-            count += block.count(b"\n")
-            pos += len(block)
-        out.append(count)
-    return out
-
-
-class _Prefixed(io.RawIOBase):
-    """A raw stream that first returns `head`, then the rest of `fh`."""
-
-    def __init__(self, head: bytes, fh: IO[bytes]) -> None:
-        self._head = head
-        self._fh = fh
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._head:
-            n = min(len(b), len(self._head))
-            b[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        chunk = self._fh.read(len(b))
-        b[: len(chunk)] = chunk
-        return len(chunk)
 
 
 def site_of(url: str | None) -> str | None:

@@ -12,8 +12,15 @@ import orjson
 from dedup.config import InputConfig
 from dedup.errors import RecordError, describe
 from dedup.model import Skip
-from dedup.sources.base import RawRecord, read_failure, text_range_stream, text_stream
+from dedup.sources.base import RawRecord, read_failure
 from dedup.sources.records import from_mapping
+from dedup.sources.streams import (
+    Oversize,
+    blank_from,
+    record_limit,
+    text_range_stream,
+    text_stream,
+)
 
 
 def _loads(line: str) -> object:
@@ -37,17 +44,22 @@ def read_jsonl(
     `byte_range` when given: uncompressed files only; `lines_before`: see
     `text_range_stream`)."""
     seen = False
+    line_max, file_max = cfg.max_record_bytes, cfg.max_file_bytes
     lines = (
-        text_stream(path)
+        text_stream(path, line_max, file_max, skip_blank=True)
         if byte_range is None
-        else text_range_stream(path, *byte_range, lines_before=lines_before)
+        else text_range_stream(path, *byte_range, lines_before, line_max, file_max, True)
     )
     try:
         for n, line in lines:
+            where = f"line {n}"
+            if isinstance(line, Oversize):
+                seen = True
+                yield Skip(shown, record_limit("record", cfg.max_record_bytes), where)
+                continue
             if not line.strip():
                 continue
             seen = True
-            where = f"line {n}"
             try:
                 obj = _loads(line)
             except json.JSONDecodeError as exc:
@@ -78,5 +90,7 @@ def read_jsonl(
     except (OSError, EOFError, zlib.error) as exc:
         yield Skip(shown, read_failure(exc))
         return
-    if not seen and (byte_range is None or byte_range[0] == 0):
+    if not seen and (
+        byte_range is None or (byte_range[0] == 0 and blank_from(path, byte_range[1], file_max))
+    ):
         yield Skip(shown, "empty file")
