@@ -10,8 +10,9 @@ A line (text between line breaks) is furniture when it carries a photo credit: a
 photo credit in any of the usual forms ("AP Photo/...", "... via AP", "Getty Images",
 "REUTERS/Name", "AFP PHOTO", "Photo: ...", "Image copyright", "Credit: The Associated Press",
 "Image 3 of 12"); when the credit stands alone on a short line, the caption line before it is
-furniture too, and a gallery counter's captions on both sides of it. A gallery caption that
-ends with the gallery's "less" or "... more" toggle is furniture. Lines of script code that
+furniture too, and a gallery counter's captions on both sides of it. A gallery caption cut
+short with the gallery's "... more" toggle is furniture, and on a page with a counter or such
+a caption, one ending with the "less" toggle. Lines of script code that
 extraction left behind (ad widgets) are furniture.
 The rule is written here once; `dedup.prepare` applies it to every text.
 """
@@ -38,14 +39,18 @@ _CREDIT = re.compile(
 _CODE = re.compile(
     r"window\.\w+\s*=|\w+\.push\(\{|googletag\.|\bfunction\s*\(|\}\);\s*$|_taboola", re.MULTILINE
 )
-#: a gallery caption: it ends with the gallery's "less" / "... more" toggle
-_GALLERY = re.compile(r"(?:[.!?\"\u201d)]|\.\.\.|\u2026)[ \t]*(?:less|more)[ \t]*$", re.MULTILINE)
+#: a gallery caption cut short, with the gallery's "... more" toggle at its end
+_MORE = re.compile(r"(?:\.\.\.|\u2026)[ \t]*more[ \t]*$", re.MULTILINE)
+#: a whole gallery caption, with the "less" toggle at its end: furniture only on a page with
+#: another sign of a gallery (a counter, a "... more" caption), since hard-wrapped text can end
+#: a line with "... U.S. less" ("less / than an hour")
+_LESS = re.compile(r"[.!?\"\u201d)][ \t]*less[ \t]*$", re.MULTILINE)
 #: a gallery's counter ("Image 3 of 12"): the lines on either side of it are its captions
 _COUNTER = re.compile(r"^\s*(?:Image|Photo|Slide) \d+ of \d+\s*$", re.MULTILINE)
 #: text every match of these patterns holds: one scan of a batch finds the lines worth testing
 _TRIGGER = re.compile(
     r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|Slide|"
-    r"window\.|\.push\(|googletag\.|function|\}\);|_taboola|(?:less|more)(?=[ \t]*\n)"
+    r"window\.|\.push\(|googletag\.|function|\}\);|_taboola|(?:less|more)(?=[ \t]*(?:\n|\Z))"
 )
 #: a credit line this short is the credit alone: the caption is the line before it
 _CREDIT_ALONE = 80
@@ -73,20 +78,31 @@ def furniture_batch(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     joined = _SEP.join(texts)
     begins = np.cumsum([0] + [len(t) + len(_SEP) for t in texts[:-1]]).tolist()
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    gallery = [False] * len(texts)  # a page with a counter or a "... more" caption
+    toggles: list[tuple[int, int, int]] = []  # "less" captions: furniture on gallery pages
     for start, end in _trigger_lines(joined):
         line = joined[start:end]
-        credit = _CREDIT.search(line) is not None
-        if not credit and _CODE.search(line) is None and _GALLERY.search(line) is None:
-            continue
         d = bisect_right(begins, start) - 1
         text, base = texts[d], begins[d]
+        if _LESS.search(line) is not None:
+            toggles.append((d, start - base, end - base))
+        credit = _CREDIT.search(line) is not None
+        more = _MORE.search(line) is not None
+        if not credit and not more and _CODE.search(line) is None:
+            continue
         spans[d].append((start - base, end - base))
+        if more:
+            gallery[d] = True
         if credit and end - start <= _CREDIT_ALONE:
             prev_end = len(text[: start - base].rstrip())
             if prev_end > 0:
                 spans[d].append((text.rfind("\n", 0, prev_end) + 1, prev_end))
             if _COUNTER.match(line) is not None:
+                gallery[d] = True
                 spans[d].append(_next_line(text, end - base))
+    for d, start, end in toggles:
+        if gallery[d]:
+            spans[d].append((start, end))
     return [_merged(s) for s in spans]
 
 

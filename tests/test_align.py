@@ -12,7 +12,7 @@ import pytest
 import dedup
 from dedup.candidates import passage_pairs
 from dedup.config import ScanConfig, TemplateConfig, VerifyConfig
-from dedup.furniture import furniture_lines
+from dedup.furniture import furniture_batch, furniture_lines
 from dedup.model import Document, Layout
 from dedup.normalize import tokens
 from dedup.prepare import prepare_chunk
@@ -180,6 +180,23 @@ def test_gallery_captions_are_furniture() -> None:
     assert "Mouse pads are seen on a vendor's table." in spans
     assert "The story says that prices rose and then fell once more" not in spans
     assert "The end." not in spans
+
+
+def test_gallery_rule_keeps_hard_wrapped_body_lines_and_does_not_depend_on_batch_order() -> None:
+    wrapped = (
+        "Exports to the U.S. more\nthan tripled last year, the ministry said.\n"
+        "The Social Democrats (SPD) more\nthan doubled their vote at 10 a.m. less\n"
+        "than an hour after polls opened."
+    )
+    assert furniture_lines(wrapped) == []
+    caption = "Intro line.\n\nNielsen addresses a convention in Philadelphia ... more"
+    other = "Another text.\n\nIt has no gallery at all."
+    first = furniture_batch([caption, other])[0]
+    last = furniture_batch([other, caption])[1]
+    assert first == last == furniture_lines(caption)
+    assert [caption[s:e] for s, e in first] == [
+        "Nielsen addresses a convention in Philadelphia ... more"
+    ]
 
 
 def _templated_pages(n: int) -> list[Document]:

@@ -168,3 +168,41 @@ def test_a_full_disk_on_stdout_for_the_index_commands(tmp_path: Path) -> None:
         assert proc.returncode == 1, args
         err = proc.stderr.decode("utf-8")
         assert err == "dedup: error: standard output: No space left on device\n", (args, err)
+
+
+def test_output_never_replaces_what_is_not_a_regular_file_and_keeps_a_report_mode(
+    tmp_path: Path,
+) -> None:
+    """`--output` to a named pipe writes into it (the pipe stays a pipe); an existing report
+    keeps its mode; a new one gets the umask's, not 0600; `-` is stdout."""
+    import threading
+
+    from dedup.cli.common import write_output
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_output("report\n", fifo)
+    reader.join(10)
+    assert got == [b"report\n"]
+    assert fifo.is_fifo()
+
+    old = tmp_path / "old.json"
+    old.write_text("{}")
+    old.chmod(0o640)
+    write_output("new\n", old)
+    assert old.read_text() == "new\n" and (old.stat().st_mode & 0o777) == 0o640
+
+    mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        write_output("x\n", fresh)
+        assert (fresh.stat().st_mode & 0o777) == 0o644
+    finally:
+        os.umask(mask)
+
+    done = cli("scan", str(TERMINAL), "--format", "json", "--output", "-")
+    assert done.returncode == 0 and json.loads(done.stdout)["stats"]["read"] == len(RECORDS)
+    assert not (ROOT / "-").exists()

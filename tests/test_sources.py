@@ -759,3 +759,27 @@ def test_jsonl_parsing_accepts_and_refuses_what_json_does(tmp_path: Path) -> Non
     with pytest.raises(json.JSONDecodeError) as exc:
         json.loads(lines[4] + "\n")
     assert bad.location == "line 5" and f"column {exc.value.colno}: {exc.value.msg}" in bad.reason
+
+
+def test_warc_statuses_that_are_not_numbers_are_one_kind_of_skip(tmp_path: Path) -> None:
+    """A crawl of pages with made-up status words is one group of skips, however many words:
+    the list stays bounded (`--max-listed-skips`)."""
+    path = tmp_path / "status.warc"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=False)
+        for n in range(30):
+            w.write_record(
+                w.create_warc_record(
+                    f"http://example.org/p{n}",
+                    "response",
+                    payload=io.BytesIO(b"<html><body><p>x</p></body></html>"),
+                    http_headers=_http(
+                        f"x{chr(97 + n % 26)}{chr(97 + n // 26)}'y Bad", "text/html"
+                    ),
+                    warc_headers_dict=_fixed(n + 1),
+                )
+            )
+    report = dedup.scan([path], config=dedup.ScanConfig())
+    assert report.stats.skipped == 30
+    assert len(report.skipped) == 20  # the default bound of one (file, kind) group
+    assert report.skipped[0].reason == "HTTP status 'xaay'"

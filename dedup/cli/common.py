@@ -4,6 +4,7 @@ one-line fatal error, writing a report."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -37,26 +38,42 @@ def check_output(output: Path | None) -> None:
 
 def write_output(text: str, output: Path | None) -> None:
     """`text` as UTF-8 to stdout, or to `output` whole: written to a temporary file beside it,
-    then renamed, so that a reader never sees half a report and an old one is replaced at once.
+    then renamed, so that a reader never sees half a report and an old one is replaced at once
+    (keeping its mode; a new one gets the umask's). What is not a regular file (a device, a
+    named pipe) is written to as it is, never replaced; ``-`` is stdout.
     Encoding cannot fail: what UTF-8 cannot hold (a file name that was not UTF-8, kept by Python
     as lone surrogates) is written as a backslash escape (``\udcff``, which JSON reads back).
     Raises OSError (the caller words it: `os_failure`); on stdout, one that names "standard
     output" (a full disk, a closed descriptor), so that a report that could not be written whole
     is exit 1 with one line, never a truncated file and exit 0."""
     data = text.encode("utf-8", "backslashreplace")
-    if output is None:
+    if output is None or str(output) == "-":
         _write_stdout(data)
         return
     target = output.resolve()
+    if target.exists() and not target.is_file():
+        # a device, a named pipe: written to as it is, never replaced by a regular file
+        with open(target, "wb") as fh:
+            fh.write(data)
+        return
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o666 minus the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _write_stdout(data: bytes) -> None:

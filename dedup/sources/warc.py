@@ -330,7 +330,9 @@ def _response(record: Any, shown: str, n: int, max_body: int) -> RawRecord | Ski
         return Skip(shown, "response without HTTP headers", where)
     status = http.get_statuscode()
     if status and not status.startswith("2"):
-        return Skip(shown, f"HTTP status {status}", where)
+        # a status that is not a number is quoted: one kind of skip however many there are
+        shown_status = status if status.isdigit() else "'" + status.replace("'", "")[:40] + "'"
+        return Skip(shown, f"HTTP status {shown_status}", where)
     ctype = (http.get_header("Content-Type") or "").lower()
     body = _read_body(record.content_stream(), max_body)
     if body is None:
