@@ -204,6 +204,12 @@ def test_cli_max_listed_skips(tmp_path: Path) -> None:
     proc = _cli("index", "add", str(src), "-i", db, "--max-listed-skips", "3", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["skipped_not_listed"][0]["count"] == 97
+    # the text summary lists no skip: it says where they are, and how many are only counted
+    again = _cli("index", "add", str(src), "-i", db, "--max-listed-skips", "3")
+    assert again.returncode == 0, again.stderr
+    assert "; --format json lists the skips, 97 of them only counted (--max-listed-skips)" in (
+        again.stdout + again.stderr
+    )
     proc = _cli("index", "query", str(src), "-i", db, "--max-listed-skips", "3", "-f", "table")
     assert proc.returncode == 0, proc.stderr
     assert f"skipped {src}: 97 more skipped (malformed JSON at column N), not listed" in (

@@ -154,7 +154,16 @@ def add_summary(result: AddResult) -> str:
         f"read {s['read']} records from {s['files']} files: {s['added']} added, "
         f"{s['replaced']} replaced, {s['skipped']} skipped, {s['failed']} failed; "
         f"the index holds {s['documents']} documents"
-    ) + not_listed(result.unlisted)
+    ) + _skips_where(s["skipped"] + s["failed"], sum(u.count for u in result.unlisted))
+
+
+def _skips_where(skips: int, unlisted: int) -> str:
+    """Where an add's skips are read (its text summary lists none), and how many of them are
+    only counted."""
+    if not skips:
+        return ""
+    only = f", {unlisted} of them only counted (--max-listed-skips)" if unlisted else ""
+    return f"; --format json lists the skips{only}"
 
 
 def remove_summary(result: RemoveResult) -> str:
