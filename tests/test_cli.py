@@ -249,3 +249,16 @@ def test_console_script_shows_no_traceback_for_a_bad_path(tmp_path: Path) -> Non
     assert proc.stdout == ""
     assert proc.stderr == f"dedup: error: {missing}: no such file or directory\n"
     assert "Traceback" not in proc.stderr
+
+
+def test_version_and_short_help() -> None:
+    from typer.testing import CliRunner
+
+    from dedup import __version__
+    from dedup.cli import app
+
+    done = CliRunner().invoke(app, ["--version"])
+    assert done.exit_code == 0 and done.stdout.strip() == f"dedup {__version__}"
+    for args in (["-h"], ["scan", "-h"], ["index", "add", "-h"]):
+        shown = CliRunner().invoke(app, args)
+        assert shown.exit_code == 0 and "Usage:" in shown.stdout, args

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -20,8 +21,23 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _main() -> None:
+def _version(value: bool) -> None:
+    if value:
+        from dedup import __version__
+
+        typer.echo(f"dedup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(context_settings={"help_option_names": ["-h", "--help"]})
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """dedup: find copies of news stories (syndication) in saved pages, crawls and exports."""
 
 
