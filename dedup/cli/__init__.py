@@ -23,9 +23,13 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from dedup import __version__
+        from importlib.metadata import PackageNotFoundError, version
 
-        typer.echo(f"dedup {__version__}")
+        try:
+            shown = version("dedup")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            shown = "(not installed)"
+        typer.echo(f"dedup {shown}")
         raise typer.Exit()
 
 
