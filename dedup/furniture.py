@@ -12,8 +12,8 @@ photo credit in any of the usual forms ("AP Photo/...", "... via AP", "Getty Ima
 "Image 3 of 12"); when the credit stands alone on a short line, the caption line before it is
 furniture too, and a gallery counter's captions on both sides of it. A gallery caption cut
 short with the gallery's "... more" toggle is furniture, and on a page with a counter or such
-a caption, one ending with the "less" toggle. Lines of script code that
-extraction left behind (ad widgets) are furniture.
+a caption, one ending with the "less" toggle. Lines of script code that extraction left
+behind (ad widgets) are furniture.
 The rule is written here once; `dedup.prepare` applies it to every text.
 """
 
@@ -46,10 +46,10 @@ _MORE = re.compile(r"(?:\.\.\.|\u2026)[ \t]*more[ \t]*$", re.MULTILINE)
 #: a line with "... U.S. less" ("less / than an hour")
 _LESS = re.compile(r"[.!?\"\u201d)][ \t]*less[ \t]*$", re.MULTILINE)
 #: a gallery's counter ("Image 3 of 12"): the lines on either side of it are its captions
-_COUNTER = re.compile(r"^\s*(?:Image|Photo|Slide) \d+ of \d+\s*$", re.MULTILINE)
+_COUNTER = re.compile(r"^\s*(?:Image|Photo) \d+ of \d+\s*$", re.MULTILINE)
 #: text every match of these patterns holds: one scan of a batch finds the lines worth testing
 _TRIGGER = re.compile(
-    r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|Slide|"
+    r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|"
     r"window\.|\.push\(|googletag\.|function|\}\);|_taboola|(?:less|more)(?=[ \t]*(?:\n|\Z))"
 )
 #: a credit line this short is the credit alone: the caption is the line before it
