@@ -28,6 +28,7 @@ import logging
 import re
 from dataclasses import dataclass
 from types import ModuleType
+from typing import AnyStr
 
 from dedup.config import ExtractConfig
 from dedup.errors import RecordError
@@ -65,14 +66,10 @@ def _not_xml(code: int) -> bool:
     return (code < 0x20 and code not in (0, 0x9, 0xA, 0xD)) or code in (0xFFFE, 0xFFFF)
 
 
-def _drop_ref_str(m: re.Match[str]) -> str:
+def _drop_ref(m: re.Match[AnyStr]) -> AnyStr:
+    """The reference `m`, or nothing (of its type) when its character is `_not_xml`."""
     code = int(m[1], 16) if m[1] else int(m[2])
-    return "" if _not_xml(code) else m[0]
-
-
-def _drop_ref_bytes(m: re.Match[bytes]) -> bytes:
-    code = int(m[1], 16) if m[1] else int(m[2])
-    return b"" if _not_xml(code) else m[0]
+    return m[0][:0] if _not_xml(code) else m[0]
 
 
 def defuse(html: bytes | str) -> bytes | str:
@@ -82,10 +79,10 @@ def defuse(html: bytes | str) -> bytes | str:
     as it is."""
     if isinstance(html, str):
         if "&#" in html:
-            html = _CHAR_REF_STR.sub(_drop_ref_str, html)
+            html = _CHAR_REF_STR.sub(_drop_ref, html)
         return _CROWDED_TAG_STR.sub(r"\1", html)
     if b"&#" in html:
-        html = _CHAR_REF_BYTES.sub(_drop_ref_bytes, html)
+        html = _CHAR_REF_BYTES.sub(_drop_ref, html)
     return _CROWDED_TAG_BYTES.sub(rb"\1", html)
 
 
