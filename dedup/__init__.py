@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         UnlistedSkips,
     )
     from dedup.signature import MinHasher
+    from dedup.texts import documents_of, report_documents
 
 __version__ = "0.1.0"
 
@@ -98,6 +99,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "UnlistedSkips",
     ),
     "dedup.signature": ("MinHasher",),
+    "dedup.texts": ("documents_of", "report_documents"),
 }
 _WHERE = {name: module for module, names in PUBLIC.items() for name in names}
 
