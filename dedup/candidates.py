@@ -161,14 +161,22 @@ def fingerprints(
 
 
 def posting_pairs(
-    keys: HashArray, ids: npt.NDArray[np.int64], max_df: int
+    keys: HashArray,
+    ids: npt.NDArray[np.int64],
+    max_df: int,
+    weights: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
     """The pairs ``(a, b)``, a < b, of documents `ids` sharing a fingerprint `keys` (rows of
     an inverted index: every posting of each fingerprint must be among them), once per shared
-    fingerprint; a fingerprint on more than `max_df` documents proposes nothing."""
+    fingerprint; a fingerprint on more than `max_df` documents proposes nothing. `weights`:
+    the documents each posting stands for (a text several documents have: `dedup.ids`), 1
+    when None."""
     if keys.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    if weights is not None:
+        counts = np.bincount(inv.reshape(-1), weights=weights, minlength=counts.size)
+        counts = counts.astype(np.int64)
     keep = proposing(counts, max_df)[inv.reshape(-1)]
     return bucket_pairs(keys[keep], ids[keep])
 
@@ -207,13 +215,16 @@ def passage_pairs(
     min_hits: int,
     max_df: int,
     leave_out: Sequence[HashArray | None] | None = None,
+    weights: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Unique pairs ``(i, j)``, i < j, sorted, of documents sharing at least `min_hits`
     fingerprints (`sampled`), shape ``(m, 2)``: the candidates of a shared passage, however
     small a part of either text it is. A fingerprint found in more than `max_df` documents is
     boilerplate (or a story with more copies than that, which whole-text LSH finds) and
     proposes nothing: the pairs stay at most ``max_df**2 / 2`` a fingerprint. Document i's
-    shingles in `leave_out[i]` (its site's template text) are not fingerprints.
+    shingles in `leave_out[i]` (its site's template text) are not fingerprints; `weights[i]`:
+    how many documents document i stands for (its text's, `dedup.ids.one_per_text`), counted
+    as such in the documents holding a fingerprint.
 
     The steps (`fingerprints`, `posting_pairs`, `hits_of`, `pair_hits`, `enough_hits`) are
     what a distributed engine runs on parts of the index: the postings of a fingerprint
@@ -225,7 +236,8 @@ def passage_pairs(
         return np.empty((0, 2), dtype=np.int64)
     keys = np.concatenate(fps)
     ids = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    return enough_hits(hits_of(posting_pairs(keys, ids, max_df)), min_hits)
+    w = None if weights is None else np.repeat(weights, sizes)
+    return enough_hits(hits_of(posting_pairs(keys, ids, max_df, w)), min_hits)
 
 
 def union_pairs(*arrays: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -241,11 +253,12 @@ def all_candidates(
     sigs: npt.NDArray[np.uint32],
     cfg: ScanConfig,
     leave_out: Sequence[HashArray | None] | None = None,
+    weights: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Every candidate pair of a corpus, sorted: LSH's and the passage index's together
-    (`leave_out`: see `passage_pairs`)."""
+    (`leave_out`, `weights`: see `passage_pairs`)."""
     c = cfg.candidates
     return union_pairs(
         candidate_pairs(sigs, cfg.minhash.bands),
-        passage_pairs(sets, c.sample, c.min_hits, c.max_df, leave_out),
+        passage_pairs(sets, c.sample, c.min_hits, c.max_df, leave_out, weights),
     )

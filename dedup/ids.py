@@ -6,6 +6,11 @@ depends on the documents only, never on the order they were read in or on how th
 split (engines: the local one over a whole `Batch`, Dask over rows gathered from partitions,
 both through `losers`). An index add keeps the first or the last of an id within one add, by
 its duplicate policy (`index_choice`). Every document left out is a skip naming the one kept.
+
+One document per text: documents of one site with the same text as prepared (the same shingle
+set and layout: `text_key`) are one text for the stages after this one, which see only the
+first of them by origin key (`same_text_rows`, `losers`); the report lists the others beside it
+(`dedup.report.add_same_text`). So n copies of one text cost one document, not n^2 pairs.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from collections.abc import Sequence
 
 import xxhash
 
-from dedup.model import Batch, Entry, HashArray, Skip, natural
+from dedup.model import Batch, Entry, HashArray, Layout, Skip, natural
+from dedup.syndication import origin_key
 
 
 def dedupe_key(entry: Entry, shingles: HashArray) -> tuple[object, ...]:
@@ -91,3 +97,37 @@ def index_choice(entries: Sequence[Entry], replace: bool) -> tuple[list[int], li
         else:
             skips.append(skip_of(e, f"duplicate id {e.id!r} (kept the first record)"))
     return sorted(chosen.values()), skips
+
+
+def text_key(shingles: HashArray, layout: Layout, site: str | None) -> int:
+    """One 64-bit key for a document's text as the stages after preparation see it: its
+    shingle set, its layout (word and sentence offsets, quotations, furniture) and its site
+    (site templates apply by site). Equal keys: the same text, for every stage."""
+    h = xxhash.xxh3_64()
+    h.update(shingles.astype("<u8").tobytes())
+    h.update(layout.to_array().astype("<i4").tobytes())
+    h.update((site or "").encode("utf-8", "surrogatepass"))
+    return h.intdigest()
+
+
+def same_text_rows(
+    entries: Sequence[Entry], sets: Sequence[HashArray], layouts: Sequence[Layout]
+) -> list[tuple[tuple[object, ...], int]]:
+    """`losers` rows of one-per-text: ``((text_key, origin key), position)``, so that of the
+    documents of one text the earliest by origin key (`dedup.syndication.origin_key`) is kept."""
+    return [
+        ((text_key(s, lay, e.site), origin_key(e, int(s.size))), i)
+        for i, (e, s, lay) in enumerate(zip(entries, sets, layouts, strict=True))
+    ]
+
+
+def one_per_text(batch: Batch) -> tuple[Batch, list[tuple[int, int]]]:
+    """`batch` without the documents whose text another one has (`same_text_rows`), in order,
+    and (dropped, kept) positions in `batch` of those left out."""
+    pairs = losers(same_text_rows(batch.entries, batch.sets, batch.layouts))
+    if not pairs:
+        return batch, []
+    gone = {d for d, _ in pairs}
+    out = batch.take([i for i in range(len(batch)) if i not in gone])
+    out.skips, out.read = batch.skips, batch.read
+    return out, sorted(pairs)

@@ -10,8 +10,8 @@ fill and cut.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -425,6 +425,7 @@ class Member:
     shared_sentences: int | None = None
     shared_words: int | None = None
     passages: tuple[Passage, ...] = ()
+    same_text_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -448,6 +449,8 @@ class Member:
         if self.match is not None:  # translations only: a copy has no match/score keys
             out["match"] = self.match
             out["score"] = None if self.score is None else round(self.score, 4)
+        if self.same_text_as is not None:
+            out["same_text_as"] = self.same_text_as
         return out
 
 
@@ -493,6 +496,8 @@ class Stats:
     copies: int = 0
     translation_candidates: int = 0
     translation_pairs: int = 0
+    #: documents matched as another of the same text and site (`dedup.ids.one_per_text`)
+    same_text: int = 0
 
     def to_dict(self) -> dict[str, int]:
         out = {
@@ -510,6 +515,8 @@ class Stats:
         if self.translation_pairs:  # listed only when a translation was found
             out["translation_candidates"] = self.translation_candidates
             out["translation_pairs"] = self.translation_pairs
+        if self.same_text:  # listed only when some documents had the same text
+            out["same_text"] = self.same_text
         return out
 
 
@@ -572,8 +579,40 @@ class Report:
         return out
 
     def pairs(self) -> set[frozenset[str]]:
-        """Every verified copy pair (`matches`), as unordered pairs of ids."""
-        return {frozenset((m.a, m.b)) for m in self.matches}
+        """Every copy pair (`all_matches`), as unordered pairs of ids."""
+        return {frozenset((m.a, m.b)) for m in self.all_matches()}
+
+    def all_matches(self) -> Iterator[Match]:
+        """Every copy pair with its evidence: `matches`, and for each member with the text
+        of another (`Member.same_text_as`) every pair of that other one, with its figures
+        (`matches` lists only its pair with that one). As many as there are pairs: quadratic
+        in the number of documents of one text."""
+        same: dict[str, list[str]] = {}
+        for c in self.clusters:
+            for member in c.members:
+                if member.same_text_as is not None:
+                    same.setdefault(member.same_text_as, []).append(member.id)
+        seen: set[tuple[str, str]] = set()
+        for m in self.matches:
+            for x in (m.a, *same.get(m.a, ())):
+                for y in (m.b, *same.get(m.b, ())):
+                    if x == y:
+                        continue
+                    if natural(x) <= natural(y):
+                        found = replace(m, a=x, b=y)
+                    else:  # seen from the other side
+                        found = replace(
+                            m,
+                            a=y,
+                            b=x,
+                            a_words=m.b_words,
+                            b_words=m.a_words,
+                            a_share=m.b_share,
+                            b_share=m.a_share,
+                        )
+                    if (found.a, found.b) not in seen:
+                        seen.add((found.a, found.b))
+                        yield found
 
     def cluster_pairs(self) -> set[frozenset[str]]:
         """Every unordered pair of document ids placed in the same cluster."""

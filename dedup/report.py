@@ -14,6 +14,7 @@ options only, never on the engine or on how the work was split.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from dedup.config import ScanConfig
@@ -147,6 +148,128 @@ def _known(known: Mapping[tuple[int, int], Alignment] | None, i: int, o: int) ->
     return al.swapped() if al is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class SameText:
+    """Documents with one text (`dedup.ids.one_per_text`): `kept`, the one the stages saw,
+    with `size` shingles, its `alignment` with itself (its site's templates left out: what
+    any two of them share) and its `language`; `others`, the documents left out, in origin-key
+    order."""
+
+    kept: Entry
+    size: int
+    alignment: Alignment
+    language: str | None
+    others: tuple[Entry, ...]
+
+
+def same_text(
+    kept: Entry,
+    doc: Shingled,
+    others: Sequence[Entry],
+    cfg: ScanConfig,
+    templates: Templates = NO_TEMPLATES,
+) -> SameText | None:
+    """The `SameText` of `kept` and the `others` of its text, or None when two documents of
+    that text are not copies of each other (too short for the copy rule)."""
+    al = compare(doc, doc, cfg.verify, cfg.shingle.size, templates)
+    if not is_copy(al, cfg.verify):
+        return None
+    (language,) = languages_of([kept])
+    ordered = tuple(sorted(others, key=lambda e: origin_key(e, int(doc.set.size))))
+    return SameText(kept, int(doc.set.size), al, language, ordered)
+
+
+def _twin(kept: Member, other: Entry, group: SameText) -> Member:
+    """The member of `other`, a document with `kept`'s text, listed after it."""
+    meta = {
+        "id": other.id,
+        "url": other.url,
+        "site": other.site,
+        "title": other.title,
+        "date": other.date,
+        "credit": credit_from(other.clues) if other.clues is not None else None,
+        "source": other.source,
+        "same_text_as": kept.id,
+    }
+    if kept.role != "origin":
+        return replace(kept, **meta)  # type: ignore[arg-type]
+    al = group.alignment
+    return Member(
+        role="copy",
+        jaccard=1.0,
+        containment=1.0,
+        reuse=1.0,
+        language=group.language,
+        shared_sentences=al.sentences_a,
+        shared_words=al.covered_a,
+        passages=al.passages,
+        **meta,  # type: ignore[arg-type]
+    )
+
+
+def _origin_member(group: SameText) -> Member:
+    e = group.kept
+    return Member(
+        id=e.id,
+        url=e.url,
+        site=e.site,
+        title=e.title,
+        date=e.date,
+        role="origin",
+        jaccard=1.0,
+        containment=1.0,
+        reuse=1.0,
+        credit=credit_from(e.clues) if e.clues is not None else None,
+        source=e.source,
+        language=group.language,
+    )
+
+
+def add_same_text(keyed: Sequence[KeyedCluster], groups: Sequence[SameText]) -> list[KeyedCluster]:
+    """`keyed` clusters with the documents of each text listed right after the member the
+    stages saw for them; a text whose kept document is in no cluster makes a cluster of its
+    own documents."""
+    by_kept = {g.kept.id: g for g in groups}
+    placed: set[str] = set()
+    out: list[KeyedCluster] = []
+    for key, members in keyed:
+        grown: list[Member] = []
+        for m in members:
+            grown.append(m)
+            group = by_kept.get(m.id)
+            if group is not None:
+                grown.extend(_twin(m, e, group) for e in group.others)
+                placed.add(m.id)
+        out.append(((-len(grown), *key[1:]), grown))
+    for g in groups:
+        if g.kept.id not in placed:
+            origin = _origin_member(g)
+            members = [origin, *(_twin(origin, e, g) for e in g.others)]
+            out.append(((-len(members), origin_key(g.kept, g.size)), members))
+    return out
+
+
+def same_text_matches(groups: Sequence[SameText]) -> list[Match]:
+    """One `Match` for each document left out of the stages, with the one kept for its text."""
+    out: list[Match] = []
+    for g in groups:
+        al = g.alignment
+        for e in g.others:
+            a, b = sorted((g.kept.id, e.id), key=natural)
+            out.append(
+                Match(
+                    a,
+                    b,
+                    al.covered_a,
+                    al.covered_a,
+                    al.coverage_a,
+                    al.coverage_a,
+                    al.shared_sentences,
+                )
+            )
+    return out
+
+
 def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:
     """Clusters in report order (largest first, then by origin key), numbered from c1."""
     ordered = sorted(keyed, key=lambda t: t[0])
@@ -168,6 +291,7 @@ def assemble_report(
     translation_candidates: int = 0,
     translation_pairs: int = 0,
     matches: Sequence[Match] = (),
+    same_text: int = 0,
 ) -> Report:
     """The report of a scan from its counts, skips (counted exactly, listed as the log keeps
     them: `SkipLog`) and numbered clusters."""
@@ -185,11 +309,12 @@ def assemble_report(
         copies=clustered - len(clusters),
         translation_candidates=translation_candidates,
         translation_pairs=translation_pairs,
+        same_text=same_text,
     )
     return Report(
         stats=stats,
         clusters=tuple(clusters),
         skipped=tuple(skips.listed()),
-        matches=tuple(matches),
+        matches=tuple(sorted(matches, key=lambda m: (natural(m.a), natural(m.b)))),
         unlisted=tuple(skips.unlisted()),
     )

@@ -259,3 +259,16 @@ def test_real_corpus_with_site_templates_and_partial_copies(
     report = _same_report(docs, cfg, engine)  # type: ignore[arg-type]
     assert report.stats.clusters > 20 and len(report.matches) > 50
     assert any(min(m.a_share, m.b_share) < 0.5 for m in report.matches)  # partial copies
+
+
+def test_same_texts_across_partitions(cluster: object) -> None:
+    lines = (SAMPLE / "articles" / "spotify.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(x) for x in lines]
+    docs = [dedup.Document(r["id"], r["text"], date=r["date"]) for r in rows]
+    docs += [dedup.Document(r["id"] + "-again", r["text"]) for r in rows[:6]]
+    docs += [dedup.Document(f"alone-{k}", "A text of its own. " * 40) for k in range(3)]
+    engine = _engine(cluster, documents_per_partition=7, buckets=3)
+    report = _same_report(docs, dedup.ScanConfig(), engine)
+    # 6 again, 2 more alone, and spotify-4859 (the text of spotify-3270)
+    assert report.stats.same_text == 6 + 2 + 1
+    assert any(len(c.members) == 3 and c.origin == "alone-0" for c in report.clusters)

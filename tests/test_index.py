@@ -28,13 +28,13 @@ Evidence = tuple[int, int, float, float, int]
 
 
 def scan_pairs(inputs: list[str | Path], cfg: dedup.ScanConfig) -> dict[tuple[str, str], Evidence]:
-    """Every ordered pair (a, b) a scan verifies as a copy (`Report.matches`), with its
+    """Every ordered pair (a, b) a scan finds a copy (`Report.all_matches`), with its
     evidence seen from a. Site templates off: a scan learns them from its whole corpus, which
     the index does not do (it applies none, see `dedup.index.persistent`), so the index's
     contract is with a scan without them."""
     report = dedup.scan(inputs, replace(cfg, templates=TemplateConfig(enabled=False)))
     out: dict[tuple[str, str], Evidence] = {}
-    for m in report.matches:
+    for m in report.all_matches():
         if m.kind == "copy":
             ab = round(m.a_share, 9), round(m.b_share, 9)
             out[(m.a, m.b)] = (m.a_words, m.b_words, *ab, m.shared_sentences)

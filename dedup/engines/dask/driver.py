@@ -46,6 +46,7 @@ failing, the scan stops with one `EngineError` line, never a partial report.
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
@@ -62,6 +63,7 @@ from dedup.engines.dask.tasks import (
     bucket_losers,
     cluster_group,
     drop_duplicates,
+    drop_same_text,
     entries_at,
     fetch_docs,
     fingerprint_rows,
@@ -77,11 +79,13 @@ from dedup.engines.dask.tasks import (
     passage_candidates,
     passage_hits_by_owner,
     prepare_part,
+    same_text_groups,
     sites_of,
     template_bucket,
     template_choice,
     template_rows,
     template_table,
+    text_rows,
     unique_pairs,
     verify_pairs,
 )
@@ -98,7 +102,14 @@ from dedup.engines.dask.translations import (
 )
 from dedup.errors import DedupError, EngineError
 from dedup.model import Document, ProgressHook, Report, SkipLog, no_progress
-from dedup.report import KeyedCluster, assemble_report, matches_of, number_clusters
+from dedup.report import (
+    KeyedCluster,
+    add_same_text,
+    assemble_report,
+    matches_of,
+    number_clusters,
+    same_text_matches,
+)
 from dedup.sources import FilePart, Input, gather, split_files
 from dedup.templates import NO_TEMPLATES, big_sites, merge_site_pages
 from dedup.verify import EDGE_COLUMNS
@@ -207,6 +218,17 @@ def _run(
             )
     summaries = client.gather([submit(part_summary, a, pure=False) for a in parts])
 
+    # 2b. one document per text: the others of a text leave the partitions (the report lists
+    #     them beside the one kept, `_same_texts`)
+    twins = _one_per_text(client, parts, n_buckets)
+    whole = list(parts)  # before: what the kept documents' indices refer to
+    gone: dict[int, list[int]] = defaultdict(list)
+    for d, _ in twins:
+        gone[partition_of(d)].append(index_of(d))
+    for p, idx in gone.items():
+        parts[p] = submit(drop_same_text, parts[p], sorted(idx), pure=False)
+    stands_for = _weights(twins, gone)
+
     # 3. site templates, learned over the whole corpus (a future of the table)
     templates = _templates(client, parts, n_buckets, cfg)
 
@@ -217,7 +239,9 @@ def _run(
     lsh = _shuffle_pairs(client, brows, n_buckets, pairs_by_owner)
     c = cfg.candidates
     frows = [
-        submit(fingerprint_rows, parts[p], p, templates, c, n_buckets, pure=False)
+        submit(
+            fingerprint_rows, parts[p], p, templates, c, n_buckets, stands_for.get(p), pure=False
+        )
         for p in range(n_parts)
     ]
     passages = _shuffle_pairs(
@@ -283,6 +307,7 @@ def _run(
             )
         )
     described: list[KeyedCluster] = [c for lst in client.gather(cluster_futs) for c in lst]
+    texts = _same_texts(client, whole, twins, cfg, templates)
     skips = SkipLog(cfg.report.max_listed_skips)
     for _, _, logged in summaries:
         skips.merge(logged)
@@ -291,13 +316,65 @@ def _run(
         files=nfiles,
         read=sum(r for r, _, _ in summaries),
         extracted=sum(k for _, k, _ in summaries),
-        clusters=number_clusters(described),
+        clusters=number_clusters(add_same_text(described, texts)),
         candidates=sum(counts),
         verified=len(edges),
         translation_candidates=translations.candidates if translations is not None else 0,
         translation_pairs=len(translations.rows) if translations is not None else 0,
-        matches=_matches(client, parts, edges, translations),
+        matches=_matches(client, parts, edges, translations) + same_text_matches(texts),
+        same_text=len(twins),
     )
+
+
+def _weights(
+    twins: Sequence[tuple[int, int]], gone: dict[int, list[int]]
+) -> dict[int, dict[int, int]]:
+    """Per partition, the documents each kept document stands for (`fingerprint_rows`), by its
+    index once the others are dropped (`gone`: their indices, by partition)."""
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    dropped = {p: sorted(idx) for p, idx in gone.items()}
+    for _, k in twins:
+        p, i = partition_of(k), index_of(k)
+        i -= bisect.bisect_left(dropped.get(p, []), i)
+        out[p][i] = out[p].get(i, 1) + 1
+    return dict(out)
+
+
+def _one_per_text(client: Any, parts: list[Any], n_buckets: int) -> list[tuple[int, int]]:
+    """(dropped, kept) refs of the documents whose text another one has (`dedup.ids`'s rule:
+    rows of one text meet in one bucket)."""
+    submit = client.submit
+    rows = [submit(text_rows, parts[p], p, n_buckets, pure=False) for p in range(len(parts))]
+    futs = [
+        submit(
+            bucket_losers,
+            [submit(operator.getitem, rows[p], b, pure=False) for p in range(len(parts))],
+            pure=False,
+        )
+        for b in range(n_buckets)
+    ]
+    return sorted(t for lst in client.gather(futs) for t in lst)
+
+
+def _same_texts(
+    client: Any, parts: list[Any], twins: Sequence[tuple[int, int]], cfg: ScanConfig, templates: Any
+) -> list[Any]:
+    """The `dedup.report.SameText` of every text several documents have, computed where its
+    kept document is (`parts`: the partitions before the others were dropped)."""
+    if not twins:
+        return []
+    others = _entries_of(client, parts, [d for d, _ in twins])
+    by_kept: dict[int, list[Any]] = defaultdict(list)
+    for d, k in twins:
+        by_kept[k].append(others[d])
+    by_part: dict[int, list[tuple[int, list[Any]]]] = defaultdict(list)
+    for k in sorted(by_kept):
+        by_part[partition_of(k)].append((index_of(k), by_kept[k]))
+    futs = [
+        client.submit(same_text_groups, parts[p], wanted, cfg, templates, pure=False)
+        for p, wanted in sorted(by_part.items())
+    ]
+    return [g for lst in client.gather(futs) for g in lst]
 
 
 def _shuffle_pairs(

@@ -35,9 +35,9 @@ from dedup.crosslingual.translations import (
 )
 from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
 from dedup.engines.pool import Unit, prepare_unit
-from dedup.ids import dedupe_key, duplicate_skip, losers
+from dedup.ids import dedupe_key, duplicate_skip, losers, same_text_rows
 from dedup.model import Batch, Document, Entry, HashArray, SkipLog
-from dedup.report import KeyedCluster, describe_clusters
+from dedup.report import KeyedCluster, SameText, describe_clusters, same_text
 from dedup.shingle import mix64
 from dedup.sources import FilePart
 from dedup.templates import (
@@ -98,6 +98,41 @@ def drop_duplicates(part: Batch, drops: Sequence[tuple[int, Entry]]) -> Batch:
     out.skips.merge(part.skips)
     out.skips.extend(duplicate_skip(part.entries[i], kept) for i, kept in drops)
     out.read = part.read
+    return out
+
+
+# --- one document per text (`dedup.ids.one_per_text`) -------------------------------------------
+
+
+def text_rows(part: Batch, p: int, buckets: int) -> list[list[IdRow]]:
+    """The texts of a partition as `dedup.ids.losers` rows (`dedup.ids.same_text_rows`, with
+    refs), hashed by text key into `buckets` lists."""
+    out: list[list[IdRow]] = [[] for _ in range(buckets)]
+    for key, i in same_text_rows(part.entries, part.sets, part.layouts):
+        out[int(key[0]) % buckets].append((key, ref(p, i)))  # type: ignore[call-overload]
+    return out
+
+
+def drop_same_text(part: Batch, indices: Sequence[int]) -> Batch:
+    """`part` without the documents at `indices` (their text is kept in another document)."""
+    gone = set(indices)
+    out = part.take([i for i in range(len(part)) if i not in gone])
+    out.skips, out.read = part.skips, part.read
+    return out
+
+
+def same_text_groups(
+    part: Batch,
+    wanted: Sequence[tuple[int, Sequence[Entry]]],
+    cfg: ScanConfig,
+    templates: Templates,
+) -> list[SameText]:
+    """The `dedup.report.SameText` of each (kept document's index, the others of its text)."""
+    out = []
+    for i, others in wanted:
+        group = same_text(part.entries[i], _doc(part, i), others, cfg, templates)
+        if group is not None:
+            out.append(group)
     return out
 
 
@@ -225,28 +260,41 @@ def template_table(
 # --- passage candidates (`dedup.candidates.passage_pairs`'s steps) ----------------------------
 
 
+#: postings of a bucket: fingerprints, the refs holding them, the documents each ref stands for
+Postings = tuple[HashArray, RefArray, npt.NDArray[np.int64]]
+
+
 def fingerprint_rows(
-    part: Batch, p: int, templates: Templates, cfg: CandidateConfig, buckets: int
-) -> list[tuple[HashArray, RefArray]]:
-    """(fingerprint, ref) postings of a partition (its documents' site templates left out),
-    hashed by fingerprint into `buckets`."""
+    part: Batch,
+    p: int,
+    templates: Templates,
+    cfg: CandidateConfig,
+    buckets: int,
+    weights: dict[int, int] | None = None,
+) -> list[Postings]:
+    """(fingerprint, ref, weight) postings of a partition (its documents' site templates left
+    out), hashed by fingerprint into `buckets`; `weights[i]`: the documents document i stands
+    for (`dedup.candidates.passage_pairs`), 1 if absent."""
     leave_out = [templates.shared_by(e.site, e.site) for e in part.entries]
     fps = fingerprints(part.sets, cfg.sample, leave_out)
     sizes = np.fromiter((f.size for f in fps), dtype=np.int64, count=len(fps))
     keys = np.concatenate(fps) if fps else np.empty(0, dtype=np.uint64)
     refs = np.repeat(ref(p, np.arange(len(fps), dtype=np.int64)), sizes)
+    w = np.ones(len(fps), dtype=np.int64)
+    for i, n in (weights or {}).items():
+        w[i] = n
+    ws = np.repeat(w, sizes)
     which = _hash_buckets(keys, buckets)
-    return [(keys[which == b], refs[which == b]) for b in range(buckets)]
+    return [(keys[which == b], refs[which == b], ws[which == b]) for b in range(buckets)]
 
 
-def passage_hits_by_owner(
-    rows: Sequence[tuple[HashArray, RefArray]], partitions: int, max_df: int
-) -> list[Hits]:
+def passage_hits_by_owner(rows: Sequence[Postings], partitions: int, max_df: int) -> list[Hits]:
     """The pairs (ref_a < ref_b) sharing fingerprints of one bucket (every posting of each),
     with their hits there, by partition of ref_a."""
-    keys = np.concatenate([k for k, _ in rows]) if rows else np.empty(0, dtype=np.uint64)
-    ids = np.concatenate([r for _, r in rows]) if rows else np.empty(0, dtype=np.int64)
-    pairs, hits = hits_of(posting_pairs(keys, ids, max_df))
+    keys = np.concatenate([k for k, _, _ in rows]) if rows else np.empty(0, dtype=np.uint64)
+    ids = np.concatenate([r for _, r, _ in rows]) if rows else np.empty(0, dtype=np.int64)
+    ws = np.concatenate([w for _, _, w in rows]) if rows else np.empty(0, dtype=np.int64)
+    pairs, hits = hits_of(posting_pairs(keys, ids, max_df, ws))
     owner = pairs[:, 0] >> SHIFT
     return [(pairs[owner == q], hits[owner == q]) for q in range(partitions)]
 
