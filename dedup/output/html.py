@@ -246,15 +246,13 @@ _JS = r"""
       ranked(sites, 10).map(function (k) { return [k, sites[k], sitesCredited[k] || 0]; }),
       "top-sites"));
     sec.appendChild(tops);
-    var more = extras(R, KNOWN_REPORT);
-    if (more) {
-      Object.keys(R).filter(function (k) { return KNOWN_REPORT.indexOf(k) < 0; })
-        .forEach(function (k) {
-          sec.appendChild(el("details", { class: "section-extra" }, [
-            el("summary", { text: label(k) }),
-            el("pre", { class: "json", text: JSON.stringify(R[k], null, 2) })]));
-        });
-    }
+    // sections of the report this page does not draw yet: shown as their JSON
+    Object.keys(R).filter(function (k) { return KNOWN_REPORT.indexOf(k) < 0; })
+      .forEach(function (k) {
+        sec.appendChild(el("details", { class: "section-extra" }, [
+          el("summary", { text: label(k) }),
+          el("pre", { class: "json", text: JSON.stringify(R[k], null, 2) })]));
+      });
     return sec;
   }
 
@@ -275,7 +273,8 @@ _JS = r"""
     });
     var keys = Object.keys(edges);
     if (!keys.length) {
-      sec.appendChild(el("p", { class: "muted", text: "No copy on another site than its origin's." }));
+      sec.appendChild(el("p", { class: "muted",
+        text: "No copy on another site than its origin's." }));
       return sec;
     }
     var N = 14, top = ranked(weight, N), W = 760, H = 520, cx = W / 2, cy = H / 2;
