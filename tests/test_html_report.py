@@ -3,8 +3,8 @@
 The page is opened from a file, as a user would; every test records the page's console
 messages, uncaught errors, dialogs and network requests, and asserts on the rendered DOM.
 The tests skip, saying why, where Chromium or playwright is absent (`.ci/run` installs both).
-With DEDUP_UPDATE_SCREENSHOT=1 the sample's test writes docs/report.png, the picture README
-shows.
+With DEDUP_UPDATE_SCREENSHOT=1 the sample's test writes docs/report.png and
+docs/report-cluster.png, the pictures README shows.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ SAMPLE = ROOT / "sample" / "articles"
 HOSTILE = FIXTURES / "html_report" / "hostile.jsonl"
 BBC = SHARED_DATA / "news_bbc_2225" / "bbc_articles.jsonl.gz"
 SCREENSHOT = ROOT / "docs" / "report.png"
+SCREENSHOT_CLUSTER = ROOT / "docs" / "report-cluster.png"
 
 try:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
@@ -218,10 +219,19 @@ def test_sample_report(browser: Browser, tmp_path: Path) -> None:
     assert page.locator("svg.graph path.edge").count() >= 1
     o.clean(path.as_uri())
     if os.environ.get("DEDUP_UPDATE_SCREENSHOT") == "1":
+        # the top of the page (counts, graph, the list), then the first cluster open: its
+        # members and the first copy beside the origin
         page.locator('button[data-sort="order"]').click()
-        page.locator("#clusters").scroll_into_view_if_needed()
+        page.set_viewport_size({"width": 1200, "height": 1100})
         SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(SCREENSHOT), type="png")
+        toggle = page.locator(f'tr.cluster[data-cluster="{first.id}"] button.toggle')
+        if toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        page.evaluate("document.getElementById('clusters').scrollIntoView()")
+        page.screenshot(path=str(SCREENSHOT_CLUSTER), type="png")
+        assert SCREENSHOT.stat().st_size < 300_000 > SCREENSHOT_CLUSTER.stat().st_size
     shot = page.screenshot(type="png")
     assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) < 300_000
 

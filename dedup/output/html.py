@@ -67,7 +67,8 @@ tr.cluster:hover { background: var(--panel); }
 button.toggle { font: inherit; width: 26px; cursor: pointer; background: none;
   border: 1px solid var(--line); border-radius: 4px; }
 tr.detail > td { background: #fbfcfe; padding: 8px 10px 14px; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; margin: 6px 0 14px; }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px;
+  margin: 6px 0 14px; }
 .pair h4 { margin: 0 0 4px; font-size: 12px; color: var(--muted); font-weight: 600;
   overflow-wrap: anywhere; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 360px; overflow: auto;
@@ -91,6 +92,8 @@ dl.extra { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px;
 dl.extra dt { color: var(--muted); }
 dl.extra dd { margin: 0; overflow-wrap: anywhere; }
 a { color: var(--accent); }
+table.members td.title { min-width: 220px; }
+table.members td { overflow-wrap: break-word; }
 """
 
 _JS = r"""
@@ -217,7 +220,7 @@ _JS = r"""
       dl.appendChild(el("div", null, [el("dt", { text: label(k) }),
         el("dd", { "data-stat": k, text: num(STATS[k]) })]));
     });
-    dl.appendChild(el("div", null, [el("dt", { text: "verified pairs listed" }),
+    dl.appendChild(el("div", null, [el("dt", { text: "copy pairs listed" }),
       el("dd", { "data-stat": "matches", text: num(MATCHES.length) })]));
     sec.appendChild(dl);
     var agencies = {}, creditCopies = {}, sites = {}, sitesCredited = {}, none = 0;
@@ -401,8 +404,10 @@ _JS = r"""
 
   // --- one cluster's details, built when it is first expanded ----------------------------------
   function memberTable(r) {
-    var head = ["role", "id", "site", "date", "title", "credit", "jaccard", "containment",
-      "reuse", "shared sentences", "shared words", "passages", "more"];
+    var head = ["role", "id", "site", "date", "title", "credit", "jaccard", "contain\u00adment",
+      "reuse", "shared sentences", "shared words", "passages"];
+    var more = (r.c.members || []).some(function (m) { return extras(m, KNOWN_MEMBER); });
+    if (more) head.push("more");
     var t = el("table", { class: "members" }, [el("thead", null, [el("tr", null,
       head.map(function (h, i) { return el("th", { class: i >= 6 && i <= 11 ? "num" : null,
         text: h }); }))])]);
@@ -423,7 +428,7 @@ _JS = r"""
         el("td", { class: "num", text: show(m.shared_sentences) }),
         el("td", { class: "num", text: show(m.shared_words) }),
         el("td", { class: "num", text: m.passages ? m.passages.length : "" }),
-        el("td", null, [extras(m, KNOWN_MEMBER)])]));
+        more ? el("td", null, [extras(m, KNOWN_MEMBER)]) : null]));
     });
     t.appendChild(tb);
     return t;
