@@ -12,7 +12,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pty
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +92,7 @@ def test_page_is_deterministic_and_self_contained() -> None:
     assert own.count("://") == own.count("http://www.w3.org/2000/svg")  # a namespace only
 
 
-def test_cli_writes_the_page_and_refuses_a_terminal(tmp_path: Path) -> None:
+def test_cli_writes_the_page_to_a_file_or_a_pipe(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     runner = CliRunner()
     res = runner.invoke(app, ["scan", str(HOSTILE), "-f", "html", "-o", str(out), "-q"])
@@ -100,6 +103,34 @@ def test_cli_writes_the_page_and_refuses_a_terminal(tmp_path: Path) -> None:
     # to a pipe it goes to stdout; CliRunner's stdout is not a terminal
     res = runner.invoke(app, ["scan", str(HOSTILE), "-f", "html", "-q"])
     assert res.exit_code == 0 and res.stdout == out.read_text("utf-8")
+
+
+def test_cli_does_not_write_a_page_on_a_terminal() -> None:
+    main, sub = pty.openpty()
+    try:
+        res = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from dedup.cli import main; main()",
+                "scan",
+                str(HOSTILE),
+                "-f",
+                "html",
+            ],
+            stdout=sub,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=120,
+        )
+    finally:
+        os.close(sub)
+        os.close(main)
+    assert res.returncode == 2
+    assert res.stderr.decode().strip() == (
+        "dedup: error: --format html writes a page for a browser: give --output FILE"
+    )
 
 
 # --- in the browser ----------------------------------------------------------------------------
@@ -344,4 +375,23 @@ def test_a_thousand_clusters(browser: Browser, tmp_path: Path) -> None:
     assert _shown(page) == page.locator("tr.cluster").count() == want
     page.locator("tr.cluster button.toggle").first.click()
     assert page.locator("tr.detail mark.passage").count() >= 1
+    o.clean(path.as_uri())
+
+
+@needs_browser
+def test_a_member_without_its_text(browser: Browser, tmp_path: Path) -> None:
+    report = dedup.scan([HOSTILE])
+    cluster = report.clusters[0]
+    docs = dedup.report_documents(report, [HOSTILE])
+    texts = {i: d.text for i, d in docs.items() if i != cluster.origin}
+    path = tmp_path / "partial.html"
+    path.write_text(render_html(report, texts), "utf-8")
+    o = _open(browser, path)
+    o.page.locator("tr.cluster button.toggle").click()
+    sides = o.page.locator(".pair [data-side]")
+    assert sides.count() == 2 * len(cluster.copies)
+    for k in range(sides.count()):
+        missing = sides.nth(k).get_attribute("data-side") == "origin"
+        said = "(text not available" in (sides.nth(k).text_content() or "")
+        assert said == missing
     o.clean(path.as_uri())
