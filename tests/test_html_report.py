@@ -241,6 +241,18 @@ def test_sample_report(browser: Browser, tmp_path: Path) -> None:
     want = [c.id for c in report.clusters if (c.members[0].date or "")[:10] >= since]
     assert page.locator("tr.cluster td.cid").all_text_contents() == want
     page.locator("#f-since").fill("")
+    # the search: a word of one member's id, title or URL
+    titled = [m.title for c in reversed(report.clusters) for m in c.members if m.title]
+    q = max(titled[0].split(), key=len).lower()
+    page.locator("#f-text").fill(q)
+    want = [
+        c.id
+        for c in report.clusters
+        if any(q in "\n".join(x or "" for x in (m.id, m.title, m.url)).lower() for m in c.members)
+    ]
+    assert page.locator("tr.cluster td.cid").all_text_contents() == want
+    assert 1 <= len(want) < len(report.clusters)
+    page.locator("#f-text").fill("")
     # sorting by size, largest first, and back
     page.locator('button[data-sort="size"]').click()
     sizes = [int(s) for s in page.locator("tr.cluster td.size").all_text_contents()]

@@ -202,8 +202,11 @@ _JS = r"""
     if (typeof ws === "string") agency = ws;
     else if (ws && typeof ws === "object" && ws.agency) agency = String(ws.agency);
     else agency = ranked(credits, 1)[0] || null;
+    var hay = members.map(function (m) {
+      return [m.id, m.title, m.url].map(show).join("\n");
+    }).join("\n").toLowerCase();
     return {
-      i: i, c: c, origin: origin, copies: copies, sites: sites, agency: agency,
+      i: i, c: c, origin: origin, copies: copies, sites: sites, agency: agency, hay: hay,
       credited: credited, uncredited: copies.length - credited,
       date: show(origin.date), title: show(origin.title) || show(origin.id),
       size: typeof c.size === "number" ? c.size : members.length
@@ -530,12 +533,7 @@ _JS = r"""
   }
   function keep(r) {
     var q = f.text.value.trim().toLowerCase();
-    if (q) {
-      var hay = (r.c.members || []).map(function (m) {
-        return [m.id, m.title, m.url].map(show).join("\n");
-      }).join("\n").toLowerCase();
-      if (hay.indexOf(q) < 0) return false;
-    }
+    if (q && r.hay.indexOf(q) < 0) return false;
     if (f.site.value && r.sites.indexOf(f.site.value) < 0) return false;
     if (f.agency.value && (r.agency || NO_AGENCY) !== f.agency.value) return false;
     var cr = f.credit.value;
