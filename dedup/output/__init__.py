@@ -29,6 +29,8 @@ __all__ = ["FORMATS", "PAGE_FORMATS", "render", "render_page", "summary_line"]
 
 def render(report: Report, fmt: str) -> str:
     """The report in format `fmt`; ConfigError for an unknown format."""
+    if fmt in PAGE_FORMATS:
+        raise ConfigError(f"format {fmt!r} shows the members' texts: use render_page")
     try:
         return FORMATS[fmt](report)
     except KeyError:
