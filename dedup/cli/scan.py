@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -53,7 +54,7 @@ from dedup.config import (
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.model import ProgressHook
-from dedup.output import FORMATS, render, summary_line
+from dedup.output import FORMATS, PAGE_FORMATS, render_page, summary_line
 
 _D = ScanConfig()
 
@@ -78,7 +79,8 @@ def scan_cmd(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, jsonl or csv [default: table on a terminal, else json]",
+            help="table, json, jsonl, csv or html (a page for a browser: --output FILE) "
+            "[default: table on a terminal, else json]",
         ),
     ] = None,
     output: Output = None,
@@ -131,7 +133,9 @@ def scan_cmd(
         raise fail(f"unknown --engine {engine!r}; choose local or dask", 2)
     if engine == "local" and scheduler is not None:
         raise fail("--scheduler needs --engine dask", 2)
-    check_format(fmt, list(FORMATS))
+    check_format(fmt, [*FORMATS, *PAGE_FORMATS])
+    if fmt in PAGE_FORMATS and output in (None, Path("-")) and sys.stdout.isatty():
+        raise fail(f"--format {fmt} writes a page for a browser: give --output FILE", 2)
     try:
         config = ScanConfig(
             input=input_config(
@@ -170,7 +174,7 @@ def scan_cmd(
                 report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
         else:
             report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
-        write_output(render(report, fmt), output)
+        write_output(render_page(report, fmt, paths, config), output)
     except DedupError as exc:
         raise fail(str(exc)) from None
     except BrokenPipeError:

@@ -1,13 +1,19 @@
-"""Renderers of a Report: `table`, `json`, `jsonl`, `csv`. Each returns the whole text."""
+"""Renderers of a Report: `table`, `json`, `jsonl`, `csv`. Each returns the whole text.
+
+`html` (`render_page`) also shows the members' texts, read again from the scan's inputs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from dedup.config import ScanConfig
 from dedup.errors import ConfigError
 from dedup.model import Report
+from dedup.output.html import render_html
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
+from dedup.sources import Input
+from dedup.texts import report_documents
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "table": render_table,
@@ -15,16 +21,32 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "jsonl": render_jsonl,
     "csv": render_csv,
 }
+#: formats that show the members' texts: rendered by `render_page` from the report and inputs
+PAGE_FORMATS = ("html",)
 
-__all__ = ["FORMATS", "render", "summary_line"]
+__all__ = ["FORMATS", "PAGE_FORMATS", "render", "render_page", "summary_line"]
 
 
 def render(report: Report, fmt: str) -> str:
     """The report in format `fmt`; ConfigError for an unknown format."""
+    if fmt in PAGE_FORMATS:
+        raise ConfigError(f"format {fmt!r} shows the members' texts: use render_page")
     try:
         return FORMATS[fmt](report)
     except KeyError:
         raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+
+
+def render_page(
+    report: Report, fmt: str, inputs: Iterable[Input], cfg: ScanConfig | None = None
+) -> str:
+    """The report in format `fmt`, one of `FORMATS` or `PAGE_FORMATS`: ``html`` reads the texts
+    of its members again from `inputs` (the scan's, with its config `cfg`) to show the
+    passages they share."""
+    if fmt == "html":
+        docs = report_documents(report, inputs, cfg)
+        return render_html(report, {i: d.text for i, d in docs.items()})
+    return render(report, fmt)
 
 
 def summary_line(report: Report) -> str:
