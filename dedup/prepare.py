@@ -22,6 +22,7 @@ from dedup.furniture import furniture_batch, furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
 from dedup.model import Batch, Document, Entry, Skip, SkipLog
+from dedup.paragraphs import lined
 from dedup.shingle import shingle_batch
 from dedup.signature import MinHasher
 from dedup.sources import RawRecord, site_of
@@ -153,13 +154,16 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     if not docs:
         return out
     hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
-    batch = shingle_batch([d.text for d in docs], cfg.shingle.size, layouts=True)
+    # the stages read lines of the text with its paragraph separator as blank lines, of the
+    # same length (offsets are into the text as given)
+    texts = [lined(d.text, cfg.input.paragraph_separator) for d in docs]
+    batch = shingle_batch(texts, cfg.shingle.size, layouts=True)
     sigs = hasher.sign_batch(batch)
     heads = [d.text[:LANGUAGE_SAMPLE_CHARS] for d in docs]
     langs = detect_languages(heads) if cfg.crosslingual.enabled else [None] * len(docs)
     kept: list[int] = []
     sets, layouts = batch.sets_and_layouts()
-    furniture = furniture_batch([d.text for d in docs])
+    furniture = furniture_batch(texts)
     for i, (d, s) in enumerate(zip(docs, sets, strict=True)):
         if s.size == 0:
             out.skips.add(_skip_for(d, "no words in text after normalisation"))
@@ -169,7 +173,7 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
             from dedup.crosslingual.anchors import extract_anchors  # cross-lingual runs only
 
             anchors = extract_anchors(d.text, lang)
-        clues = credit_clues(d.text)
+        clues = credit_clues(texts[i])
         out.entries.append(
             Entry(d.id, d.url, d.site, d.title, d.date, d.source, clues, lang, anchors, head)
         )
