@@ -115,6 +115,11 @@ _BYLINE = re.compile(
     r"|^(?:posted|published|updated)\b[^\n]{0,60}?\bby\s+(?:the\s+)?(?P<who7>" + _AGENCY_ALT + r")\b",
     re.IGNORECASE,
 )
+#: words one of which a credit line (`_CREDIT_LINE`) holds
+_CREDIT_WORDS = (
+    "source", "via", "credit", "courtesy", "originally", "copyright", "\u00a9", "quelle",
+    "fuente", "fonte", "avec",
+)
 _BY = re.compile(r"by\s", re.IGNORECASE)
 #: words of the name a credit line gives
 _MAX_CREDIT_NAME_WORDS = 6
@@ -243,11 +248,14 @@ def credit_from(clues: CreditClues) -> str | None:
         return _canonical(clues.dateline)
     first, last = clues.lines()
     for ln in last:
-        m = _BARE_DOMAIN.match(ln)
+        m = _BARE_DOMAIN.match(ln) if "." in ln else None
         if m:
             return m.group("who").lower()
     edge = first + last
-    for ln in edge:
+    low = clues.edge.lower()
+    # each rule below is tried only on clues holding one of its words: most hold none
+    credit_words = any(w in low for w in _CREDIT_WORDS)
+    for ln in edge if credit_words else ():
         if len(ln.split()) > 14:
             continue
         m = _CREDIT_LINE.match(ln)
@@ -256,10 +264,12 @@ def credit_from(clues: CreditClues) -> str | None:
             # a name, not a sentence ("Source: A Fox News poll of 1,007 voters ...")
             if who and len(who.split()) <= _MAX_CREDIT_NAME_WORDS:
                 return who
-    for ln in first:
+    for ln in first if "\u2022" in low else ():
         m = _PROVIDER.match(ln)
         if m:
             return _canonical(m.group("who"))
+    if _AGENCY_WORDS.isdisjoint(_WORD.findall(low)):
+        return _canonical(clues.dateline) if clues.dateline else None
     naming = [ln for ln in edge if _AGENCY_WORDS.intersection(_WORD.findall(ln.lower()))]
     for ln in naming:
         if len(ln.split()) <= _MAX_BYLINE_WORDS and not _PHOTO.search(ln):
