@@ -62,7 +62,7 @@ def baseline() -> Detector | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     module = types.ModuleType("baseline_syndication")
-    exec(compile(source, f"{BASELINE}:dedup/syndication.py", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(source, f"{BASELINE}:dedup/syndication.py", "exec"), module.__dict__)
     detect: Detector = module.detect_credit
     return detect
 

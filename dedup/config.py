@@ -65,7 +65,9 @@ class InputConfig:
             if not getattr(self, name):
                 raise ConfigError(f"{name} must not be empty")
         if self.paragraph_separator is not None and not self.paragraph_separator.strip():
-            raise ConfigError("paragraph_separator must not be empty or only whitespace")
+            raise ConfigError(
+                "paragraph separator (--paragraph-separator) must not be empty or only whitespace"
+            )
         if self.date_format is not None:
             _check_date_format(self.date_format)
 
@@ -74,13 +76,17 @@ def _check_date_format(fmt: str) -> None:
     """ConfigError unless `fmt` is a strptime format with at least a day, month and year
     (``%Y-%m-%d``, ``%d-%b-%Y %H:%M:%S``, ``%x``...)."""
     if "%" not in fmt:
-        raise ConfigError(f"date format {fmt!r} has no strptime directive (such as %Y-%m-%d)")
+        raise ConfigError(
+            f"date format (--date-format) {fmt!r} has no strptime directive, such as %Y-%m-%d"
+        )
     try:
         datetime.strptime("", fmt)
     except ValueError as exc:
         msg = str(exc)
         if "directive" in msg or "stray %" in msg:
-            raise ConfigError(f"date format {fmt!r} is not a strptime format: {msg}") from None
+            raise ConfigError(
+                f"date format (--date-format) {fmt!r} is not a strptime format: {msg}"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@
 moment, or None when the value cannot be read. Read, in this order:
 
 - with a strptime `fmt` (`InputConfig.date_format`, ``--date-format``) when one is given: that
-  format only;
+  format, else only the unambiguous ISO 8601 and RFC 2822 forms below;
 - ISO 8601 (with or without time and offset) and ``YYYYMMDD``;
 - RFC 2822 (``Sun, 15 Jul 2018 10:00:00 GMT``, as in HTTP and WARC headers);
 - else python-dateutil (chosen over dateparser by measurement: `benchmarks/dates.py`), on the
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as _dateutil
@@ -76,7 +76,7 @@ class _UnknownZone(ValueError):
     """A value names a time zone that is not in `_ZONES`."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zone(name: str) -> tzinfo:
     value = _ZONES[name]
     if isinstance(value, str):
@@ -157,7 +157,7 @@ def parse_date(value: object, fmt: str | None = None) -> str | None:
         try:
             dt = datetime.strptime(s, fmt)
         except ValueError:
-            return None
+            return _standard(s)
         return _iso(dt, bool(_TIME_DIRECTIVES.search(fmt)))
     if len(s) > 80:  # a date is short: a longer value is text
         return None

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from dedup.config import ScanConfig
+from dedup.dates import parse_date
 from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
 from dedup.furniture import furniture_batch, furniture_words
@@ -79,9 +80,11 @@ def _unicode_problem(doc: Document, fields: Sequence[str]) -> str | None:
 
 def _document(item: RawRecord | Document, cfg: ScanConfig) -> Document:
     """The document of a record (`to_document`) or a given document (its site from its URL
-    when it names none); RecordError if it is unusable."""
+    when it names none, its date read: `dedup.dates`); RecordError if it is unusable."""
     if isinstance(item, Document):
         doc = replace(item, site=site_of(item.url)) if item.site is None and item.url else item
+        if doc.date is not None:
+            doc = replace(doc, date=parse_date(doc.date, cfg.input.date_format))
     else:
         doc = to_document(item, cfg)
     problem = _unicode_problem(doc, _PRINTED_FIELDS)
@@ -99,7 +102,9 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Bat
     """
     skips: list[Skip] = []
     docs: list[Document] = []
+    log = SkipLog(cfg.report.max_listed_skips)
     for item in items:
+        _note_date(log, item, cfg)
         try:
             docs.append(_document(item, cfg))
         except RecordError as exc:
@@ -114,11 +119,21 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Bat
             else:
                 skips.append(Skip(item.source, why, item.location, "failed"))
     out = _prepare_guarded(docs, cfg)
-    log = SkipLog(cfg.report.max_listed_skips)
     log.extend(skips)
     log.merge(out.skips)
     out.skips = log
     return out
+
+
+def _note_date(log: SkipLog, item: RawRecord | Document, cfg: ScanConfig) -> None:
+    """Count the date `item` gives in `log`: read, or not (`SkipLog.note_date`)."""
+    if isinstance(item, Document):
+        if item.date is not None and str(item.date).strip():
+            unread = parse_date(item.date, cfg.input.date_format) is None
+            source = (item.source or "(api)").partition(":")[0]
+            log.note_date(source, "date", str(item.date).strip() if unread else None)
+    elif item.date_field is not None:
+        log.note_date(item.source, item.date_field, item.date_given)
 
 
 def _empty_batch(cfg: ScanConfig) -> Batch:

@@ -185,6 +185,7 @@ def assemble_report(
         copies=clustered - len(clusters),
         translation_candidates=translation_candidates,
         translation_pairs=translation_pairs,
+        unparsed_dates=skips.unparsed_dates,
     )
     return Report(
         stats=stats,
@@ -192,4 +193,5 @@ def assemble_report(
         skipped=tuple(skips.listed()),
         matches=tuple(matches),
         unlisted=tuple(skips.unlisted()),
+        unread_dates=tuple(skips.unread_date_fields()),
     )

@@ -86,8 +86,9 @@ _DATELINE = re.compile(
 )
 _DATELINE_LEAD = re.compile(r"[^\n()]{0,60}")
 _CREDIT_LINE = re.compile(
-    r"^\s*(?:[/|]\s*)?(?:source|sources|via|credit|courtesy(?: of)?|originally (?:published|appeared) "
-    r"(?:by|on|in|at)|copyright|\u00a9|quelle|fuente|fonte|avec)\s*[:\-\u2013\u2014]?\s*"
+    r"^\s*(?:[/|]\s*)?(?:source|sources|via|credit|courtesy(?: of)?"
+    r"|originally (?:published|appeared) (?:by|on|in|at)"
+    r"|copyright|\u00a9|quelle|fuente|fonte|avec)\s*[:\-\u2013\u2014]?\s*"
     r"(?:\d{4}\s+)?(?P<who>[^\n]{2,80}?)\s*[.;]?\s*$",
     re.IGNORECASE,
 )
@@ -112,13 +113,24 @@ _BYLINE = re.compile(
     r"|^by\s[^\n]{1,150}?(?:[\s,|\u2014\u2013-]\s*(?:the\s+)?(?P<who4>" + _AGENCY_ALT + r")"
     r"|(?<=[a-z])(?P<who5>associated press))\.?$"
     r"|^[^\n]{0,150}?[a-z](?P<who6>associated press)$"
-    r"|^(?:posted|published|updated)\b[^\n]{0,60}?\bby\s+(?:the\s+)?(?P<who7>" + _AGENCY_ALT + r")\b",
+    r"|^(?:posted|published|updated)\b[^\n]{0,60}?\bby\s+(?:the\s+)?(?P<who7>"
+    + _AGENCY_ALT
+    + r")\b",
     re.IGNORECASE,
 )
 #: words one of which a credit line (`_CREDIT_LINE`) holds
 _CREDIT_WORDS = (
-    "source", "via", "credit", "courtesy", "originally", "copyright", "\u00a9", "quelle",
-    "fuente", "fonte", "avec",
+    "source",
+    "via",
+    "credit",
+    "courtesy",
+    "originally",
+    "copyright",
+    "\u00a9",
+    "quelle",
+    "fuente",
+    "fonte",
+    "avec",
 )
 _BY = re.compile(r"by\s", re.IGNORECASE)
 #: words of the name a credit line gives

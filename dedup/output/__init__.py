@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from dedup.errors import ConfigError
-from dedup.model import Report
+from dedup.model import Report, UnreadDates
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
 
@@ -16,7 +16,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "csv": render_csv,
 }
 
-__all__ = ["FORMATS", "render", "summary_line"]
+__all__ = ["FORMATS", "render", "summary_line", "warning_lines"]
 
 
 def render(report: Report, fmt: str) -> str:
@@ -25,6 +25,12 @@ def render(report: Report, fmt: str) -> str:
         return FORMATS[fmt](report)
     except KeyError:
         raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+
+
+def warning_lines(unread_dates: Sequence[UnreadDates]) -> list[str]:
+    """The warnings printed on stderr after a scan or an index add or query: each source and
+    field whose dates could not be read (`Report.unread_dates`)."""
+    return [f"dedup: warning: {u}" for u in unread_dates]
 
 
 def summary_line(report: Report) -> str:
