@@ -163,7 +163,7 @@ class UnreadDates:
     example: str
 
     def __str__(self) -> str:
-        dates = "date" if self.count == 1 else f"{self.count} dates"
+        dates = "1 date" if self.count == 1 else f"{self.count} dates"
         return (
             f"{self.source}: field {self.field!r}: no readable date ({dates}, such as "
             f"{self.example!r}); give its form with --date-format (a strptime format)"

@@ -207,3 +207,42 @@ def test_cli_bad_date_format_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("dedup: error: date format (--date-format) '%Q'")
     assert "Traceback" not in result.stderr
+
+
+def test_index_add_and_query_read_dates_and_separators(tmp_path: Path) -> None:
+    text = " ### ".join(["Rates rise", "By Jane Roe | Reuters", STORY, STORY + "y"])
+    _write(tmp_path / "a.jsonl", [("a1", text, "16/07/2018")])
+    _write(tmp_path / "q.jsonl", [("q1", text + " z", "soon")])
+    ix = str(tmp_path / "ix.sqlite")
+    cli = CliRunner()
+    bad = cli.invoke(
+        app,
+        ["index", "add", str(tmp_path / "a.jsonl"), "--index", ix, "--date-format", "%Q"],
+        prog_name="dedup",
+    )
+    assert bad.exit_code == 2 and "--date-format" in bad.stderr
+    added = cli.invoke(
+        app,
+        [
+            "index",
+            "add",
+            str(tmp_path / "a.jsonl"),
+            "--index",
+            ix,
+            "--date-format",
+            "%d/%m/%Y",
+            "--paragraph-separator",
+            " ### ",
+        ],
+        prog_name="dedup",
+    )
+    assert added.exit_code == 0, added.stderr
+    found = cli.invoke(
+        app,
+        ["index", "query", str(tmp_path / "q.jsonl"), "--index", ix, "-f", "json"],
+        prog_name="dedup",
+    )
+    assert found.exit_code == 0, found.stderr
+    assert "q.jsonl: field 'date': no readable date (1 date, such as 'soon')" in found.stderr
+    assert '"credit": "Reuters"' in found.stdout
+    assert '"date": "2018-07-16"' in found.stdout
