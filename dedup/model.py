@@ -655,7 +655,7 @@ class CreditClues:
     credit decided (`dedup.syndication.credit_from`) only for the documents a report lists.
 
     `dateline`: the agency of the first dateline in the first 600 characters, else the first
-    further in (`late` says which); `edge`: the first six and then the last four non-empty
+    further in (`late` says which); `edge`: the first twelve and then the last six non-empty
     lines (stripped) that are short enough to be credit lines, joined by newlines (one string:
     a few hundred bytes a document), the first `n_first` of them from the top (empty when an
     early dateline decides alone).
