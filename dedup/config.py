@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from dedup.errors import ConfigError
@@ -36,6 +37,11 @@ class InputConfig:
     date_field: str = "date"
     site_field: str = "site"
     title_field: str = "title"
+    # A paragraph separator other than line breaks (`dedup.paragraphs`); None: found in each
+    # text (a run like `` ### `` repeated where a text has fewer line breaks).
+    paragraph_separator: str | None = None
+    # strptime format of the dates in records (`dedup.dates`); None: the common forms are read.
+    date_format: str | None = None
     # Bounds on what one input may make a scan read and hold, so that a small hostile file (a
     # gzip bomb: 1.5 MB of gzip is 1.5 GB of zeros) or one giant record costs a skip, not the
     # machine. `max_file_bytes`: bytes read from one file after decompression; records past it
@@ -58,6 +64,29 @@ class InputConfig:
         for name in ("id_field", "text_field", "html_field"):
             if not getattr(self, name):
                 raise ConfigError(f"{name} must not be empty")
+        if self.paragraph_separator is not None and not self.paragraph_separator.strip():
+            raise ConfigError(
+                "paragraph separator (--paragraph-separator) must not be empty or only whitespace"
+            )
+        if self.date_format is not None:
+            _check_date_format(self.date_format)
+
+
+def _check_date_format(fmt: str) -> None:
+    """ConfigError unless `fmt` is a strptime format with at least a day, month and year
+    (``%Y-%m-%d``, ``%d-%b-%Y %H:%M:%S``, ``%x``...)."""
+    if "%" not in fmt:
+        raise ConfigError(
+            f"date format (--date-format) {fmt!r} has no strptime directive, such as %Y-%m-%d"
+        )
+    try:
+        datetime.strptime("", fmt)
+    except ValueError as exc:
+        msg = str(exc)
+        if "directive" in msg or "stray %" in msg:
+            raise ConfigError(
+                f"date format (--date-format) {fmt!r} is not a strptime format: {msg}"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)

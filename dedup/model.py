@@ -152,6 +152,28 @@ class UnlistedSkips:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadDates:
+    """A source whose date field gave no readable date (`dedup.dates`): how many were given,
+    and one of them (the first in code-point order, whatever the split of the work)."""
+
+    source: str
+    field: str
+    count: int
+    example: str
+
+    def __str__(self) -> str:
+        dates = "1 date" if self.count == 1 else f"{self.count} dates"
+        return (
+            f"{self.source}: field {self.field!r}: no readable date ({dates}, such as "
+            f"{self.example!r}); give its form with --date-format (a strptime format)"
+        )
+
+
+#: (source, date field) -> [dates read, dates unread, the smallest unread value]
+DateCounts = dict[tuple[str, str], list[Any]]
+
+
 @dataclass(slots=True)
 class SkipLog:
     """The skips of a scan, counted exactly and listed in bounded memory.
@@ -169,9 +191,36 @@ class SkipLog:
     failed: int = 0
     _groups: dict[SkipGroup, list[Skip]] = field(default_factory=dict, init=False)
     _unlisted: dict[SkipGroup, int] = field(default_factory=dict, init=False)
+    # the dates records gave, read or not, by source and field: not skips, but they travel
+    # with them (every engine merges the logs of its workers)
+    _dates: DateCounts = field(default_factory=dict, init=False)
 
     def __len__(self) -> int:
         return self.skipped + self.failed
+
+    def note_date(self, source: str, field_name: str, unread: str | None) -> None:
+        """A date given in `field_name` of a record of `source`: read, or the value that
+        could not be (`unread`)."""
+        counts = self._dates.setdefault((source, field_name), [0, 0, None])
+        if unread is None:
+            counts[0] += 1
+        else:
+            counts[1] += 1
+            counts[2] = unread if counts[2] is None else min(counts[2], unread)
+
+    @property
+    def unparsed_dates(self) -> int:
+        """Dates given that could not be read."""
+        return sum(c[1] for c in self._dates.values())
+
+    def unread_date_fields(self) -> list[UnreadDates]:
+        """The sources and fields of which no given date could be read, in natural order."""
+        rows = [
+            UnreadDates(src, name, c[1], c[2])
+            for (src, name), c in self._dates.items()
+            if c[0] == 0 and c[1]
+        ]
+        return sorted(rows, key=lambda u: (natural(u.source), u.field))
 
     def add(self, skip: Skip) -> None:
         if skip.status == "failed":
@@ -192,6 +241,12 @@ class SkipLog:
             self._keep(key, kept)
         for key, n in other._unlisted.items():
             self._unlisted[key] = self._unlisted.get(key, 0) + n
+        for where, (read, unread, example) in other._dates.items():
+            counts = self._dates.setdefault(where, [0, 0, None])
+            counts[0] += read
+            counts[1] += unread
+            if example is not None:
+                counts[2] = example if counts[2] is None else min(counts[2], example)
 
     def _keep(self, key: SkipGroup, skips: Sequence[Skip]) -> None:
         kept = self._groups.setdefault(key, [])
@@ -498,6 +553,8 @@ class Stats:
     translation_pairs: int = 0
     #: documents matched as another of the same text and site (`dedup.ids.one_per_text`)
     same_text: int = 0
+    #: dates given in records that could not be read (`dedup.dates`); listed when not 0
+    unparsed_dates: int = 0
 
     def to_dict(self) -> dict[str, int]:
         out = {
@@ -517,6 +574,8 @@ class Stats:
             out["translation_pairs"] = self.translation_pairs
         if self.same_text:  # listed only when some documents had the same text
             out["same_text"] = self.same_text
+        if self.unparsed_dates:  # listed only then: most reports have none
+            out["unparsed_dates"] = self.unparsed_dates
         return out
 
 
@@ -566,6 +625,9 @@ class Report:
     matches: tuple[Match, ...] = ()
     #: the skips counted in `stats` but not listed in `skipped` (`SkipLog`), by source and kind
     unlisted: tuple[UnlistedSkips, ...] = ()
+    #: the sources and fields that gave dates of which none could be read (a warning for the
+    #: user, not part of the report's output)
+    unread_dates: tuple[UnreadDates, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -632,7 +694,7 @@ class CreditClues:
     credit decided (`dedup.syndication.credit_from`) only for the documents a report lists.
 
     `dateline`: the agency of the first dateline in the first 600 characters, else the first
-    further in (`late` says which); `edge`: the first six and then the last four non-empty
+    further in (`late` says which); `edge`: the first twelve and then the last six non-empty
     lines (stripped) that are short enough to be credit lines, joined by newlines (one string:
     a few hundred bytes a document), the first `n_first` of them from the top (empty when an
     early dateline decides alone).

@@ -16,12 +16,14 @@ from dataclasses import replace
 import numpy as np
 
 from dedup.config import ScanConfig
+from dedup.dates import parse_date
 from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
 from dedup.furniture import furniture_batch, furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
 from dedup.model import Batch, Document, Entry, Skip, SkipLog
+from dedup.paragraphs import lined
 from dedup.shingle import shingle_batch
 from dedup.signature import MinHasher
 from dedup.sources import RawRecord, site_of
@@ -78,9 +80,11 @@ def _unicode_problem(doc: Document, fields: Sequence[str]) -> str | None:
 
 def _document(item: RawRecord | Document, cfg: ScanConfig) -> Document:
     """The document of a record (`to_document`) or a given document (its site from its URL
-    when it names none); RecordError if it is unusable."""
+    when it names none, its date read: `dedup.dates`); RecordError if it is unusable."""
     if isinstance(item, Document):
         doc = replace(item, site=site_of(item.url)) if item.site is None and item.url else item
+        if doc.date is not None:
+            doc = replace(doc, date=parse_date(doc.date, cfg.input.date_format))
     else:
         doc = to_document(item, cfg)
     problem = _unicode_problem(doc, _PRINTED_FIELDS)
@@ -98,7 +102,9 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Bat
     """
     skips: list[Skip] = []
     docs: list[Document] = []
+    log = SkipLog(cfg.report.max_listed_skips)
     for item in items:
+        _note_date(log, item, cfg)
         try:
             docs.append(_document(item, cfg))
         except RecordError as exc:
@@ -113,11 +119,21 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Bat
             else:
                 skips.append(Skip(item.source, why, item.location, "failed"))
     out = _prepare_guarded(docs, cfg)
-    log = SkipLog(cfg.report.max_listed_skips)
     log.extend(skips)
     log.merge(out.skips)
     out.skips = log
     return out
+
+
+def _note_date(log: SkipLog, item: RawRecord | Document, cfg: ScanConfig) -> None:
+    """Count the date `item` gives in `log`: read, or not (`SkipLog.note_date`)."""
+    if isinstance(item, Document):
+        if item.date is not None and str(item.date).strip():
+            unread = parse_date(item.date, cfg.input.date_format) is None
+            source = (item.source or "(api)").partition(":")[0]
+            log.note_date(source, "date", str(item.date).strip() if unread else None)
+    elif item.date_field is not None:
+        log.note_date(item.source, item.date_field, item.date_given)
 
 
 def _empty_batch(cfg: ScanConfig) -> Batch:
@@ -153,13 +169,16 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     if not docs:
         return out
     hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
-    batch = shingle_batch([d.text for d in docs], cfg.shingle.size, layouts=True)
+    # the stages read lines of the text with its paragraph separator as blank lines, of the
+    # same length (offsets are into the text as given)
+    texts = [lined(d.text, cfg.input.paragraph_separator) for d in docs]
+    batch = shingle_batch(texts, cfg.shingle.size, layouts=True)
     sigs = hasher.sign_batch(batch)
     heads = [d.text[:LANGUAGE_SAMPLE_CHARS] for d in docs]
     langs = detect_languages(heads) if cfg.crosslingual.enabled else [None] * len(docs)
     kept: list[int] = []
     sets, layouts = batch.sets_and_layouts()
-    furniture = furniture_batch([d.text for d in docs])
+    furniture = furniture_batch(texts)
     for i, (d, s) in enumerate(zip(docs, sets, strict=True)):
         if s.size == 0:
             out.skips.add(_skip_for(d, "no words in text after normalisation"))
@@ -169,7 +188,7 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
             from dedup.crosslingual.anchors import extract_anchors  # cross-lingual runs only
 
             anchors = extract_anchors(d.text, lang)
-        clues = credit_clues(d.text)
+        clues = credit_clues(texts[i])
         out.entries.append(
             Entry(d.id, d.url, d.site, d.title, d.date, d.source, clues, lang, anchors, head)
         )

@@ -310,6 +310,7 @@ def assemble_report(
         translation_candidates=translation_candidates,
         translation_pairs=translation_pairs,
         same_text=same_text,
+        unparsed_dates=skips.unparsed_dates,
     )
     return Report(
         stats=stats,
@@ -317,4 +318,5 @@ def assemble_report(
         skipped=tuple(skips.listed()),
         matches=tuple(sorted(matches, key=lambda m: (natural(m.a), natural(m.b)))),
         unlisted=tuple(skips.unlisted()),
+        unread_dates=tuple(skips.unread_date_fields()),
     )

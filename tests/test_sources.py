@@ -310,7 +310,14 @@ def test_site_of(url: str | None, site: str | None) -> None:
         ("Sun, 15 Jul 2018 10:00:00 GMT", "2018-07-15T10:00:00Z"),  # RFC 2822 (HTTP, WARC)
         ("Mon, 16 Jul 2018 12:00:00 +0200", "2018-07-16T10:00:00Z"),
         ("2018-02-30", None),  # no such day
-        ("16/07/2018", None),
+        ("16/07/2018", "2018-07-16"),  # 16 is no month: the day, whatever the order rule
+        ("07/08/2018", "2018-07-08"),  # numbers: month first (as US exports write them)
+        ("26-FEB-1987 15:01:01.79", "1987-02-26T15:01:01Z"),  # Reuters-21578
+        ("Jul 15, 2018 | 11:35 PM", "2018-07-15T23:35:00Z"),
+        ("06/01/2018 02:57 pm ET", "2018-06-01T18:57:00Z"),  # ET in June: EDT, UTC-4
+        ("July 15", None),  # no year: not filled in from today
+        ("Posted at 10:36", None),  # a time, no date
+        ("31 May 2018 4:05 pm IST", None),  # a zone it does not know: the hour is unknown
         ("yesterday", None),
         ("garbage", None),
         ("", None),

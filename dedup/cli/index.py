@@ -14,6 +14,7 @@ import typer
 from dedup.cli.common import check_output, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
+    DateFormat,
     FastExtract,
     HtmlField,
     IdField,
@@ -26,6 +27,7 @@ from dedup.cli.options import (
     MinSentences,
     MinShared,
     Output,
+    ParagraphSeparator,
     Paths,
     Quiet,
     SiteField,
@@ -47,6 +49,7 @@ from dedup.config import (
     ShingleConfig,
 )
 from dedup.errors import ConfigError, DedupError
+from dedup.output import warning_lines
 from dedup.output.index import (
     QUERY_FORMATS,
     add_summary,
@@ -136,6 +139,8 @@ def add_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    date_format: DateFormat = None,
+    paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
@@ -185,6 +190,8 @@ def add_cmd(
             title_field,
             max_file_bytes,
             max_record_bytes,
+            date_format,
+            paragraph_separator,
         )
         rep = report_config(max_listed_skips)
     except ConfigError as exc:
@@ -204,6 +211,8 @@ def add_cmd(
         raise fail(str(exc)) from None
     if fmt == "json":
         _print(dumps(result.to_dict()))
+    for line in warning_lines(result.unread_dates):
+        say(line)
     if not quiet:
         say(add_summary(result))
 
@@ -232,6 +241,8 @@ def query_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    date_format: DateFormat = None,
+    paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
@@ -270,6 +281,8 @@ def query_cmd(
             title_field,
             max_file_bytes,
             max_record_bytes,
+            date_format,
+            paragraph_separator,
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)
@@ -289,6 +302,8 @@ def query_cmd(
     except DedupError as exc:
         raise fail(str(exc)) from None
     _print(QUERY_FORMATS[fmt](report), output)
+    for line in warning_lines(report.unread_dates):
+        say(line)
     if not quiet:
         say(query_summary(report))
 

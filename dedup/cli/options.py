@@ -25,6 +25,20 @@ UrlField = Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")]
 DateField = Annotated[str, typer.Option(help="JSONL/CSV field of the date.")]
 SiteField = Annotated[str, typer.Option(help="JSONL/CSV field of the site.")]
 TitleField = Annotated[str, typer.Option(help="JSONL/CSV field of the title.")]
+DateFormat = Annotated[
+    str | None,
+    typer.Option(
+        help="strptime format of the dates, e.g. '%d/%m/%Y' [read: ISO 8601, RFC 2822 and "
+        "common forms; 07/08/2018 is July 8]."
+    ),
+]
+ParagraphSeparator = Annotated[
+    str | None,
+    typer.Option(
+        help="A paragraph break other than a line break, e.g. ' ### ' [found in each text: a "
+        "repeated run such as ' ### ' or ' *** ']."
+    ),
+]
 MaxFileBytes = Annotated[
     int,
     typer.Option(
@@ -78,6 +92,8 @@ def input_config(
     title_field: str,
     max_file_bytes: int = _INPUT.max_file_bytes,
     max_record_bytes: int = _INPUT.max_record_bytes,
+    date_format: str | None = None,
+    paragraph_separator: str | None = None,
 ) -> InputConfig:
     """The input settings of the reading options; ConfigError names what is wrong."""
     return InputConfig(
@@ -91,6 +107,8 @@ def input_config(
         title_field=title_field,
         max_file_bytes=max_file_bytes,
         max_record_bytes=max_record_bytes,
+        date_format=date_format,
+        paragraph_separator=paragraph_separator,
     )
 
 

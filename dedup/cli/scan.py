@@ -20,6 +20,7 @@ from dedup.api import scan
 from dedup.cli.common import check_output, err, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
+    DateFormat,
     FastExtract,
     HtmlField,
     IdField,
@@ -31,6 +32,7 @@ from dedup.cli.options import (
     MinSentences,
     MinShared,
     Output,
+    ParagraphSeparator,
     Paths,
     Quiet,
     ScanJobs,
@@ -54,7 +56,7 @@ from dedup.config import (
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.model import ProgressHook
-from dedup.output import FORMATS, PAGE_FORMATS, render_page, summary_line
+from dedup.output import FORMATS, PAGE_FORMATS, render_page, summary_line, warning_lines
 
 _D = ScanConfig()
 
@@ -92,6 +94,8 @@ def scan_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    date_format: DateFormat = None,
+    paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     fast_extract: FastExtract = _D.extract.fast,
@@ -149,6 +153,8 @@ def scan_cmd(
                 title_field,
                 max_file_bytes,
                 max_record_bytes,
+                date_format,
+                paragraph_separator,
             ),
             extract=ExtractConfig(fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
@@ -181,5 +187,7 @@ def scan_cmd(
         raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
     except OSError as exc:
         raise os_failure(exc) from None
+    for line in warning_lines(report.unread_dates):
+        say(line)
     if not quiet:
         say(summary_line(report))

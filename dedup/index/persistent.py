@@ -258,6 +258,7 @@ class Index:
             replaced=tuple(total.replaced),
             skipped=tuple(total.skipped.listed()),
             unlisted=tuple(total.skipped.unlisted()),
+            unread_dates=tuple(total.skipped.unread_date_fields()),
             files=reader.files,
             read=reader.read,
             documents=self._store.count(),
@@ -277,6 +278,7 @@ class Index:
             replaced=tuple(total.replaced),
             skipped=tuple(total.skipped.listed()),
             unlisted=tuple(total.skipped.unlisted()),
+            unread_dates=tuple(total.skipped.unread_date_fields()),
             documents=self._store.count(),
         )
 
@@ -388,6 +390,7 @@ class Index:
             reader.read,
             crosslingual=self._config.crosslingual.enabled,
             unlisted=tuple(skips.unlisted()),
+            unread_dates=tuple(skips.unread_date_fields()),
         )
 
     def match(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedup.index.base import StoredDoc
-from dedup.model import Alignment, Passage, Similarity, Skip, UnlistedSkips
+from dedup.model import Alignment, Passage, Similarity, Skip, UnlistedSkips, UnreadDates
 
 
 def skip_counts(listed: Sequence[Skip], unlisted: Sequence[UnlistedSkips]) -> tuple[int, int]:
@@ -194,6 +194,8 @@ class QueryReport:
     crosslingual: bool = False
     #: skips counted but not listed in `skipped` (`dedup.model.SkipLog`)
     unlisted: tuple[UnlistedSkips, ...] = ()
+    #: sources and fields none of whose dates could be read (a warning, not output)
+    unread_dates: tuple[UnreadDates, ...] = ()
 
     def counts(self) -> dict[str, int]:
         skipped, failed = skip_counts(self.skipped, self.unlisted)
@@ -234,6 +236,8 @@ class AddResult:
     documents: int = 0
     #: skips counted but not listed in `skipped` (`dedup.model.SkipLog`)
     unlisted: tuple[UnlistedSkips, ...] = ()
+    #: sources and fields none of whose dates could be read (a warning, not output)
+    unread_dates: tuple[UnreadDates, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         skipped, failed = skip_counts(self.skipped, self.unlisted)

@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from dedup.config import ScanConfig
 from dedup.errors import ConfigError
-from dedup.model import Report
+from dedup.model import Report, UnreadDates
 from dedup.output.html import render_html
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
@@ -24,7 +24,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
 #: formats that show the members' texts: rendered by `render_page` from the report and inputs
 PAGE_FORMATS = ("html",)
 
-__all__ = ["FORMATS", "PAGE_FORMATS", "render", "render_page", "summary_line"]
+__all__ = ["FORMATS", "PAGE_FORMATS", "render", "render_page", "summary_line", "warning_lines"]
 
 
 def render(report: Report, fmt: str) -> str:
@@ -47,6 +47,12 @@ def render_page(
         docs = report_documents(report, inputs, cfg)
         return render_html(report, {i: d.text for i, d in docs.items()})
     return render(report, fmt)
+
+
+def warning_lines(unread_dates: Sequence[UnreadDates]) -> list[str]:
+    """The warnings printed on stderr after a scan or an index add or query: each source and
+    field whose dates could not be read (`Report.unread_dates`)."""
+    return [f"dedup: warning: {u}" for u in unread_dates]
 
 
 def summary_line(report: Report) -> str:

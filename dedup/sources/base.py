@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from dedup.dates import parse_date
 from dedup.errors import RecordError
 
 
@@ -28,6 +26,9 @@ class RawRecord:
     title: str | None = None
     date: str | None = None
     fallback_date: str | None = None  # used when neither the record nor the page gives a date
+    # the record field a date was given in (None: none given); `date` None then means unread
+    date_field: str | None = None
+    date_given: str | None = None  # the value given, when it could not be read
 
     @property
     def where(self) -> str:
@@ -159,44 +160,11 @@ def site_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-def normalize_date(value: object) -> str | None:
+def normalize_date(value: object, fmt: str | None = None) -> str | None:
     """An ISO 8601 string for a date found in input: ``YYYY-MM-DD`` for a date alone,
-    ``YYYY-MM-DDTHH:MM:SSZ`` (converted to UTC) for a moment; None when it cannot be read.
-
-    Accepted: ISO 8601 (with or without time and offset; a time without offset is taken as
-    UTC), RFC 2822 (``Sun, 15 Jul 2018 10:00:00 GMT``, as in HTTP and WARC headers).
-    """
-    if value is None:
-        return None
-    s = str(value).strip()
-    if not s:
-        return None
-    compact = _COMPACT_DATE.match(s)
-    if compact:
-        s = "-".join(compact.groups())
-    if _DATE_ONLY.match(s):
-        try:
-            return datetime.strptime(s, "%Y-%m-%d").date().isoformat()
-        except ValueError:
-            return None
-    dt: datetime | None = None
-    try:
-        dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(s)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    try:
-        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, ValueError):  # before year 1 or after 9999 once in UTC: unknown
-        return None
+    ``YYYY-MM-DDTHH:MM:SSZ`` (converted to UTC) for a moment; None when it cannot be read
+    (`dedup.dates.parse_date`: with `fmt` a strptime format, the common forms without)."""
+    return parse_date(value, fmt)
 
 
 def clean_field(value: object) -> str | None:

@@ -28,6 +28,8 @@ def from_mapping(
         raise RecordError(
             f"record has no text (no non-empty {cfg.text_field!r} or {cfg.html_field!r})"
         )
+    given = clean_field(obj.get(cfg.date_field))
+    date = normalize_date(given, cfg.date_format)
     rid = clean_field(obj.get(cfg.id_field))
     if rid is None:
         rid = f"{source}:{location}"
@@ -40,5 +42,7 @@ def from_mapping(
         url=clean_field(obj.get(cfg.url_field)),
         site=clean_field(obj.get(cfg.site_field)),
         title=clean_field(obj.get(cfg.title_field)),
-        date=normalize_date(obj.get(cfg.date_field)),
+        date=date,
+        date_field=cfg.date_field if given is not None else None,
+        date_given=given if date is None else None,
     )
