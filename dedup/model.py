@@ -406,6 +406,9 @@ class Member:
     estimate, None if unknown). A member in another language than the origin that is not a
     word-shingle copy of it has `match` ``"translation"`` and `score`, its exact cross-lingual
     score against the origin (see `dedup.crosslingual`); for every other member both are None.
+    `credit_evidence` is the line of the text its `credit` was read from (None when it credits
+    no one); `title_changed`, for a copy, whether its headline differs from the origin's
+    (`dedup.evidence.title_changed`; None when either has no title).
     """
 
     id: str
@@ -425,6 +428,8 @@ class Member:
     shared_sentences: int | None = None
     shared_words: int | None = None
     passages: tuple[Passage, ...] = ()
+    credit_evidence: str | None = None
+    title_changed: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -439,9 +444,11 @@ class Member:
             "containment": round(self.containment, 4),
             "reuse": round(self.reuse, 4),
             "credit": self.credit,
+            "credit_evidence": self.credit_evidence,
             "source": self.source,
         }
         if self.role != "origin":
+            out["title_changed"] = self.title_changed
             out["shared_sentences"] = self.shared_sentences
             out["shared_words"] = self.shared_words
             out["passages"] = [p.to_dict() for p in self.passages]
@@ -453,11 +460,18 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`."""
+    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`.
+
+    `wire_source` is the agency or outlet the members credit when they agree
+    (`dedup.evidence.wire_source`), `credited` how many members credit it and `uncredited`
+    how many credit no one."""
 
     id: str
     origin: str
     members: tuple[Member, ...]
+    wire_source: str | None = None
+    credited: int = 0
+    uncredited: int = 0
 
     @property
     def copies(self) -> tuple[Member, ...]:
@@ -468,6 +482,9 @@ class Cluster:
             "id": self.id,
             "origin": self.origin,
             "size": len(self.members),
+            "wire_source": self.wire_source,
+            "credited": self.credited,
+            "uncredited": self.uncredited,
             "members": [m.to_dict() for m in self.members],
         }
 
@@ -596,13 +613,15 @@ class CreditClues:
     further in (`late` says which); `edge`: the first six and then the last four non-empty
     lines (stripped) that are short enough to be credit lines, joined by newlines (one string:
     a few hundred bytes a document), the first `n_first` of them from the top (empty when an
-    early dateline decides alone).
+    early dateline decides alone); `dateline_line`: the dateline from the start of its line to
+    its dash (``NEW YORK (AP) —``), what a report shows as the evidence of a dateline credit.
     """
 
     dateline: str | None = None
     late: bool = False
     edge: str = ""
     n_first: int = 0
+    dateline_line: str = ""
 
     def lines(self) -> tuple[list[str], list[str]]:
         """The first and the last lines kept."""

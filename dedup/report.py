@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from dedup.config import ScanConfig
+from dedup.evidence import title_changed, wire_source
 from dedup.language import languages_of
 from dedup.model import (
     Alignment,
@@ -30,7 +31,7 @@ from dedup.model import (
     Stats,
     natural,
 )
-from dedup.syndication import credit_from, origin_key
+from dedup.syndication import credit_evidence, credit_from, origin_key
 from dedup.templates import NO_TEMPLATES, Templates
 from dedup.verify import Shingled, compare, is_copy, similarity
 
@@ -97,6 +98,8 @@ def describe_clusters(
                     shared_sentences=al.sentences_a if al is not None else None,
                     shared_words=al.covered_a if al is not None else None,
                     passages=al.passages if al is not None else (),
+                    credit_evidence=credit_evidence(e.clues) if e.clues is not None else None,
+                    title_changed=None if i == o else title_changed(e.title, entries[o].title),
                 )
             )
         out.append(((-len(g), origin_key(entries[o], int(docs[o][0].size))), members))
@@ -148,10 +151,11 @@ def _known(known: Mapping[tuple[int, int], Alignment] | None, i: int, o: int) ->
 
 
 def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:
-    """Clusters in report order (largest first, then by origin key), numbered from c1."""
+    """Clusters in report order (largest first, then by origin key), numbered from c1, each
+    with the wire source its members credit (`dedup.evidence.wire_source`)."""
     ordered = sorted(keyed, key=lambda t: t[0])
     return [
-        Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
+        Cluster(f"c{n}", members[0].id, tuple(members), *wire_source(members))
         for n, (_, members) in enumerate(ordered, start=1)
     ]
 
