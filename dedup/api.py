@@ -12,6 +12,7 @@ from dedup.comparison import Comparison, compare_inputs
 from dedup.config import DaskEngine, ScanConfig
 from dedup.engines import local
 from dedup.errors import ConfigError
+from dedup.filters import apply as apply_filters
 from dedup.model import ProgressHook, Report, no_progress
 from dedup.sources import Input
 
@@ -47,8 +48,8 @@ def scan(
     if engine is not None:
         from dedup.engines.dask import driver  # dask is imported by Dask scans only
 
-        return driver.run(list(inputs), cfg, engine, hook)
-    return local.run(list(inputs), cfg, jobs, hook)
+        return apply_filters(driver.run(list(inputs), cfg, engine, hook), cfg.report)
+    return apply_filters(local.run(list(inputs), cfg, jobs, hook), cfg.report)
 
 
 def compare(

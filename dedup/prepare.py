@@ -18,6 +18,7 @@ import numpy as np
 from dedup.config import ScanConfig
 from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
+from dedup.filters import outside_period
 from dedup.furniture import furniture_batch, furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
@@ -83,7 +84,7 @@ def _document(item: RawRecord | Document, cfg: ScanConfig) -> Document:
         doc = replace(item, site=site_of(item.url)) if item.site is None and item.url else item
     else:
         doc = to_document(item, cfg)
-    problem = _unicode_problem(doc, _PRINTED_FIELDS)
+    problem = _unicode_problem(doc, _PRINTED_FIELDS) or outside_period(doc.date, cfg.report)
     if problem is not None:
         raise RecordError(problem)
     return doc

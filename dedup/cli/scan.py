@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -52,6 +53,7 @@ from dedup.config import (
     ShingleConfig,
 )
 from dedup.errors import ConfigError, DedupError
+from dedup.evidence import parse_span
 from dedup.model import ProgressHook
 from dedup.output import FORMATS, render, summary_line
 
@@ -69,6 +71,13 @@ class _RichProgress:
         if stage not in self._tasks:
             self._tasks[stage] = self._p.add_task(stage, total=total)
         self._p.update(self._tasks[stage], completed=done, total=total)
+
+
+def _span(option: str, text: str) -> int:
+    try:
+        return parse_span(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option}: {exc}") from None
 
 
 def scan_cmd(
@@ -121,6 +130,28 @@ def scan_cmd(
         int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
     ] = 2,
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Scan only documents published on or after this day (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Scan only documents published on or before this day (YYYY-MM-DD)."),
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(help="Keep copies that appeared at most this long after the origin: 36h, 3d."),
+    ] = None,
+    cross_site: Annotated[
+        bool, typer.Option("--cross-site", help="Drop copies on the origin's own site.")
+    ] = False,
+    min_size: Annotated[int, typer.Option(help="Keep clusters of at least N articles.")] = 2,
+    top: Annotated[
+        int | None, typer.Option(help="Keep the first N clusters (in --sort order).")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help="Cluster order: size (largest first) or date (newest first).")
+    ] = "size",
     quiet: Quiet = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
@@ -151,7 +182,16 @@ def scan_cmd(
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
-            report=report_config(max_listed_skips),
+            report=replace(
+                report_config(max_listed_skips),
+                since=since,
+                until=until,
+                window=None if window is None else _span("--window", window),
+                cross_site=cross_site,
+                min_size=min_size,
+                top=top,
+                sort=sort,
+            ),
         )
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
