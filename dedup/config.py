@@ -337,7 +337,8 @@ class ReportConfig:
     # Filters (`dedup.filters` says where each applies): publication days ``YYYY-MM-DD``, both
     # ends included (before the scan); after it, copies at most `window` seconds after the
     # origin, no copies on the origin's own site, clusters of at least `min_size` members, the
-    # first `top` clusters in `sort` order ("size": largest first; "date": newest first).
+    # first `top` clusters in `sort` order ("size": largest first; "date": newest first; a
+    # `SITE_SORTS` value orders the site view instead).
     since: str | None = None
     until: str | None = None
     window: int | None = None
@@ -365,8 +366,12 @@ class ReportConfig:
             raise ConfigError(f"sort must be one of {', '.join(REPORT_SORTS)}, got {self.sort!r}")
 
 
-#: the orders of a report's clusters (`ReportConfig.sort`)
-REPORT_SORTS = ("size", "date")
+#: orders of the site view (`dedup.sites.site_rows`): by site name, or by a figure (largest
+#: first; delay: shortest first)
+SITE_SORTS = ("site", "scanned", "origins", "copies", "credited", "uncredited", "delay")
+#: `ReportConfig.sort`: "size" and "date" order the clusters (the site view then by copies);
+#: a `SITE_SORTS` value orders the site view (the clusters then by size)
+REPORT_SORTS = ("size", "date", *SITE_SORTS)
 
 
 def _is_day(text: str) -> bool:

@@ -14,7 +14,9 @@ After the scan, on its report (`apply`, called by `dedup.scan` whatever the engi
   (and matches whose two dates are further apart, or unknown, from `matches`).
 - ``min_size``: clusters left with fewer members are dropped (a cluster always needs two).
 - ``sort`` and ``top``: clusters ordered by size (the report's order: largest first) or by
-  date (the origin's, newest first; undated last), then the first `top` kept.
+  date (the origin's, newest first; undated last), then the first `top` kept. A sort by a
+  column of the site view (``copies``, ``delay``, ...: `dedup.config.SITE_SORTS`) orders the
+  site view (`dedup.sites`), which is counted over the clusters kept.
 
 Clusters keep their ids (``c7`` is the same cluster with or without filters), their wire
 source is recounted over the members kept, and the counts of clusters, clustered documents and
@@ -28,6 +30,7 @@ from dataclasses import replace
 from dedup.config import ReportConfig
 from dedup.evidence import delay_seconds, parse_date, wire_source
 from dedup.model import Cluster, Match, Member, Report
+from dedup.sites import site_rows
 
 
 def outside_period(day: str | None, cfg: ReportConfig) -> str | None:
@@ -111,4 +114,5 @@ def apply(report: Report, cfg: ReportConfig) -> Report:
         clustered_documents=clustered,
         copies=clustered - len(clusters),
     )
-    return replace(report, stats=stats, clusters=tuple(clusters), matches=matches)
+    sites = site_rows(clusters, dict(report.scanned_sites), cfg.sort)
+    return replace(report, stats=stats, clusters=tuple(clusters), matches=matches, sites=sites)

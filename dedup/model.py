@@ -560,6 +560,39 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteRow:
+    """What one site did in a scan (`dedup.sites`): documents `scanned` on it, clusters whose
+    `origins` it is, `copies` it carried (members that are not their cluster's origin), of
+    them `credited` (crediting anyone) and `uncredited`; whom those copies credit
+    (`credits`: name -> copies) and whose stories they are (`from_sites`: origin's site ->
+    copies); the median delay of its copies after their origins in seconds (None when no
+    copy has a known delay)."""
+
+    site: str
+    scanned: int
+    origins: int
+    copies: int
+    credited: int
+    uncredited: int
+    credits: tuple[tuple[str, int], ...]
+    from_sites: tuple[tuple[str, int], ...]
+    median_delay: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "scanned": self.scanned,
+            "origins": self.origins,
+            "copies": self.copies,
+            "credited": self.credited,
+            "uncredited": self.uncredited,
+            "credits": dict(self.credits),
+            "from_sites": dict(self.from_sites),
+            "median_delay_seconds": self.median_delay,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan: counts, clusters of copies (largest first), every verified copy
     pair (`matches`, sorted by ids), and the skips: every one counted in `stats`, listed in
@@ -576,12 +609,17 @@ class Report:
     matches: tuple[Match, ...] = ()
     #: the skips counted in `stats` but not listed in `skipped` (`SkipLog`), by source and kind
     unlisted: tuple[UnlistedSkips, ...] = ()
+    #: documents scanned on each site, by site (what `sites` is counted from)
+    scanned_sites: tuple[tuple[str, int], ...] = ()
+    #: the site view (`dedup.sites.site_rows`): one row a site scanned or clustered
+    sites: tuple[SiteRow, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {
             "stats": self.stats.to_dict(),
             "clusters": [c.to_dict() for c in self.clusters],
             "matches": [m.to_dict() for m in self.matches],
+            "sites": [s.to_dict() for s in self.sites],
             "skipped": [s.to_dict() for s in self.skipped],
         }
         if self.unlisted:  # only then: a report that lists every skip reads as it always did

@@ -31,6 +31,7 @@ from dedup.model import (
     Stats,
     natural,
 )
+from dedup.sites import site_rows
 from dedup.syndication import credit_evidence, credit_from, origin_key
 from dedup.templates import NO_TEMPLATES, Templates
 from dedup.verify import Shingled, compare, is_copy, similarity
@@ -172,9 +173,12 @@ def assemble_report(
     translation_candidates: int = 0,
     translation_pairs: int = 0,
     matches: Sequence[Match] = (),
+    scanned_sites: Mapping[str, int] | None = None,
 ) -> Report:
     """The report of a scan from its counts, skips (counted exactly, listed as the log keeps
-    them: `SkipLog`) and numbered clusters."""
+    them: `SkipLog`), numbered clusters and the documents scanned on each site (`sites`: the
+    site view, `dedup.sites.site_rows`)."""
+    scanned = dict(sorted((scanned_sites or {}).items()))
     clustered = sum(len(c.members) for c in clusters)
     stats = Stats(
         files=files,
@@ -196,4 +200,6 @@ def assemble_report(
         skipped=tuple(skips.listed()),
         matches=tuple(matches),
         unlisted=tuple(skips.unlisted()),
+        scanned_sites=tuple(scanned.items()),
+        sites=site_rows(clusters, scanned),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -56,6 +57,7 @@ from dedup.errors import ConfigError, DedupError
 from dedup.evidence import parse_span
 from dedup.model import ProgressHook
 from dedup.output import FORMATS, render, summary_line
+from dedup.output.sites import GRAPH_FORMATS
 
 _D = ScanConfig()
 
@@ -87,7 +89,7 @@ def scan_cmd(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, jsonl or csv [default: table on a terminal, else json]",
+            help="table, json, jsonl, csv or sites [default: table on a terminal, else json]",
         ),
     ] = None,
     output: Output = None,
@@ -150,8 +152,19 @@ def scan_cmd(
         int | None, typer.Option(help="Keep the first N clusters (in --sort order).")
     ] = None,
     sort: Annotated[
-        str, typer.Option(help="Cluster order: size (largest first) or date (newest first).")
+        str,
+        typer.Option(
+            help="Cluster order: size (largest first) or date (newest first); or the site "
+            "view's: site, scanned, origins, copies, credited, uncredited, delay."
+        ),
     ] = "size",
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the site-to-site republication graph to FILE: edges as CSV "
+            "(FILE.csv) or GraphML (FILE.graphml)."
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
@@ -197,6 +210,12 @@ def scan_cmd(
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     check_output(output)
+    graph_writer = None
+    if graph is not None:
+        graph_writer = GRAPH_FORMATS.get(graph.suffix.lower())
+        if graph_writer is None:
+            raise fail(f"--graph {graph}: name a .csv or a .graphml file", 2)
+        check_output(graph)
     try:
         if err.is_terminal and not quiet:
             columns = (
@@ -211,6 +230,8 @@ def scan_cmd(
         else:
             report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
         write_output(render(report, fmt), output)
+        if graph_writer is not None and graph is not None:
+            write_output(graph_writer(report), graph)
     except DedupError as exc:
         raise fail(str(exc)) from None
     except BrokenPipeError:

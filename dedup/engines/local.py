@@ -19,7 +19,7 @@ from dedup.language import preload as preload_language_model
 from dedup.model import Alignment, Batch, ProgressHook, Report, no_progress
 from dedup.report import assemble_report, describe_clusters, matches_of, number_clusters
 from dedup.sources import Input, gather
-from dedup.templates import learn
+from dedup.templates import learn, site_pages
 from dedup.verify import Shingled, verify_pairs
 
 
@@ -94,4 +94,5 @@ def run(
             [e.id for e in corpus.entries],
             [(t.a, t.b) for t in translations.pairs] if translations is not None else (),
         ),
+        scanned_sites=site_pages(sites),
     )

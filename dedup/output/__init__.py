@@ -1,4 +1,5 @@
-"""Renderers of a Report: `table`, `json`, `jsonl`, `csv`. Each returns the whole text."""
+"""Renderers of a Report: `table`, `json`, `jsonl`, `csv`, `sites`. Each returns the whole
+text."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from dedup.errors import ConfigError
 from dedup.model import Report
+from dedup.output.sites import render_sites
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
 
@@ -14,6 +16,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "json": render_json,
     "jsonl": render_jsonl,
     "csv": render_csv,
+    "sites": render_sites,
 }
 
 __all__ = ["FORMATS", "render", "summary_line"]

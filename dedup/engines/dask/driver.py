@@ -297,6 +297,9 @@ def _run(
         translation_candidates=translations.candidates if translations is not None else 0,
         translation_pairs=len(translations.rows) if translations is not None else 0,
         matches=_matches(client, parts, edges, translations),
+        scanned_sites=merge_site_pages(
+            *client.gather([submit(sites_of, a, pure=False) for a in parts])
+        ),
     )
 
 
