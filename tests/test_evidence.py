@@ -105,3 +105,20 @@ def test_parse_span() -> None:
     for bad in ("", "3", "3 days", "d3", "-1d", "3x"):
         with pytest.raises(ValueError, match="not a time span"):
             parse_span(bad)
+
+
+def test_table_names_the_wire_source_under_each_cluster() -> None:
+    from dedup.model import Cluster
+    from dedup.output.table import wire_line
+
+    def cluster(*credits: str | None) -> Cluster:
+        members = tuple(_member(i, c) for i, c in enumerate(credits))
+        return Cluster("c1", "m0", members, *wire_source(members))
+
+    assert (
+        wire_line(cluster("AP", "AP", None)) == "wire source AP (2 of 3 credit it, 1 credit no one)"
+    )
+    assert wire_line(cluster(None, None)) == "no wire source: no member credits anyone"
+    assert wire_line(cluster("AP", "Reuters", None)) == (
+        "no wire source agreed (2 of 3 credit someone, 1 credit no one)"
+    )

@@ -82,8 +82,12 @@ def render_compare(cmp: Comparison, width: int = 80, color: bool = False) -> str
         f"{al.shared_sentences}; density {al.density:.0%}; Jaccard {cmp.jaccard:.2f}",
         f"A: {al.covered_a} of {al.body_a} body words shared ({al.coverage_a:.0%}); "
         f"B: {al.covered_b} of {al.body_b} ({al.coverage_b:.0%})",
-        f"the copy added {cmp.copy_side.own_words} words; it left out "
-        f"{cmp.origin_side.own_words} words of the origin",
+        (
+            f"the copy added {cmp.copy_side.own_words} words; it left out "
+            f"{cmp.origin_side.own_words} words of the origin"
+            if cmp.copy
+            else f"outside shared passages: A {cmp.a.own_words} words, B {cmp.b.own_words}"
+        ),
         cmp.verdict,
     ]
     for line in lines:

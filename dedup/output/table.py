@@ -97,13 +97,12 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
 
 def wire_line(c: Cluster) -> str:
     """A cluster's wire source beside its earliest publisher, and how many credit whom."""
-    n = len(c.members)
-    who = (
-        f"wire source {c.wire_source} ({c.credited} of {n} credit it"
-        if c.wire_source
-        else (f"no wire source agreed ({n - c.uncredited} of {n} credit someone")
-    )
-    return f"{who}, {c.uncredited} credit no one)"
+    n, none = len(c.members), f"{c.uncredited} credit no one"
+    if c.wire_source:
+        return f"wire source {c.wire_source} ({c.credited} of {n} credit it, {none})"
+    if c.uncredited == n:
+        return "no wire source: no member credits anyone"
+    return f"no wire source agreed ({n - c.uncredited} of {n} credit someone, {none})"
 
 
 def skip_lines(
