@@ -134,3 +134,13 @@ def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
     assert res.exit_code == 0
     assert "\x1b" not in res.stdout and "\u202e" not in res.stdout
     assert "\\x1b[2J[bold]x[/bold]" in res.stdout
+
+
+def test_terminal_view_styles_passages_instead_of_markers() -> None:
+    from dedup.output.compare import render_compare
+
+    cmp = dedup.compare([SAMPLE], ("spotify-7885", "spotify-3270"))
+    out = render_compare(cmp, width=100, color=True)
+    assert "\x1b[7mSpotify is backpedaling" in out and "[[" not in out
+    plain = render_compare(cmp, width=100, color=False)
+    assert "[[Spotify is backpedaling" in plain and "\x1b" not in plain
