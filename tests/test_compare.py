@@ -144,3 +144,9 @@ def test_terminal_view_styles_passages_instead_of_markers() -> None:
     assert "\x1b[7mSpotify is backpedaling" in out and "[[" not in out
     plain = render_compare(cmp, width=100, color=False)
     assert "[[Spotify is backpedaling" in plain and "\x1b" not in plain
+
+
+def test_a_document_without_words_cannot_be_compared() -> None:
+    origin, _, _ = _docs()
+    with pytest.raises(InputError, match=r"cannot be compared: no words in text"):
+        compare_documents(origin, Document("dots", "... !!! ..."))
