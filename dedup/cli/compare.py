@@ -49,10 +49,11 @@ def compare_cmd(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="text or json [default: text]"),
+        typer.Option("--format", "-f", help="text or json (default: text)."),
     ] = None,
     width: Annotated[
-        int | None, typer.Option(help="Columns of the text view [the terminal's, else 80].")
+        int | None,
+        typer.Option(help="Columns of the text view (default: the terminal's, else 80)."),
     ] = None,
     output: Output = None,
     input_format: InputFormat = "auto",
