@@ -18,7 +18,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dedup.api import scan
+    from dedup.api import compare, scan
+    from dedup.comparison import Comparison, compare_documents
     from dedup.config import (
         CandidateConfig,
         CrossLingualConfig,
@@ -63,7 +64,8 @@ __version__ = "0.1.0"
 #: it needs), `__dir__` and `__all__` are derived from it; the TYPE_CHECKING imports above
 #: repeat it for type checkers (a test checks that the two agree).
 PUBLIC: dict[str, tuple[str, ...]] = {
-    "dedup.api": ("scan",),
+    "dedup.api": ("compare", "scan"),
+    "dedup.comparison": ("Comparison", "compare_documents"),
     "dedup.config": (
         "CandidateConfig",
         "CrossLingualConfig",

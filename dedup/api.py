@@ -6,11 +6,13 @@ The order of the stages is each engine's (`dedup.engines`); the stages are modul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from dedup.comparison import Comparison, compare_inputs
 from dedup.config import DaskEngine, ScanConfig
 from dedup.engines import local
 from dedup.errors import ConfigError
+from dedup.filters import apply as apply_filters
 from dedup.model import ProgressHook, Report, no_progress
 from dedup.sources import Input
 
@@ -46,5 +48,21 @@ def scan(
     if engine is not None:
         from dedup.engines.dask import driver  # dask is imported by Dask scans only
 
-        return driver.run(list(inputs), cfg, engine, hook)
-    return local.run(list(inputs), cfg, jobs, hook)
+        return apply_filters(driver.run(list(inputs), cfg, engine, hook), cfg.report)
+    return apply_filters(local.run(list(inputs), cfg, jobs, hook), cfg.report)
+
+
+def compare(
+    inputs: Sequence[Input],
+    ids: tuple[str, str] | None = None,
+    config: ScanConfig | None = None,
+) -> Comparison:
+    """Compare two documents with THE copy rule (`dedup.comparison`): `inputs` are two files
+    (or `Document`s) of one document each, or, with `ids`, any inputs holding the documents of
+    those two ids. Returns a `Comparison` (passages, figures, verdict and reason); raises
+    `InputError` naming the input or id that does not give one document, `ConfigError` for
+    invalid settings."""
+    cfg = config or ScanConfig()
+    if not isinstance(cfg, ScanConfig):
+        raise ConfigError("config must be a dedup.ScanConfig")
+    return compare_inputs(list(inputs), ids, cfg)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from dedup.errors import ConfigError
@@ -362,10 +362,51 @@ class ReportConfig:
     # counted ("skipped_not_listed"). 20 shows what went wrong in a file and where; listing every
     # one made 2 million junk lines a 331 MB report and a 3.1 GB peak.
     max_listed_skips: int = 20
+    # Filters (`dedup.filters` says where each applies): publication days ``YYYY-MM-DD``, both
+    # ends included (before the scan); after it, copies at most `window` seconds after the
+    # origin, no copies on the origin's own site, clusters of at least `min_size` members, the
+    # first `top` clusters in `sort` order ("size": largest first; "date": newest first; a
+    # `SITE_SORTS` value orders the site view instead).
+    since: str | None = None
+    until: str | None = None
+    window: int | None = None
+    cross_site: bool = False
+    min_size: int = 2
+    top: int | None = None
+    sort: str = "size"
 
     def __post_init__(self) -> None:
         if self.max_listed_skips < 0:
             raise ConfigError(f"max_listed_skips must be at least 0, got {self.max_listed_skips}")
+        for name in ("since", "until"):
+            day = getattr(self, name)
+            if day is not None and not _is_day(day):
+                raise ConfigError(f"{name} must be a day written YYYY-MM-DD, got {day!r}")
+        if self.since and self.until and self.since > self.until:
+            raise ConfigError(f"since ({self.since}) is after until ({self.until})")
+        if self.window is not None and self.window < 0:
+            raise ConfigError(f"window must be at least 0 seconds, got {self.window}")
+        if self.min_size < 2:
+            raise ConfigError(f"min_size must be at least 2, got {self.min_size}")
+        if self.top is not None and self.top < 1:
+            raise ConfigError(f"top must be at least 1, got {self.top}")
+        if self.sort not in REPORT_SORTS:
+            raise ConfigError(f"sort must be one of {', '.join(REPORT_SORTS)}, got {self.sort!r}")
+
+
+#: orders of the site view (`dedup.sites.site_rows`): by site name, or by a figure (largest
+#: first; delay: shortest first)
+SITE_SORTS = ("site", "scanned", "origins", "copies", "credited", "uncredited", "delay")
+#: `ReportConfig.sort`: "size" and "date" order the clusters (the site view then by copies);
+#: a `SITE_SORTS` value orders the site view (the clusters then by size)
+REPORT_SORTS = ("size", "date", *SITE_SORTS)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        return len(text) == 10 and date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)

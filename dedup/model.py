@@ -461,6 +461,9 @@ class Member:
     estimate, None if unknown). A member in another language than the origin that is not a
     word-shingle copy of it has `match` ``"translation"`` and `score`, its exact cross-lingual
     score against the origin (see `dedup.crosslingual`); for every other member both are None.
+    `credit_evidence` is the line of the text its `credit` was read from (None when it credits
+    no one); `title_changed`, for a copy, whether its headline differs from the origin's
+    (`dedup.evidence.title_changed`; None when either has no title).
     """
 
     id: str
@@ -481,6 +484,8 @@ class Member:
     shared_words: int | None = None
     passages: tuple[Passage, ...] = ()
     same_text_as: str | None = None
+    credit_evidence: str | None = None
+    title_changed: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -495,9 +500,11 @@ class Member:
             "containment": round(self.containment, 4),
             "reuse": round(self.reuse, 4),
             "credit": self.credit,
+            "credit_evidence": self.credit_evidence,
             "source": self.source,
         }
         if self.role != "origin":
+            out["title_changed"] = self.title_changed
             out["shared_sentences"] = self.shared_sentences
             out["shared_words"] = self.shared_words
             out["passages"] = [p.to_dict() for p in self.passages]
@@ -511,11 +518,18 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`."""
+    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`.
+
+    `wire_source` is the agency or outlet the members credit when they agree
+    (`dedup.evidence.wire_source`), `credited` how many members credit it and `uncredited`
+    how many credit no one."""
 
     id: str
     origin: str
     members: tuple[Member, ...]
+    wire_source: str | None = None
+    credited: int = 0
+    uncredited: int = 0
 
     @property
     def copies(self) -> tuple[Member, ...]:
@@ -526,6 +540,9 @@ class Cluster:
             "id": self.id,
             "origin": self.origin,
             "size": len(self.members),
+            "wire_source": self.wire_source,
+            "credited": self.credited,
+            "uncredited": self.uncredited,
             "members": [m.to_dict() for m in self.members],
         }
 
@@ -609,6 +626,39 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteRow:
+    """What one site did in a scan (`dedup.sites`): documents `scanned` on it, clusters whose
+    `origins` it is, `copies` it carried (members that are not their cluster's origin), of
+    them `credited` (crediting anyone) and `uncredited`; whom those copies credit
+    (`credits`: name -> copies) and whose stories they are (`from_sites`: origin's site ->
+    copies); the median delay of its copies after their origins in seconds (None when no
+    copy has a known delay)."""
+
+    site: str
+    scanned: int
+    origins: int
+    copies: int
+    credited: int
+    uncredited: int
+    credits: tuple[tuple[str, int], ...]
+    from_sites: tuple[tuple[str, int], ...]
+    median_delay: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "scanned": self.scanned,
+            "origins": self.origins,
+            "copies": self.copies,
+            "credited": self.credited,
+            "uncredited": self.uncredited,
+            "credits": dict(self.credits),
+            "from_sites": dict(self.from_sites),
+            "median_delay_seconds": self.median_delay,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan: counts, clusters of copies (largest first), every verified copy
     pair (`matches`, sorted by ids), and the skips: every one counted in `stats`, listed in
@@ -628,12 +678,17 @@ class Report:
     #: the sources and fields that gave dates of which none could be read (a warning for the
     #: user, not part of the report's output)
     unread_dates: tuple[UnreadDates, ...] = ()
+    #: documents scanned on each site, by site (what `sites` is counted from)
+    scanned_sites: tuple[tuple[str, int], ...] = ()
+    #: the site view (`dedup.sites.site_rows`): one row a site scanned or clustered
+    sites: tuple[SiteRow, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {
             "stats": self.stats.to_dict(),
             "clusters": [c.to_dict() for c in self.clusters],
             "matches": [m.to_dict() for m in self.matches],
+            "sites": [s.to_dict() for s in self.sites],
             "skipped": [s.to_dict() for s in self.skipped],
         }
         if self.unlisted:  # only then: a report that lists every skip reads as it always did
@@ -697,13 +752,15 @@ class CreditClues:
     further in (`late` says which); `edge`: the first twelve and then the last six non-empty
     lines (stripped) that are short enough to be credit lines, joined by newlines (one string:
     a few hundred bytes a document), the first `n_first` of them from the top (empty when an
-    early dateline decides alone).
+    early dateline decides alone); `dateline_line`: the dateline from the start of its line to
+    its dash (``NEW YORK (AP) —``), what a report shows as the evidence of a dateline credit.
     """
 
     dateline: str | None = None
     late: bool = False
     edge: str = ""
     n_first: int = 0
+    dateline_line: str = ""
 
     def lines(self) -> tuple[list[str], list[str]]:
         """The first and the last lines kept."""

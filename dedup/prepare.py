@@ -19,6 +19,7 @@ from dedup.config import ScanConfig
 from dedup.dates import parse_date
 from dedup.errors import RecordError, describe
 from dedup.extract import extract_html
+from dedup.filters import outside_period
 from dedup.furniture import furniture_batch, furniture_words
 from dedup.language import SAMPLE_CHARS as LANGUAGE_SAMPLE_CHARS
 from dedup.language import detect_languages
@@ -87,7 +88,7 @@ def _document(item: RawRecord | Document, cfg: ScanConfig) -> Document:
             doc = replace(doc, date=parse_date(doc.date, cfg.input.date_format))
     else:
         doc = to_document(item, cfg)
-    problem = _unicode_problem(doc, _PRINTED_FIELDS)
+    problem = _unicode_problem(doc, _PRINTED_FIELDS) or outside_period(doc.date, cfg.report)
     if problem is not None:
         raise RecordError(problem)
     return doc

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from dedup.config import ScanConfig
+from dedup.evidence import title_changed, wire_source
 from dedup.language import languages_of
 from dedup.model import (
     Alignment,
@@ -31,7 +32,8 @@ from dedup.model import (
     Stats,
     natural,
 )
-from dedup.syndication import credit_from, origin_key
+from dedup.sites import site_rows
+from dedup.syndication import credit_evidence, credit_from, origin_key
 from dedup.templates import NO_TEMPLATES, Templates
 from dedup.verify import Shingled, compare, is_copy, similarity
 
@@ -98,6 +100,8 @@ def describe_clusters(
                     shared_sentences=al.sentences_a if al is not None else None,
                     shared_words=al.covered_a if al is not None else None,
                     passages=al.passages if al is not None else (),
+                    credit_evidence=credit_evidence(e.clues) if e.clues is not None else None,
+                    title_changed=None if i == o else title_changed(e.title, entries[o].title),
                 )
             )
         out.append(((-len(g), origin_key(entries[o], int(docs[o][0].size))), members))
@@ -179,8 +183,9 @@ def same_text(
     return SameText(kept, int(doc.set.size), al, language, ordered)
 
 
-def _twin(kept: Member, other: Entry, group: SameText) -> Member:
-    """The member of `other`, a document with `kept`'s text, listed after it."""
+def _twin(kept: Member, other: Entry, group: SameText, origin_title: str | None) -> Member:
+    """The member of `other`, a document with `kept`'s text, listed after it (in a cluster
+    whose origin has `origin_title`)."""
     meta = {
         "id": other.id,
         "url": other.url,
@@ -188,6 +193,8 @@ def _twin(kept: Member, other: Entry, group: SameText) -> Member:
         "title": other.title,
         "date": other.date,
         "credit": credit_from(other.clues) if other.clues is not None else None,
+        "credit_evidence": credit_evidence(other.clues) if other.clues is not None else None,
+        "title_changed": title_changed(other.title, origin_title),
         "source": other.source,
         "same_text_as": kept.id,
     }
@@ -220,6 +227,7 @@ def _origin_member(group: SameText) -> Member:
         containment=1.0,
         reuse=1.0,
         credit=credit_from(e.clues) if e.clues is not None else None,
+        credit_evidence=credit_evidence(e.clues) if e.clues is not None else None,
         source=e.source,
         language=group.language,
     )
@@ -238,13 +246,13 @@ def add_same_text(keyed: Sequence[KeyedCluster], groups: Sequence[SameText]) -> 
             grown.append(m)
             group = by_kept.get(m.id)
             if group is not None:
-                grown.extend(_twin(m, e, group) for e in group.others)
+                grown.extend(_twin(m, e, group, members[0].title) for e in group.others)
                 placed.add(m.id)
         out.append(((-len(grown), *key[1:]), grown))
     for g in groups:
         if g.kept.id not in placed:
             origin = _origin_member(g)
-            members = [origin, *(_twin(origin, e, g) for e in g.others)]
+            members = [origin, *(_twin(origin, e, g, origin.title) for e in g.others)]
             out.append(((-len(members), origin_key(g.kept, g.size)), members))
     return out
 
@@ -271,10 +279,11 @@ def same_text_matches(groups: Sequence[SameText]) -> list[Match]:
 
 
 def number_clusters(keyed: Iterable[KeyedCluster]) -> list[Cluster]:
-    """Clusters in report order (largest first, then by origin key), numbered from c1."""
+    """Clusters in report order (largest first, then by origin key), numbered from c1, each
+    with the wire source its members credit (`dedup.evidence.wire_source`)."""
     ordered = sorted(keyed, key=lambda t: t[0])
     return [
-        Cluster(id=f"c{n}", origin=members[0].id, members=tuple(members))
+        Cluster(f"c{n}", members[0].id, tuple(members), *wire_source(members))
         for n, (_, members) in enumerate(ordered, start=1)
     ]
 
@@ -292,9 +301,12 @@ def assemble_report(
     translation_pairs: int = 0,
     matches: Sequence[Match] = (),
     same_text: int = 0,
+    scanned_sites: Mapping[str, int] | None = None,
 ) -> Report:
     """The report of a scan from its counts, skips (counted exactly, listed as the log keeps
-    them: `SkipLog`) and numbered clusters."""
+    them: `SkipLog`), numbered clusters and the documents scanned on each site (`sites`: the
+    site view, `dedup.sites.site_rows`)."""
+    scanned = dict(sorted((scanned_sites or {}).items()))
     clustered = sum(len(c.members) for c in clusters)
     stats = Stats(
         files=files,
@@ -319,4 +331,6 @@ def assemble_report(
         matches=tuple(sorted(matches, key=lambda m: (natural(m.a), natural(m.b)))),
         unlisted=tuple(skips.unlisted()),
         unread_dates=tuple(skips.unread_date_fields()),
+        scanned_sites=tuple(scanned.items()),
+        sites=site_rows(clusters, scanned),
     )

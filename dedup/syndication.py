@@ -245,11 +245,23 @@ def credit_clues(text: str) -> CreditClues:
     """What `credit_from` needs of `text` (see `CreditClues`)."""
     early, late = _datelines(text)
     if early:
-        return CreditClues(early)
+        return CreditClues(early, dateline_line=_dateline_line(text))
     first, last = _edge_lines(text)
     if late is None and not first and not last:
         return _NO_CLUES
-    return CreditClues(late, True, "\n".join(first + last), len(first))
+    line = _dateline_line(text) if late else ""
+    return CreditClues(late, True, "\n".join(first + last), len(first), line)
+
+
+def _dateline_line(text: str) -> str:
+    """The first dateline that `_dateline` accepts in the first `_DATELINE_REACH` characters,
+    from the start of its line to its dash (``NEW YORK (AP) —``), stripped."""
+    head = text[:_DATELINE_REACH]
+    for m in _DATELINE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        if _DATELINE_LEAD.fullmatch(head, line_start, m.start()):
+            return head[line_start : m.end()].strip()
+    return ""
 
 
 def credit_from(clues: CreditClues) -> str | None:
@@ -300,6 +312,23 @@ def credit_from(clues: CreditClues) -> str | None:
         if m:
             return _canonical(m.group("who") or m.group("who2"))
     return _canonical(clues.dateline) if clues.dateline else None
+
+
+def credit_evidence(clues: CreditClues) -> str | None:
+    """The line the credit `credit_from(clues)` came from, or None when it credits no one: the
+    dateline's line for a dateline credit, else the first kept line (top lines, then last
+    lines) that on its own gives the same credit, else the line of a later dateline. Every
+    credit is decided by `credit_from` alone; this only points at the line it read."""
+    who = credit_from(clues)
+    if who is None:
+        return None
+    if clues.dateline and not clues.late:
+        return clues.dateline_line or None
+    first, last = clues.lines()
+    for ln, at_top in [(x, 1) for x in first] + [(x, 0) for x in last]:
+        if credit_from(CreditClues(edge=ln, n_first=at_top)) == who:
+            return ln
+    return clues.dateline_line or None
 
 
 def detect_credit(text: str) -> str | None:

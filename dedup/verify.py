@@ -58,16 +58,34 @@ def similarity(a: HashArray, b: HashArray) -> Similarity:
 
 def is_copy(al: Alignment, cfg: VerifyConfig) -> bool:
     """True when the alignment makes the pair a copy under `cfg` (see VerifyConfig)."""
-    if not al.passages or al.density < cfg.min_density:
-        return False
+    return not_copy_because(al, cfg) is None
+
+
+def not_copy_because(al: Alignment, cfg: VerifyConfig) -> str | None:
+    """THE copy rule (VerifyConfig): None when the alignment makes the pair a copy, else the
+    first condition it fails, in words (``only 2 shared sentences (3 needed)``)."""
+    if not al.passages:
+        return "no shared passage"
+    if al.density < cfg.min_density:
+        return (
+            f"passages not verbatim enough ({al.density:.0%} of their shingles shared, "
+            f"{cfg.min_density:.0%} needed)"
+        )
     if min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate:
-        return True
-    return (
-        al.shared >= cfg.min_shared
-        and al.coverage >= cfg.min_coverage
-        and al.shared_sentences >= cfg.min_sentences
-        and al.own_sentences >= cfg.min_own_sentences
-    )
+        return None
+    if al.shared < cfg.min_shared:
+        return f"only {al.shared} shared shingles ({cfg.min_shared} needed)"
+    if al.coverage < cfg.min_coverage:
+        return f"only {al.coverage:.0%} of the shorter body shared ({cfg.min_coverage:.0%} needed)"
+    if al.shared_sentences < cfg.min_sentences:
+        n = al.shared_sentences
+        return f"only {n} shared sentence{'' if n == 1 else 's'} ({cfg.min_sentences} needed)"
+    if al.own_sentences < cfg.min_own_sentences:
+        return (
+            f"only {al.own_sentences} shared sentences that are not quotations "
+            f"({cfg.min_own_sentences} needed)"
+        )
+    return None
 
 
 def _first(a: Shingled, b: Shingled) -> bool:

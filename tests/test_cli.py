@@ -66,7 +66,7 @@ def test_scan_json() -> None:
     result = run("scan", "corpus", "--format", "json")
     assert result.exit_code == 0 and result.exception is None
     data = json.loads(result.stdout)
-    assert list(data) == ["stats", "clusters", "matches", "skipped"]
+    assert list(data) == ["stats", "clusters", "matches", "sites", "skipped"]
     assert data["stats"]["files"] == 2 and data["stats"]["read"] == 3
     assert [[m["id"] for m in c["members"]] for c in data["clusters"]] == [CORPUS_IDS]
     copy = data["clusters"][0]["members"][1]

@@ -41,6 +41,20 @@ def test_sample_report_is_byte_identical(cluster: object, monkeypatch: pytest.Mo
     assert json.loads(on_dask)["stats"]["clusters"] == 10
 
 
+def test_filters_and_sites_as_local(cluster: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--since/--until apply where documents are prepared, the other filters and the site view
+    (every scanned document counted by site) on the report: the same on Dask."""
+    monkeypatch.chdir(SAMPLE)
+    report = dedup.ReportConfig(since="2018-06-01", until="2019-05-31", cross_site=True, top=3)
+    cfg = dedup.ScanConfig(report=report)
+    local = render(dedup.scan(["articles"], cfg), "json")
+    on_dask = render(dedup.scan(["articles"], cfg, engine=_engine(cluster)), "json")
+    assert on_dask == local
+    data = json.loads(local)
+    assert data["stats"]["skipped"] > 0 and len(data["clusters"]) == 3
+    assert sum(s["scanned"] for s in data["sites"]) == data["stats"]["extracted"]
+
+
 def test_documents_in_memory_and_small_shuffles(cluster: object) -> None:
     lines = (SAMPLE / "articles" / "spotify.jsonl").read_text(encoding="utf-8").splitlines()
     docs = [

@@ -86,7 +86,7 @@ def test_the_report_holds_the_two_copy_pairs(report: Report) -> None:
 
 def test_json_structure(report: Report) -> None:
     data = json.loads(render(report, "json"))
-    assert list(data) == ["stats", "clusters", "matches", "skipped"]
+    assert list(data) == ["stats", "clusters", "matches", "sites", "skipped"]
     assert data["stats"] == report.stats.to_dict()
     assert data["stats"]["clusters"] == len(data["clusters"]) == 2
     member_keys = {"id", "url", "site", "title", "date", "jaccard", "containment", "credit"}
@@ -198,7 +198,7 @@ def test_table_lists_at_most_max_skips() -> None:
 
 
 def test_unknown_format_is_a_config_error(report: Report) -> None:
-    assert set(FORMATS) == {"table", "json", "jsonl", "csv"}
+    assert set(FORMATS) == {"table", "json", "jsonl", "csv", "sites"}
     with pytest.raises(dedup.ConfigError, match="unknown format 'xml'"):
         render(report, "xml")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -55,8 +56,10 @@ from dedup.config import (
     ShingleConfig,
 )
 from dedup.errors import ConfigError, DedupError
+from dedup.evidence import parse_span
 from dedup.model import ProgressHook
 from dedup.output import FORMATS, PAGE_FORMATS, render_page, summary_line, warning_lines
+from dedup.output.sites import GRAPH_FORMATS
 
 _D = ScanConfig()
 
@@ -74,6 +77,13 @@ class _RichProgress:
         self._p.update(self._tasks[stage], completed=done, total=total)
 
 
+def _span(option: str, text: str) -> int:
+    try:
+        return parse_span(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option}: {exc}") from None
+
+
 def scan_cmd(
     paths: Paths,
     fmt: Annotated[
@@ -81,7 +91,7 @@ def scan_cmd(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, jsonl, csv or html (a page for a browser: --output FILE) "
+            help="table, json, jsonl, csv, sites, or html (a page for a browser: --output FILE) "
             "[default: table on a terminal, else json]",
         ),
     ] = None,
@@ -127,6 +137,39 @@ def scan_cmd(
         int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
     ] = 2,
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Scan only documents published on or after this day (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Scan only documents published on or before this day (YYYY-MM-DD)."),
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(help="Keep copies that appeared at most this long after the origin: 36h, 3d."),
+    ] = None,
+    cross_site: Annotated[
+        bool, typer.Option("--cross-site", help="Drop copies on the origin's own site.")
+    ] = False,
+    min_size: Annotated[int, typer.Option(help="Keep clusters of at least N articles.")] = 2,
+    top: Annotated[
+        int | None, typer.Option(help="Keep the first N clusters (in --sort order).")
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            help="Cluster order: size (largest first) or date (newest first); or the site "
+            "view's: site, scanned, origins, copies, credited, uncredited, delay."
+        ),
+    ] = "size",
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the site-to-site republication graph to FILE: edges as CSV "
+            "(FILE.csv) or GraphML (FILE.graphml)."
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
@@ -161,12 +204,27 @@ def scan_cmd(
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
-            report=report_config(max_listed_skips),
+            report=replace(
+                report_config(max_listed_skips),
+                since=since,
+                until=until,
+                window=None if window is None else _span("--window", window),
+                cross_site=cross_site,
+                min_size=min_size,
+                top=top,
+                sort=sort,
+            ),
         )
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     check_output(output)
+    graph_writer = None
+    if graph is not None:
+        graph_writer = GRAPH_FORMATS.get(graph.suffix.lower())
+        if graph_writer is None:
+            raise fail(f"--graph {graph}: name a .csv or a .graphml file", 2)
+        check_output(graph)
     try:
         if err.is_terminal and not quiet:
             columns = (
@@ -181,6 +239,8 @@ def scan_cmd(
         else:
             report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
         write_output(render_page(report, fmt, paths, config), output)
+        if graph_writer is not None and graph is not None:
+            write_output(graph_writer(report), graph)
     except DedupError as exc:
         raise fail(str(exc)) from None
     except BrokenPipeError:

@@ -31,7 +31,7 @@ from dedup.report import (
     same_text_matches,
 )
 from dedup.sources import Input, gather
-from dedup.templates import Templates, learn
+from dedup.templates import Templates, learn, site_pages
 from dedup.verify import Shingled, verify_pairs
 
 
@@ -109,6 +109,7 @@ def run(
         )
         + same_text_matches(texts),
         same_text=len(twins),
+        scanned_sites=site_pages([e.site for e in everything.entries]),
     )
 
 

@@ -1,4 +1,5 @@
-"""Renderers of a Report: `table`, `json`, `jsonl`, `csv`. Each returns the whole text.
+"""Renderers of a Report: `table`, `json`, `jsonl`, `csv`, `sites`. Each returns the whole
+text.
 
 `html` (`render_page`) also shows the members' texts, read again from the scan's inputs."""
 
@@ -10,6 +11,7 @@ from dedup.config import ScanConfig
 from dedup.errors import ConfigError
 from dedup.model import Report, UnreadDates
 from dedup.output.html import render_html
+from dedup.output.sites import render_sites
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
 from dedup.sources import Input
@@ -20,6 +22,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "json": render_json,
     "jsonl": render_jsonl,
     "csv": render_csv,
+    "sites": render_sites,
 }
 #: formats that show the members' texts: rendered by `render_page` from the report and inputs
 PAGE_FORMATS = ("html",)

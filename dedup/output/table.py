@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from dedup.model import Report, Skip, UnlistedSkips
+from dedup.model import Cluster, Report, Skip, UnlistedSkips
 from dedup.output.literal import literal
 
 MAX_SKIPS_SHOWN = 20
@@ -36,7 +36,8 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
             title=literal(
                 f"{c.id}: {len(c.members)} articles, origin {origin.site or origin.id}"
                 f" {origin.date or '(no date)'}" + (f": {origin.title}" if origin.title else "")
-            ),
+            ).append("\n")
+            + literal(wire_line(c)),
             title_justify="left",
             expand=False,
         )
@@ -92,6 +93,16 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         con.print(f"skipped {s.skipped + s.failed}:")
         skip_lines(con, report.skipped, report.unlisted)
     return buf.getvalue()
+
+
+def wire_line(c: Cluster) -> str:
+    """A cluster's wire source beside its earliest publisher, and how many credit whom."""
+    n, none = len(c.members), f"{c.uncredited} credit no one"
+    if c.wire_source:
+        return f"wire source {c.wire_source} ({c.credited} of {n} credit it, {none})"
+    if c.uncredited == n:
+        return "no wire source: no member credits anyone"
+    return f"no wire source agreed ({n - c.uncredited} of {n} credit someone, {none})"
 
 
 def skip_lines(

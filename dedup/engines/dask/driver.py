@@ -323,6 +323,9 @@ def _run(
         translation_pairs=len(translations.rows) if translations is not None else 0,
         matches=_matches(client, parts, edges, translations) + same_text_matches(texts),
         same_text=len(twins),
+        scanned_sites=merge_site_pages(
+            *client.gather([submit(sites_of, a, pure=False) for a in whole])
+        ),
     )
 
 
