@@ -10,9 +10,10 @@ fill and cut.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -393,6 +394,22 @@ class Similarity:
     size_b: int
 
 
+#: a cluster member's role: the origin (the earliest member) or a copy of it
+Role = Literal["origin", "copy"]
+
+
+def parse_iso_date(value: str | None) -> datetime | None:
+    """An ISO 8601 date (``2018-07-16``: midnight UTC) or moment (``2018-07-16T09:30:00Z``; one
+    without an offset is taken as UTC) as an aware `datetime`; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One article of a cluster, compared exactly with the cluster's origin.
@@ -413,7 +430,7 @@ class Member:
     site: str | None
     title: str | None
     date: str | None
-    role: str  # "origin" or "copy"
+    role: Role
     jaccard: float
     containment: float
     reuse: float
@@ -425,6 +442,11 @@ class Member:
     shared_sentences: int | None = None
     shared_words: int | None = None
     passages: tuple[Passage, ...] = ()
+
+    @property
+    def published(self) -> datetime | None:
+        """`date` as an aware `datetime` (UTC; a date alone is its midnight), None if unknown."""
+        return parse_iso_date(self.date)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -453,15 +475,36 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`."""
+    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`
+    (`origin_member`). A cluster is the sequence of its members: ``len(cluster)``,
+    ``cluster[0]`` (the origin), ``for member in cluster``."""
 
     id: str
     origin: str
     members: tuple[Member, ...]
 
     @property
+    def origin_member(self) -> Member:
+        """The origin itself (`origin` is its id, as the JSON report gives it)."""
+        return self.members[0]
+
+    @property
     def copies(self) -> tuple[Member, ...]:
+        """The members but the origin, in report order."""
         return self.members[1:]
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self) -> Iterator[Member]:
+        return iter(self.members)
+
+    @overload
+    def __getitem__(self, i: int) -> Member: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Member, ...]: ...
+    def __getitem__(self, i: int | slice) -> Member | tuple[Member, ...]:
+        return self.members[i]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -551,7 +594,10 @@ class Report:
     A cluster groups the copies of one story around its origin; `matches` are the copy
     relations themselves. The two differ where copying is partial: a page that carries
     parts of two stories is a copy of both but sits in one cluster, and two excerpts of one
-    story that share no passage with each other are in its cluster but not a match."""
+    story that share no passage with each other are in its cluster but not a match.
+
+    A report is the sequence of its clusters: ``len(report)``, ``report[0]`` (the largest),
+    ``for cluster in report`` (so a report without clusters is false)."""
 
     stats: Stats
     clusters: tuple[Cluster, ...]
@@ -570,6 +616,19 @@ class Report:
         if self.unlisted:  # only then: a report that lists every skip reads as it always did
             out["skipped_not_listed"] = [u.to_dict() for u in self.unlisted]
         return out
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    def __iter__(self) -> Iterator[Cluster]:
+        return iter(self.clusters)
+
+    @overload
+    def __getitem__(self, i: int) -> Cluster: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Cluster, ...]: ...
+    def __getitem__(self, i: int | slice) -> Cluster | tuple[Cluster, ...]:
+        return self.clusters[i]
 
     def pairs(self) -> set[frozenset[str]]:
         """Every verified copy pair (`matches`), as unordered pairs of ids."""

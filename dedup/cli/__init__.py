@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from dedup.cli.common import say
+from dedup.cli.common import Command, say
 from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
 
@@ -45,7 +45,7 @@ def _main(
     """dedup: find copies of news stories (syndication) in saved pages, crawls and exports."""
 
 
-app.command("scan")(scan_cmd)
+app.command("scan", cls=Command)(scan_cmd)
 app.add_typer(index_app, name="index")
 
 __all__ = ["app", "main"]

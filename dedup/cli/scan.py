@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from dedup.api import scan
-from dedup.cli.common import check_output, err, fail, os_failure, say, write_output
+from dedup.cli.common import (
+    check_output,
+    config_failure,
+    fail,
+    os_failure,
+    progress_bars,
+    report_width,
+    say,
+    write_output,
+)
 from dedup.cli.options import (
+    MATCHING,
+    PERFORMANCE,
     DateField,
+    Delimiter,
     FastExtract,
     HtmlField,
     IdField,
@@ -32,6 +38,7 @@ from dedup.cli.options import (
     Output,
     Paths,
     Quiet,
+    ReportFormat,
     ScanJobs,
     SiteField,
     TextField,
@@ -52,36 +59,13 @@ from dedup.config import (
     ShingleConfig,
 )
 from dedup.errors import ConfigError, DedupError
-from dedup.model import ProgressHook
-from dedup.output import FORMATS, render, summary_line
+from dedup.output import FORMATS, input_warnings, render, summary_line
 
 _D = ScanConfig()
 
 
-class _RichProgress:
-    """Progress bars on stderr, one per stage."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._p = progress
-        self._tasks: dict[str, TaskID] = {}
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if stage not in self._tasks:
-            self._tasks[stage] = self._p.add_task(stage, total=total)
-        self._p.update(self._tasks[stage], completed=done, total=total)
-
-
 def scan_cmd(
     paths: Paths,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, json, jsonl or csv [default: table on a terminal, else json]",
-        ),
-    ] = None,
-    output: Output = None,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -90,38 +74,63 @@ def scan_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    delimiter: Delimiter = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    fast_extract: FastExtract = _D.extract.fast,
-    shingle_size: Annotated[int, typer.Option(help="Words per shingle.")] = _D.shingle.size,
-    num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = _D.minhash.num_perm,
+    shingle_size: Annotated[
+        int, typer.Option(metavar="N", help="Words per shingle.", rich_help_panel=MATCHING)
+    ] = _D.shingle.size,
+    num_perm: Annotated[
+        int, typer.Option(metavar="N", help="MinHash permutations.", rich_help_panel=MATCHING)
+    ] = _D.minhash.num_perm,
     bands: Annotated[
-        int, typer.Option(help="LSH bands (must divide --num-perm).")
+        int,
+        typer.Option(
+            metavar="N", help="LSH bands (must divide --num-perm).", rich_help_panel=MATCHING
+        ),
     ] = _D.minhash.bands,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
     min_shared: MinShared = _D.verify.min_shared,
-    jobs: ScanJobs = None,
     cross_lingual: Annotated[
         bool,
         typer.Option(
             "--cross-lingual",
             help="Also find translations: articles in another language that translate a story"
             " (matched on names, numbers and dates).",
+            rich_help_panel=MATCHING,
         ),
     ] = False,
+    fmt: ReportFormat = None,
+    output: Output = None,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
+    quiet: Quiet = False,
+    jobs: ScanJobs = None,
+    fast_extract: FastExtract = _D.extract.fast,
     engine: Annotated[
-        str, typer.Option(help="local (this machine, --jobs processes) or dask (a Dask cluster).")
+        str,
+        typer.Option(
+            metavar="ENGINE",
+            help="local (this machine, --jobs processes) or dask (a Dask cluster).",
+            rich_help_panel=PERFORMANCE,
+        ),
     ] = "local",
     scheduler: Annotated[
         str | None,
-        typer.Option(help="With --engine dask: a running scheduler, e.g. tcp://host:8786."),
+        typer.Option(
+            metavar="URL",
+            help="With --engine dask: a running scheduler, e.g. tcp://host:8786.",
+            rich_help_panel=PERFORMANCE,
+        ),
     ] = None,
     workers: Annotated[
-        int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
-    ] = 2,
-    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
-    quiet: Quiet = False,
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="With --engine dask and no --scheduler: local worker processes [default: 2].",
+            rich_help_panel=PERFORMANCE,
+        ),
+    ] = None,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
     if fmt is None:
@@ -131,6 +140,8 @@ def scan_cmd(
         raise fail(f"unknown --engine {engine!r}; choose local or dask", 2)
     if engine == "local" and scheduler is not None:
         raise fail("--scheduler needs --engine dask", 2)
+    if engine == "local" and workers is not None:
+        raise fail("--workers needs --engine dask (for --engine local, see --jobs)", 2)
     check_format(fmt, list(FORMATS))
     try:
         config = ScanConfig(
@@ -145,6 +156,7 @@ def scan_cmd(
                 title_field,
                 max_file_bytes,
                 max_record_bytes,
+                delimiter,
             ),
             extract=ExtractConfig(fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
@@ -153,29 +165,38 @@ def scan_cmd(
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
             report=report_config(max_listed_skips),
         )
-        dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
+        dask_engine = (
+            DaskEngine(scheduler=scheduler, workers=2 if workers is None else workers)
+            if engine == "dask"
+            else None
+        )
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc) from None
     check_output(output)
     try:
-        if err.is_terminal and not quiet:
-            columns = (
-                TextColumn("{task.description:>8}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-            )
-            with Progress(*columns, console=err, transient=True) as bar:
-                hook: ProgressHook = _RichProgress(bar)
-                report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
-        else:
-            report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
-        write_output(render(report, fmt), output)
+        with progress_bars(not quiet) as hook:
+            report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
+        write_output(render(report, fmt, report_width(output)), output)
     except DedupError as exc:
         raise fail(str(exc)) from None
     except BrokenPipeError:
         raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
     except OSError as exc:
         raise os_failure(exc) from None
-    if not quiet:
+    for line in input_warnings(report.skipped):
+        say(line)
+    if not quiet and not _table_on_this_terminal(fmt, output):
         say(summary_line(report))
+
+
+def _table_on_this_terminal(fmt: str, output: object) -> bool:
+    """True when the table goes to stdout and stdout and stderr are one terminal: its last
+    lines already give the counts, so the summary line is not printed again below them."""
+    if fmt != "table" or (output is not None and str(output) != "-"):
+        return False
+    try:
+        out, err_ = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    same = (out.st_dev, out.st_ino, out.st_rdev) == (err_.st_dev, err_.st_ino, err_.st_rdev)
+    return sys.stdout.isatty() and sys.stderr.isatty() and same
