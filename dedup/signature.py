@@ -280,7 +280,7 @@ class MinHasher:
         self.seed = seed
 
     def signatures(self, texts: str | Sequence[str]) -> npt.NDArray[np.uint32]:
-        """Signatures of already-extracted texts, one row a text; one text given alone (a
+        """Signatures of `texts` (already extracted), one row a text; one text given alone (a
         ``str``) is one text, one row (not one a character)."""
         if isinstance(texts, str):
             texts = [texts]

@@ -9,15 +9,16 @@ from typing import Annotated
 
 import typer
 
-from dedup.cli.common import Command, say
+from dedup.cli.common import Command, Group, say
 from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
 
 app = typer.Typer(
     help="Find where news stories have been copied.",
     no_args_is_help=True,
+    cls=Group,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 

@@ -25,7 +25,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from typer.core import TyperArgument, TyperCommand, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from dedup.errors import ConfigError
 from dedup.model import ProgressHook
@@ -85,25 +85,36 @@ class _Argument(TyperArgument):
 _METAVARS = {"int": "N", "float": "NUMBER", "str": "TEXT", "Path": "PATH"}
 
 
+def _plain(params: Any) -> Any:
+    """`params` as the help shows them plainly (see `Command`)."""
+    for p in params:
+        if getattr(p, "help", None) and not getattr(p, "_escaped", False):
+            # help texts are plain text: "[default: ...]" is not Rich markup
+            p.help = escape(p.help)
+            p._escaped = True
+        if isinstance(p, TyperArgument) and not isinstance(p, _Argument):
+            p.__class__ = _Argument
+        elif getattr(p, "metavar", "") is None:
+            if getattr(p, "is_flag", False) or getattr(p, "count", False):
+                p.metavar = ""
+            elif isinstance(p, TyperOption):
+                p.metavar = _METAVARS.get(p.bare_type(), "VALUE")
+    return params
+
+
 class Command(TyperCommand):
     """A command whose help names values plainly: ``--jobs N``, ``PATH...``, nothing after a
     flag (typer would show ``<int>``, ``{paths}...``, ``--quiet -q <bool>``)."""
 
     def get_params(self, ctx: Any) -> Any:
-        params = super().get_params(ctx)
-        for p in params:
-            if getattr(p, "help", None) and not getattr(p, "_escaped", False):
-                # help texts are plain text: "[default: ...]" is not Rich markup
-                p.help = escape(p.help)  # type: ignore[attr-defined]
-                p._escaped = True  # type: ignore[attr-defined]
-            if isinstance(p, TyperArgument) and not isinstance(p, _Argument):
-                p.__class__ = _Argument
-            elif getattr(p, "metavar", "") is None:
-                if getattr(p, "is_flag", False) or getattr(p, "count", False):
-                    p.metavar = ""
-                elif isinstance(p, TyperOption):
-                    p.metavar = _METAVARS.get(p.bare_type(), "VALUE")
-        return params
+        return _plain(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    """A group of commands whose own options are shown as `Command` shows them."""
+
+    def get_params(self, ctx: Any) -> Any:
+        return _plain(super().get_params(ctx))
 
 
 class _Bars:

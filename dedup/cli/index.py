@@ -13,6 +13,7 @@ import typer
 
 from dedup.cli.common import (
     Command,
+    Group,
     check_output,
     config_failure,
     fail,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
 index_app = typer.Typer(
     help="A persistent index: is a new article a copy of anything seen before, and of what?",
     no_args_is_help=True,
+    cls=Group,
 )
 
 _D = ScanConfig()

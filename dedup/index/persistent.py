@@ -232,9 +232,10 @@ class Index:
         batch_size: int = DEFAULT_BATCH,
         progress: ProgressHook | None = None,
     ) -> AddResult:
-        """Add documents: paths (files or directories, every format `scan` reads) and/or
-        `Document`s, read, extracted and signed as a scan does (in `jobs` processes: this one
-        and ``jobs - 1`` workers).
+        """Add documents: `inputs` are paths (files or directories, every format `scan` reads;
+        one given alone is one path) and/or `Document`s, read, extracted and signed as a scan
+        does (in `jobs` processes: this one and ``jobs - 1`` workers). `progress` is called as
+        ``progress("add", documents read, None)`` after each chunk.
 
         A document whose id is already in the index is refused (a skip saying so) with
         ``on_duplicate="refuse"``, or replaces the indexed one with ``"replace"``; an id is
@@ -396,7 +397,10 @@ class Index:
         progress: ProgressHook | None = None,
     ) -> QueryReport:
         """`query` every document under `inputs` (paths and/or `Document`s, read as `add`
-        reads them); results in input order, unusable records as skips."""
+        reads them; one given alone is one path); results in input order, unusable records as
+        skips. `limit`: at most this many matches a document; `jobs`: processes reading and
+        preparing, as for `add`; `progress` is called as ``progress("query", documents read,
+        None)`` after each chunk."""
         hook = progress or no_progress
         reader = Reader(as_inputs(inputs), self._config)
         results: list[QueryResult] = []
