@@ -38,8 +38,8 @@ def scan(
     (the number of processes reading, extracting and signing: this one and ``jobs - 1``
     workers; None: all cores, or this one alone for an input too small to repay starting
     workers, see `dedup.engines.pool.auto_jobs`).
-    With `engine` (``dedup.DaskEngine(...)``) the scan runs on a Dask cluster instead (`jobs` is then
-    unused) and returns the same report.
+    With `engine` (``dedup.DaskEngine(...)``) the scan runs on a Dask cluster instead (`jobs`
+    is then unused) and returns the same report.
     """
     inputs = as_inputs(inputs)
     cfg = config or ScanConfig()

@@ -41,7 +41,7 @@ def test_one_document_given_alone_is_one_document() -> None:
 
 @pytest.mark.parametrize("bad", [b"x.jsonl", 42])
 def test_what_is_not_inputs_is_refused_naming_the_argument(bad: Any) -> None:
-    with pytest.raises(dedup.ConfigError, match="^inputs must be"):
+    with pytest.raises(dedup.ConfigError, match=r"^inputs must be"):
         dedup.scan(bad)
 
 
@@ -64,7 +64,7 @@ def test_index_query_takes_a_path_or_a_text_and_refuses_what_is_ambiguous(
         by_path = ix.query(PAGE)
         assert [m.id for m in by_path] == [m.id for m in ix.query_many(PAGE).results[0].matches]
         assert by_path  # the page has copies among the others
-        with pytest.raises(dedup.ConfigError, match="is the name of a file: pass pathlib.Path"):
+        with pytest.raises(dedup.ConfigError, match=r"is the name of a file: pass pathlib\.Path"):
             ix.query(str(PAGE))
         with pytest.raises(dedup.ConfigError, match="holds 36 documents; query takes one"):
             ix.query(SPOTIFY)
