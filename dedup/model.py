@@ -70,6 +70,9 @@ class Skip:
     reason: str
     location: str | None = None
     status: str = "skipped"  # "skipped": unusable input; "failed": a stage raised on it
+    #: the records this skip stands for: 1, or all of a file's when none of them has text
+    #: (one skip says so for all: `dedup.sources.records.TextHint`)
+    records: int = 1
 
     @property
     def where(self) -> str:
@@ -95,7 +98,7 @@ class Skip:
             "location": self.location,
             "reason": self.reason,
             "status": self.status,
-        }
+        } | ({"records": self.records} if self.records != 1 else {})
 
 
 #: a quoted value in a reason (an id, a field name: Python's repr quotes it either way)
@@ -134,7 +137,7 @@ SkipGroup = tuple[str, str, str]
 
 @dataclass(frozen=True, slots=True)
 class UnlistedSkips:
-    """How many skips of one kind in one source a report counts but does not list."""
+    """How many skipped records of one kind in one source a report counts but does not list."""
 
     source: str
     kind: str
@@ -176,9 +179,9 @@ class SkipLog:
 
     def add(self, skip: Skip) -> None:
         if skip.status == "failed":
-            self.failed += 1
+            self.failed += skip.records
         else:
-            self.skipped += 1
+            self.skipped += skip.records
         self._keep((skip.source, skip.kind, skip.status), [skip])
 
     def extend(self, skips: Iterable[Skip]) -> None:
@@ -203,7 +206,8 @@ class SkipLog:
     def _trim(self, key: SkipGroup, kept: list[Skip]) -> None:
         if len(kept) > self.limit:
             kept.sort(key=Skip.sort_key)
-            self._unlisted[key] = self._unlisted.get(key, 0) + len(kept) - self.limit
+            more = sum(s.records for s in kept[self.limit :])
+            self._unlisted[key] = self._unlisted.get(key, 0) + more
             del kept[self.limit :]
 
     def listed(self) -> list[Skip]:

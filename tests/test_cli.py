@@ -151,11 +151,12 @@ def test_field_names_from_options(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert [sorted(m["id"] for m in c["members"]) for c in data["clusters"]] == [["a", "b"]]
     default = run("scan", str(feed), "-f", "json")
-    # no record has text: one skip for the file, and one warning naming the option
-    assert json.loads(default.stdout)["stats"]["skipped"] == 1
+    # no record has text: one skip for the file's 2 records, one warning naming the option
+    assert json.loads(default.stdout)["stats"]["skipped"] == 2
+    assert json.loads(default.stdout)["skipped"][0]["records"] == 2
     assert json.loads(default.stdout)["clusters"] == []
     assert default.stderr.startswith(f"dedup: warning: {feed}:lines 1-2: no record has text")
-    assert "try --text-field body\n" in default.stderr
+    assert "try --text-field body --id-field guid\n" in default.stderr
 
 
 def test_bad_records_are_counted_skips_and_the_scan_succeeds(messy: Path) -> None:

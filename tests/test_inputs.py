@@ -65,6 +65,10 @@ def test_jsonl_with_text_under_body_is_one_skip_naming_fields_and_option(tmp_pat
         "no record has text: none of its 36 records has a non-empty 'text' or 'html' field; "
         "fields: 'id', 'url', 'site', 'date', 'title', 'body'; try --text-field body"
     )
+    assert skip.records == 36 and skip.to_dict()["records"] == 36
+    # the file's records are counted, as skipped, in one listed skip
+    s = dedup.scan(path).stats
+    assert (s.read, s.skipped, len(dedup.scan(path).skipped)) == (36, 36, 1)
     # the option it names reads the file
     report = dedup.scan(path, dedup.ScanConfig(input=InputConfig(text_field="body")))
     assert counts(report) == EXPECTED
@@ -79,6 +83,7 @@ def test_csv_columns_suggest_text_site_and_date_fields(tmp_path: Path) -> None:
     assert isinstance(skip, Skip)
     assert skip.reason.endswith(
         "try --text-field body --site-field publisher --date-field scrape_time"
+        " --title-field headline"
     )
     assert "'publisher', 'scrape_time'" in skip.reason
     cfg = InputConfig(text_field="body", site_field="publisher", date_field="scrape_time")
@@ -237,6 +242,13 @@ def test_overlapping_paths_read_each_file_once() -> None:
         assert both.stats.skipped == once.stats.skipped == 1  # sample/SOURCE.md, not read
     files = [shown for _, shown in iter_files([SAMPLE, SAMPLE / "articles"])]
     assert len(files) == len(set(files)) == once.stats.files
+
+
+def test_an_index_add_counts_the_records_of_a_file_without_text(tmp_path: Path) -> None:
+    path = renamed(tmp_path / "body.jsonl", text="body")
+    with dedup.Index.open(tmp_path / "ix.db") as ix:
+        got = ix.add(path)
+    assert (got.read, len(got.skipped), got.to_dict()["stats"]["skipped"]) == (36, 1, 36)
 
 
 def test_overlapping_paths_in_an_index_add_read_each_file_once(tmp_path: Path) -> None:

@@ -179,14 +179,14 @@ def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
     def records() -> Iterator[RawRecord | Document]:
         nonlocal read
         for item in unit.items:
-            read += 1
+            read += item.records if isinstance(item, Skip) else 1
             if isinstance(item, Skip):
                 reader_skips.add(item)
             else:
                 yield item
         for part in unit.parts:
             for rec in read_part(part, cfg.input):
-                read += 1
+                read += rec.records if isinstance(rec, Skip) else 1
                 if isinstance(rec, Skip):
                     reader_skips.add(rec)
                 else:

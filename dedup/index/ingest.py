@@ -55,7 +55,7 @@ class Reader:
             files = self.files
             for nfile, rec in read_paths([item], self.cfg.input, self._files_read):
                 self.files = files + nfile
-                self.read += 1
+                self.read += rec.records if isinstance(rec, Skip) else 1
                 if isinstance(rec, Skip):
                     self.skips.add(rec)
                 else:

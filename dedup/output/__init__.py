@@ -46,5 +46,12 @@ def summary_line(report: Report) -> str:
 
 def input_warnings(skipped: Sequence[Skip]) -> list[str]:
     """The lines printed on stderr for skips a user must act on: a file none of whose records
-    has text (the skip names the fields there are and the option that maps them), once a file."""
-    return [f"dedup: warning: {s}" for s in skipped if s.reason.startswith(NO_TEXT)]
+    has text (the skip names the fields there are and the option that maps them), once a file
+    (a large JSONL file read in parts has such a skip a part)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for s in skipped:
+        if s.reason.startswith(NO_TEXT) and s.source not in seen:
+            seen.add(s.source)
+            out.append(f"dedup: warning: {s}")
+    return out

@@ -57,12 +57,15 @@ def lacks_text(obj: Mapping[str, object], cfg: InputConfig) -> bool:
     return True
 
 
-#: field names that hold an article's text, a site's name or a date in exports met in the wild
-#: (suggested by `TextHint`, first match wins)
+#: field names that hold an article's text, id, URL, site, date or title in exports met in the
+#: wild (suggested by `TextHint`, first match wins)
 _TEXT_NAMES = ("body", "content", "article", "maintext", "full_text", "article_text", "story")
+_ID_NAMES = ("guid", "uuid", "doc_id", "article_id", "_id", "key")
+_URL_NAMES = ("link", "permalink", "article_url", "canonical_url", "href", "source_url")
 _SITE_NAMES = ("publisher", "source", "domain", "outlet", "site_name", "publication", "media")
 _DATE_NAMES = ("published", "publish_date", "pubdate", "date_published", "published_at")
 _DATE_WORDS = ("date", "time", "published")
+_TITLE_NAMES = ("headline", "heading", "head", "subject", "name")
 #: fields named in the hint at most
 _SHOWN_FIELDS = 12
 
@@ -102,7 +105,7 @@ class TextHint:
             return
         first, last, n = self._lines[0], self._lines[-1], len(self._lines)
         where = f"{self.unit} {first}" if n == 1 else f"{self.unit}s {first}-{last}"
-        yield Skip(source, self.reason(n), where)
+        yield Skip(source, self.reason(n), where, records=n)
 
     def reason(self, n: int) -> str:
         cfg = self.cfg
@@ -120,8 +123,8 @@ class TextHint:
 
     def hints(self) -> list[str]:
         """The options that would map the fields met: the text's (a field of a known name,
-        else the one holding the most text), and the site's and date's when their fields are
-        missing and one of a known name is there."""
+        else the one holding the most text), and the id's, URL's, site's, date's and title's
+        when their fields are missing and one of a known name is there."""
         cfg, fields = self.cfg, self._fields
         taken = {cfg.id_field, cfg.url_field, cfg.title_field, cfg.date_field, cfg.site_field}
         out: list[str] = []
@@ -131,16 +134,20 @@ class TextHint:
             text = max(texts)[1] if texts else None
         if text is not None:
             out.append(f"--text-field {_shell_word(text)}")
-        if cfg.site_field not in fields:
-            site = next((k for k in _SITE_NAMES if k in fields), None)
-            if site is not None:
-                out.append(f"--site-field {_shell_word(site)}")
-        if cfg.date_field not in fields:
-            date = next((k for k in _DATE_NAMES if k in fields), None)
-            if date is None:
-                date = next((k for k in fields if any(w in k.lower() for w in _DATE_WORDS)), None)
-            if date is not None:
-                out.append(f"--date-field {_shell_word(date)}")
+        for option, field, names in (
+            ("--id-field", cfg.id_field, _ID_NAMES),
+            ("--url-field", cfg.url_field, _URL_NAMES),
+            ("--site-field", cfg.site_field, _SITE_NAMES),
+            ("--date-field", cfg.date_field, _DATE_NAMES),
+            ("--title-field", cfg.title_field, _TITLE_NAMES),
+        ):
+            if field in fields:
+                continue
+            found = next((k for k in names if k in fields and k != text), None)
+            if found is None and option == "--date-field":
+                found = next((k for k in fields if any(w in k.lower() for w in _DATE_WORDS)), None)
+            if found is not None:
+                out.append(f"{option} {_shell_word(found)}")
         return out
 
 
