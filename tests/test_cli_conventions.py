@@ -38,6 +38,12 @@ def test_help_shows_no_internal_names(command: list[str]) -> None:
     assert all(len(line) <= 80 for line in text.splitlines())
 
 
+@pytest.mark.parametrize("command", [["index", "add"], ["index", "query"]], ids=" ".join)
+def test_index_help_has_the_panels_of_scan(command: list[str]) -> None:
+    panels = re.findall(r"╭─ (\w+) ─", help_of(*command))
+    assert panels == ["Arguments", "Options", "Input", "Matching", "Output", "Performance"]
+
+
 def test_scan_help_groups_options_in_panels_and_states_defaults() -> None:
     text = help_of("scan")
     assert "Usage: dedup scan [OPTIONS] PATH..." in text

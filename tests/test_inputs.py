@@ -256,3 +256,26 @@ def test_overlapping_paths_in_an_index_add_read_each_file_once(tmp_path: Path) -
         got = ix.add([SPOTIFY, SAMPLE / "articles"])
     assert got.skipped == ()
     assert got.read == 36 + 32  # the JSONL's records and the 32 pages, each once
+
+
+def test_standard_input_on_a_terminal_is_an_error_not_a_wait() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", "from dedup.cli import main; main()", "scan", "-", "-f", "json"],
+        stdin=follower,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    os.close(follower)
+    os.close(leader)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "dedup: error: -: standard input is a terminal: pipe or redirect the input to read "
+        "(dedup scan - < export.jsonl)\n"
+    )

@@ -149,7 +149,6 @@ def add_cmd(
             rich_help_panel=INPUT,
         ),
     ] = "refuse",
-    fmt: TextFormat = "text",
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -161,7 +160,6 @@ def add_cmd(
     delimiter: Delimiter = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    fast_extract: FastExtract = _D.extract.fast,
     shingle_size: Annotated[
         int | None,
         typer.Option(
@@ -194,6 +192,10 @@ def add_cmd(
             rich_help_panel=MATCHING,
         ),
     ] = False,
+    fmt: TextFormat = "text",
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
+    quiet: Quiet = False,
+    fast_extract: FastExtract = _D.extract.fast,
     batch_size: Annotated[
         int,
         typer.Option(
@@ -203,8 +205,6 @@ def add_cmd(
         ),
     ] = 10_000,
     jobs: Jobs = None,
-    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
-    quiet: Quiet = False,
 ) -> None:
     """Add the articles under PATHS to the index (created if missing)."""
     check_format(fmt, _TEXT_FORMATS)
@@ -261,16 +261,6 @@ def add_cmd(
 def query_cmd(
     paths: Paths,
     index: IndexOpt,
-    fmt: ReportFormat = None,
-    output: Output = None,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            metavar="N",
-            help="At most this many matches a document, best first.",
-            rich_help_panel=OUTPUT,
-        ),
-    ] = None,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -282,7 +272,6 @@ def query_cmd(
     delimiter: Delimiter = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
     min_shared: MinShared = _D.verify.min_shared,
@@ -295,9 +284,20 @@ def query_cmd(
             rich_help_panel=MATCHING,
         ),
     ] = False,
-    jobs: Jobs = None,
+    fmt: ReportFormat = None,
+    output: Output = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="At most this many matches a document, best first.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
+    jobs: Jobs = None,
+    fast_extract: FastExtract = _D.extract.fast,
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
     if fmt is None:

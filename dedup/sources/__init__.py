@@ -111,9 +111,15 @@ def stdin_file() -> Path:
     """Standard input, read whole into a temporary file the first time it is asked for (removed
     when the process exits), named for the format sniffed from its first bytes
     (`sniff_format`: ``stdin.jsonl``, ``stdin.warc.gz``; plain ``stdin`` when it cannot tell),
-    so that every reader and worker reads it as a file."""
+    so that every reader and worker reads it as a file. InputError when standard input is a
+    terminal (nothing was piped: reading would wait for typing)."""
     global _stdin
     if _stdin is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InputError(
+                "-: standard input is a terminal: pipe or redirect the input to read "
+                "(dedup scan - < export.jsonl)"
+            )
         folder = tempfile.mkdtemp(prefix="dedup-stdin-")
         atexit.register(shutil.rmtree, folder, True)
         raw = os.path.join(folder, "stdin")
