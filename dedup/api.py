@@ -14,17 +14,21 @@ from dedup.engines import local
 from dedup.errors import ConfigError
 from dedup.filters import apply as apply_filters
 from dedup.model import ProgressHook, Report, no_progress
-from dedup.sources import Input
+from dedup.sources import Input, as_inputs
 
 
 def scan(
-    inputs: Iterable[Input],
+    inputs: Input | Iterable[Input],
     config: ScanConfig | None = None,
     progress: ProgressHook | None = None,
     jobs: int | None = 1,
     engine: DaskEngine | None = None,
 ) -> Report:
-    """Find copies among `inputs` (paths to files or directories, and/or `Document`s).
+    """Find copies among `inputs`: paths to files or directories (``"-"`` is standard input)
+    and/or `Document`s; one path or one Document may be given alone (``scan("x.jsonl")``).
+
+    `config`: every setting (`ScanConfig`; None: the defaults). `progress`: called as
+    ``progress(stage, done, total)`` while the scan runs (`total` None when unknown).
 
     Returns a `Report`: clusters of verified copies (every member's Jaccard and containment
     against the origin are exact), the counts of what was read, extracted, skipped and failed,
@@ -36,13 +40,14 @@ def scan(
     (the number of processes reading, extracting and signing: this one and ``jobs - 1``
     workers; None: all cores, or this one alone for an input too small to repay starting
     workers, see `dedup.engines.pool.auto_jobs`).
-    With `engine=dedup.DaskEngine(...)` the scan runs on a Dask cluster instead (`jobs` is then
-    unused) and returns the same report.
+    With `engine` (``dedup.DaskEngine(...)``) the scan runs on a Dask cluster instead (`jobs`
+    is then unused) and returns the same report.
     """
+    inputs = as_inputs(inputs)
     cfg = config or ScanConfig()
     if not isinstance(cfg, ScanConfig):
         raise ConfigError("config must be a dedup.ScanConfig")
-    if jobs is not None and jobs < 1:
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     hook = progress or no_progress
     if engine is not None:

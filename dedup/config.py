@@ -20,7 +20,7 @@ from dedup.errors import ConfigError
 #: would give the same text another shingle hash, so old signatures are refused, not misread.
 SHINGLE_SCHEME_VERSION = 2
 
-INPUT_FORMATS = ("auto", "html", "warc", "jsonl", "csv", "text")
+INPUT_FORMATS = ("auto", "html", "warc", "jsonl", "json", "csv", "tsv", "text")
 #: what `dedup.Index.add` does with a document whose id is already in the index
 DUPLICATE_POLICIES: tuple[str, ...] = ("refuse", "replace")
 
@@ -42,6 +42,8 @@ class InputConfig:
     paragraph_separator: str | None = None
     # strptime format of the dates in records (`dedup.dates`); None: the common forms are read.
     date_format: str | None = None
+    # CSV: one character; None: a tab for TSV, else sniffed from the header line (`sources.csvfile`)
+    delimiter: str | None = None
     # Bounds on what one input may make a scan read and hold, so that a small hostile file (a
     # gzip bomb: 1.5 MB of gzip is 1.5 GB of zeros) or one giant record costs a skip, not the
     # machine. `max_file_bytes`: bytes read from one file after decompression; records past it
@@ -60,6 +62,11 @@ class InputConfig:
         if self.format not in INPUT_FORMATS:
             raise ConfigError(
                 f"unknown input format {self.format!r}; choose one of {', '.join(INPUT_FORMATS)}"
+            )
+        if self.delimiter is not None and (len(self.delimiter) != 1 or self.delimiter in '"\r\n'):
+            raise ConfigError(
+                f"delimiter must be one character other than a quote or line end, "
+                f"got {self.delimiter!r}"
             )
         for name in ("id_field", "text_field", "html_field"):
             if not getattr(self, name):

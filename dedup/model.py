@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -69,6 +70,9 @@ class Skip:
     reason: str
     location: str | None = None
     status: str = "skipped"  # "skipped": unusable input; "failed": a stage raised on it
+    #: the records this skip stands for: 1, or all of a file's when none of them has text
+    #: (one skip says so for all: `dedup.sources.records.TextHint`)
+    records: int = 1
 
     @property
     def where(self) -> str:
@@ -94,7 +98,7 @@ class Skip:
             "location": self.location,
             "reason": self.reason,
             "status": self.status,
-        }
+        } | ({"records": self.records} if self.records != 1 else {})
 
 
 #: a quoted value in a reason (an id, a field name: Python's repr quotes it either way)
@@ -133,7 +137,7 @@ SkipGroup = tuple[str, str, str]
 
 @dataclass(frozen=True, slots=True)
 class UnlistedSkips:
-    """How many skips of one kind in one source a report counts but does not list."""
+    """How many skipped records of one kind in one source a report counts but does not list."""
 
     source: str
     kind: str
@@ -224,9 +228,9 @@ class SkipLog:
 
     def add(self, skip: Skip) -> None:
         if skip.status == "failed":
-            self.failed += 1
+            self.failed += skip.records
         else:
-            self.skipped += 1
+            self.skipped += skip.records
         self._keep((skip.source, skip.kind, skip.status), [skip])
 
     def extend(self, skips: Iterable[Skip]) -> None:
@@ -257,7 +261,8 @@ class SkipLog:
     def _trim(self, key: SkipGroup, kept: list[Skip]) -> None:
         if len(kept) > self.limit:
             kept.sort(key=Skip.sort_key)
-            self._unlisted[key] = self._unlisted.get(key, 0) + len(kept) - self.limit
+            more = sum(s.records for s in kept[self.limit :])
+            self._unlisted[key] = self._unlisted.get(key, 0) + more
             del kept[self.limit :]
 
     def listed(self) -> list[Skip]:
@@ -448,6 +453,22 @@ class Similarity:
     size_b: int
 
 
+#: a cluster member's role: the origin (the earliest member) or a copy of it
+Role = Literal["origin", "copy"]
+
+
+def parse_iso_date(value: str | None) -> datetime | None:
+    """An ISO 8601 date (``2018-07-16``: midnight UTC) or moment (``2018-07-16T09:30:00Z``; one
+    without an offset is taken as UTC) as an aware `datetime`; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One article of a cluster, compared exactly with the cluster's origin.
@@ -471,7 +492,7 @@ class Member:
     site: str | None
     title: str | None
     date: str | None
-    role: str  # "origin" or "copy"
+    role: Role
     jaccard: float
     containment: float
     reuse: float
@@ -486,6 +507,11 @@ class Member:
     same_text_as: str | None = None
     credit_evidence: str | None = None
     title_changed: bool | None = None
+
+    @property
+    def published(self) -> datetime | None:
+        """`date` as an aware `datetime` (UTC; a date alone is its midnight), None if unknown."""
+        return parse_iso_date(self.date)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -518,7 +544,9 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`.
+    """Copies of one story: `origin` is the id of the earliest member, listed first in `members`
+    (`origin_member`). A cluster is the sequence of its members: ``len(cluster)``,
+    ``cluster[0]`` (the origin), ``for member in cluster``.
 
     `wire_source` is the agency or outlet the members credit when they agree
     (`dedup.evidence.wire_source`), `credited` how many members credit it and `uncredited`
@@ -532,8 +560,27 @@ class Cluster:
     uncredited: int = 0
 
     @property
+    def origin_member(self) -> Member:
+        """The origin itself (`origin` is its id, as the JSON report gives it)."""
+        return self.members[0]
+
+    @property
     def copies(self) -> tuple[Member, ...]:
+        """The members but the origin, in report order."""
         return self.members[1:]
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self) -> Iterator[Member]:
+        return iter(self.members)
+
+    @overload
+    def __getitem__(self, i: int) -> Member: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Member, ...]: ...
+    def __getitem__(self, i: int | slice) -> Member | tuple[Member, ...]:
+        return self.members[i]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -667,7 +714,10 @@ class Report:
     A cluster groups the copies of one story around its origin; `matches` are the copy
     relations themselves. The two differ where copying is partial: a page that carries
     parts of two stories is a copy of both but sits in one cluster, and two excerpts of one
-    story that share no passage with each other are in its cluster but not a match."""
+    story that share no passage with each other are in its cluster but not a match.
+
+    A report is the sequence of its clusters: ``len(report)``, ``report[0]`` (the largest),
+    ``for cluster in report`` (so a report without clusters is false)."""
 
     stats: Stats
     clusters: tuple[Cluster, ...]
@@ -694,6 +744,19 @@ class Report:
         if self.unlisted:  # only then: a report that lists every skip reads as it always did
             out["skipped_not_listed"] = [u.to_dict() for u in self.unlisted]
         return out
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    def __iter__(self) -> Iterator[Cluster]:
+        return iter(self.clusters)
+
+    @overload
+    def __getitem__(self, i: int) -> Cluster: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Cluster, ...]: ...
+    def __getitem__(self, i: int | slice) -> Cluster | tuple[Cluster, ...]:
+        return self.clusters[i]
 
     def pairs(self) -> set[frozenset[str]]:
         """Every copy pair (`all_matches`), as unordered pairs of ids."""

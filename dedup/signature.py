@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.errors import ConfigError
 from dedup.model import HashArray
 from dedup.shingle import IndexArray, ShingleBatch, mix64, shingle_batch
 
@@ -265,6 +266,10 @@ class MinHasher:
 
     ``MinHasher(num_perm=128, ngram=5, seed=1).signatures(texts)`` returns a ``uint32`` array of
     shape ``(len(texts), num_perm)``. A text with no words gets all positions `EMPTY_VALUE`.
+
+    `num_perm`: positions of a signature (`MinHashConfig.num_perm`, ``--num-perm``; a scan
+    uses 255). `ngram`: words a shingle (`ShingleConfig.size`, ``--shingle-size``). `seed`:
+    the hashing seed (`MinHashConfig.seed`).
     """
 
     def __init__(self, num_perm: int = 128, ngram: int = 5, seed: int = 1) -> None:
@@ -274,8 +279,13 @@ class MinHasher:
         self.ngram = ngram
         self.seed = seed
 
-    def signatures(self, texts: Sequence[str]) -> npt.NDArray[np.uint32]:
-        """Signatures of a batch of already-extracted texts."""
+    def signatures(self, texts: str | Sequence[str]) -> npt.NDArray[np.uint32]:
+        """Signatures of `texts` (already extracted), one row a text; one text given alone (a
+        ``str``) is one text, one row (not one a character)."""
+        if isinstance(texts, str):
+            texts = [texts]
+        elif not all(isinstance(t, str) for t in texts):
+            raise ConfigError("MinHasher.signatures: texts must be a str or a sequence of str")
         return self.sign_batch(shingle_batch(texts, self.ngram))
 
     def sign_batch(self, batch: ShingleBatch) -> npt.NDArray[np.uint32]:

@@ -23,7 +23,7 @@ from tests.conftest import assert_one_line_error
 
 IO = Path(__file__).resolve().parent / "fixtures" / "io"
 CORPUS_IDS = ["corpus/original.html", "wire-willis"]  # the copy pair in fixtures/io/corpus
-SUMMARY = "read 3 records from 2 files: 3 scanned, 0 skipped, 0 failed; 1 clusters, 1 copies\n"
+SUMMARY = "read 3 records from 2 files: 3 scanned, 0 skipped, 0 failed; 1 cluster, 1 copy\n"
 
 runner = CliRunner()
 
@@ -102,7 +102,7 @@ def test_scan_table() -> None:
     assert "c1: 2 articles, origin bbc.co.uk 2005-02-03T09:15:00Z" in out
     assert "wire-willis" in out and "dailywire-example.com" in out
     assert "3 read (2 files), 3 scanned, 0 skipped, 0 failed" in out
-    assert "1 clusters, 1 copies" in out
+    assert "1 cluster, 1 copy" in out
 
 
 def test_default_format_off_a_terminal_is_json() -> None:
@@ -150,8 +150,13 @@ def test_field_names_from_options(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.exception is None
     data = json.loads(result.stdout)
     assert [sorted(m["id"] for m in c["members"]) for c in data["clusters"]] == [["a", "b"]]
-    default = json.loads(run("scan", str(feed), "-f", "json").stdout)
-    assert default["stats"]["skipped"] == 2 and default["clusters"] == []
+    default = run("scan", str(feed), "-f", "json")
+    # no record has text: one skip for the file's 2 records, one warning naming the option
+    assert json.loads(default.stdout)["stats"]["skipped"] == 2
+    assert json.loads(default.stdout)["skipped"][0]["records"] == 2
+    assert json.loads(default.stdout)["clusters"] == []
+    assert default.stderr.startswith(f"dedup: warning: {feed}:lines 1-2: no record has text")
+    assert "try --text-field body --id-field guid\n" in default.stderr
 
 
 def test_bad_records_are_counted_skips_and_the_scan_succeeds(messy: Path) -> None:
@@ -198,7 +203,7 @@ def test_bad_format_is_exit_2() -> None:
 @pytest.mark.parametrize("value", ["1.5", "0", "-0.2"])
 def test_out_of_range_min_coverage_is_exit_2(value: str) -> None:
     result = run("scan", "corpus", "--min-coverage", value)
-    assert_one_line_error(result, 2, "min_coverage must be in (0, 1]")
+    assert_one_line_error(result, 2, "--min-coverage must be in (0, 1]")
 
 
 @pytest.mark.parametrize(
@@ -218,11 +223,14 @@ def test_usage_errors_are_exit_2(args: list[str], needle: str) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--num-perm", "256", "--bands", "85"], "must be a multiple of bands"),
-        (["--input-format", "pdf"], "unknown input format 'pdf'"),
-        (["--shingle-size", "0"], "shingle size must be between 1 and 32"),
-        (["--text-field", ""], "text_field must not be empty"),
+        (["--num-perm", "256", "--bands", "85"], "--num-perm (256) must be a multiple of --bands"),
+        (["--input-format", "pdf"], "unknown --input-format 'pdf'"),
+        (["--shingle-size", "0"], "--shingle-size must be between 1 and 32"),
+        (["--text-field", ""], "--text-field must not be empty"),
         (["--jobs", "0"], "--jobs must be at least 1"),
+        (["--delimiter", ";;"], "--delimiter must be one character"),
+        (["--max-file-bytes", "0"], "--max-file-bytes and --max-record-bytes must be at least 1"),
+        (["--workers", "3"], "--workers needs --engine dask"),
     ],
 )
 def test_invalid_settings_are_exit_2(args: list[str], needle: str) -> None:

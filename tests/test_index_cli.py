@@ -93,7 +93,7 @@ def test_query_other_formats(db: str) -> None:
     table = run("index", "query", PAGE, "--index", db, "-f", "table", "--limit", "1")
     assert table.exit_code == 0
     assert "census-8818.html" in table.stdout and "census-8200.html" not in table.stdout
-    assert "1 with matches, 1 matches" in table.stdout
+    assert "1 with matches, 1 match" in table.stdout
 
 
 def test_stats_and_remove(db: str) -> None:
@@ -112,7 +112,7 @@ def test_stats_and_remove(db: str) -> None:
         "documents": 67,
     }
     assert removed.stderr == (
-        "removed 1 documents; not in the index: nope; the index holds 67 documents\n"
+        "removed 1 document; not in the index: nope; the index holds 67 documents\n"
     )
 
 

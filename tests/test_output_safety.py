@@ -79,7 +79,7 @@ def test_scan_table_shows_every_value_literally() -> None:
     out = proc.stdout.decode("utf-8")
     _assert_literal(out)
     assert "\\x1b[2J\\x1b[Hcleared" in out  # the origin's title, in the cluster's heading
-    assert "3 read (1 files), 3 scanned" in out and "1 clusters, 2 copies" in out
+    assert "3 read (1 file), 3 scanned" in out and "1 cluster, 2 copies" in out
     assert proc.stderr.decode("utf-8").count("\n") == 1  # the summary line
 
 

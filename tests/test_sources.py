@@ -360,8 +360,10 @@ def test_csv_without_a_text_column_is_one_skip_naming_the_columns(tmp_path: Path
     path.write_text(f"id,body\nx,{quoted(WILLIS)}\ny,{quoted(TRUANTS)}\n", "utf-8")
     (skip,) = read_all(path)
     assert isinstance(skip, Skip)
-    assert (skip.source, skip.location) == (str(path), "line 1")
-    assert "'text'" in skip.reason and "'html'" in skip.reason and "id, body" in skip.reason
+    # located by the first lines of its first and last rows (a quoted text spans lines)
+    assert (skip.source, skip.location) == (str(path), "lines 2-7")
+    assert "'text'" in skip.reason and "'html'" in skip.reason and "'id', 'body'" in skip.reason
+    assert skip.reason.endswith("try --text-field body")
     # the same file reads with the field named
     assert [r.id for r in records(read_all(path, cfg=InputConfig(text_field="body")))] == [
         "x",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from dedup.cli.common import say
+from dedup.cli.common import Command, Group, say
 from dedup.cli.compare import compare_cmd
 from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
@@ -17,8 +17,9 @@ from dedup.cli.scan import scan_cmd
 app = typer.Typer(
     help="Find where news stories have been copied.",
     no_args_is_help=True,
+    cls=Group,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -46,8 +47,8 @@ def _main(
     """dedup: find copies of news stories (syndication) in saved pages, crawls and exports."""
 
 
-app.command("scan")(scan_cmd)
-app.command("compare")(compare_cmd)
+app.command("scan", cls=Command)(scan_cmd)
+app.command("compare", cls=Command)(compare_cmd)
 app.add_typer(index_app, name="index")
 
 __all__ = ["app", "main"]

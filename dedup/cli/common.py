@@ -1,17 +1,34 @@
 """What every command shares: the stderr console and the one printer of its lines (`say`), the
-one-line fatal error, writing a report."""
+one-line fatal error (a settings error worded with the flags: `config_failure`), the help's
+look (`Command`), progress bars, writing a report."""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from dedup.errors import ConfigError
+from dedup.model import ProgressHook
 from dedup.output.literal import literal
 
 #: stderr: progress bars (on a terminal) and the lines `say` prints
@@ -28,6 +45,120 @@ def say(line: str) -> None:
 def fail(message: str, code: int = 1) -> typer.Exit:
     say(f"dedup: error: {message}")
     return typer.Exit(code)
+
+
+#: settings a ConfigError names in words, or by a one-word field, and their flags
+_WORDED = {
+    "shingle size": "--shingle-size",
+    "unknown input format": "unknown --input-format",
+    "bands": "--bands",
+    "delimiter": "--delimiter",
+    "workers": "--workers",
+}
+#: a settings field named in a ConfigError: ``min_coverage``, ``num_perm``
+_FIELD = re.compile(r"(?<![\w-])([a-z]+(?:_[a-z]+)+)(?![\w-])")
+
+
+def config_failure(exc: ConfigError) -> typer.Exit:
+    """The usage error (exit 2) for invalid settings, the settings named as the flags that set
+    them (``--min-coverage must be in (0, 1]``, not the config field ``min_coverage``): every
+    setting the command line sets is the field of the same name (``--num-perm``:
+    ``num_perm``)."""
+    message = _FIELD.sub(lambda m: "--" + m.group(1).replace("_", "-"), str(exc))
+    for words, flag in _WORDED.items():
+        message = re.sub(rf"(?<![\w-]){words}(?![\w-])", flag, message)
+    return fail(message, 2)
+
+
+class _Argument(TyperArgument):
+    """An argument shown by its metavar alone (``PATH...``), in the usage line and the help,
+    without typer's internal type (``<list[Path]>``) or braces (``{paths}...``)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        return self.metavar or self.name.upper()
+
+
+#: what an option's value is called in the help when it does not say (``--jobs N``), by type
+_METAVARS = {"int": "N", "float": "NUMBER", "str": "TEXT", "Path": "PATH"}
+
+
+def _plain(params: Any) -> Any:
+    """`params` as the help shows them plainly (see `Command`)."""
+    for p in params:
+        if getattr(p, "help", None) and not getattr(p, "_escaped", False):
+            # help texts are plain text: "[default: ...]" is not Rich markup
+            p.help = escape(p.help)
+            p._escaped = True
+        if isinstance(p, TyperArgument) and not isinstance(p, _Argument):
+            p.__class__ = _Argument
+        elif getattr(p, "metavar", "") is None:
+            if getattr(p, "is_flag", False) or getattr(p, "count", False):
+                p.metavar = ""
+            elif isinstance(p, TyperOption):
+                p.metavar = _METAVARS.get(p.bare_type(), "VALUE")
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose help names values plainly: ``--jobs N``, ``PATH...``, nothing after a
+    flag (typer would show ``<int>``, ``{paths}...``, ``--quiet -q <bool>``)."""
+
+    def get_params(self, ctx: Any) -> Any:
+        return _plain(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    """A group of commands whose own options are shown as `Command` shows them."""
+
+    def get_params(self, ctx: Any) -> Any:
+        return _plain(super().get_params(ctx))
+
+
+class _Bars:
+    """Progress bars on stderr, one per stage (`ProgressHook`)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._p = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._p.add_task(stage, total=total)
+        self._p.update(self._tasks[stage], completed=done, total=total)
+
+
+@contextmanager
+def progress_bars(show: bool) -> Iterator[ProgressHook | None]:
+    """A progress hook drawing bars on stderr while the block runs when `show` and stderr is
+    a terminal (the bars are removed at the end), else None."""
+    if not (show and err.is_terminal):
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        yield _Bars(bar)
+
+
+def report_width(output: Path | None) -> int | None:
+    """The width a table is laid out to: the terminal's (or ``$COLUMNS``) when it goes to
+    stdout on a terminal or ``$COLUMNS`` is set, else None (the renderer's fixed width, so
+    that a report written to a file is the same wherever it is made)."""
+    if output is not None and str(output) != "-":
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    return None
 
 
 def check_output(output: Path | None) -> None:

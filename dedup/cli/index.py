@@ -11,10 +11,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dedup.cli.common import check_output, fail, os_failure, say, write_output
+from dedup.cli.common import (
+    Command,
+    Group,
+    check_output,
+    config_failure,
+    fail,
+    os_failure,
+    progress_bars,
+    say,
+    write_output,
+)
 from dedup.cli.options import (
+    INPUT,
+    MATCHING,
+    OUTPUT,
+    PERFORMANCE,
     DateField,
     DateFormat,
+    Delimiter,
     FastExtract,
     HtmlField,
     IdField,
@@ -30,8 +45,10 @@ from dedup.cli.options import (
     ParagraphSeparator,
     Paths,
     Quiet,
+    ReportFormat,
     SiteField,
     TextField,
+    TextFormat,
     TitleField,
     UrlField,
     check_format,
@@ -49,7 +66,7 @@ from dedup.config import (
     ShingleConfig,
 )
 from dedup.errors import ConfigError, DedupError
-from dedup.output import warning_lines
+from dedup.output import input_warnings, warning_lines
 from dedup.output.index import (
     QUERY_FORMATS,
     add_summary,
@@ -65,6 +82,7 @@ if TYPE_CHECKING:
 index_app = typer.Typer(
     help="A persistent index: is a new article a copy of anything seen before, and of what?",
     no_args_is_help=True,
+    cls=Group,
 )
 
 _D = ScanConfig()
@@ -76,10 +94,11 @@ IndexOpt = Annotated[
         "--index",
         "-i",
         envvar="DEDUP_INDEX",
+        metavar="INDEX",
         help="The index: a file (SQLite, created by `add`) or redis://host:port/db.",
+        rich_help_panel=INPUT,
     ),
 ]
-TextFormat = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
 
 
 def _open(
@@ -105,7 +124,7 @@ def _open(
             crosslingual=CrossLingualConfig(enabled=cross_lingual),
         )
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc) from None
     return Index.open(location, cfg, create=create)
 
 
@@ -119,18 +138,19 @@ def _print(text: str, output: Path | None = None) -> None:
         raise os_failure(exc) from None
 
 
-@index_app.command("add")
+@index_app.command("add", cls=Command)
 def add_cmd(
     paths: Paths,
     index: IndexOpt,
     on_duplicate: Annotated[
         str,
         typer.Option(
+            metavar="POLICY",
             help="An id already in the index: refuse (keep the indexed one, list the record as "
-            "skipped) or replace it."
+            "skipped) or replace it.",
+            rich_help_panel=INPUT,
         ),
     ] = "refuse",
-    fmt: TextFormat = "text",
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -141,16 +161,31 @@ def add_cmd(
     title_field: TitleField = "title",
     date_format: DateFormat = None,
     paragraph_separator: ParagraphSeparator = None,
+    delimiter: Delimiter = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    fast_extract: FastExtract = _D.extract.fast,
     shingle_size: Annotated[
-        int | None, typer.Option(help="Words per shingle (new index) [default: 5].")
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Words per shingle (new index) [default: 5].",
+            rich_help_panel=MATCHING,
+        ),
     ] = None,
     num_perm: Annotated[
-        int | None, typer.Option(help="MinHash permutations (new index) [default: 255].")
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="MinHash permutations (new index) [default: 255].",
+            rich_help_panel=MATCHING,
+        ),
     ] = None,
-    bands: Annotated[int | None, typer.Option(help="LSH bands (new index) [default: 85].")] = None,
+    bands: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N", help="LSH bands (new index) [default: 85].", rich_help_panel=MATCHING
+        ),
+    ] = None,
     cross_lingual: Annotated[
         bool,
         typer.Option(
@@ -158,14 +193,22 @@ def add_cmd(
             help="(New index) also store each article's language and anchors (names, numbers,"
             " dates), so that `query --cross-lingual` finds translations; an existing index must"
             " have been built with it (it then stores them for every add, with or without it).",
+            rich_help_panel=MATCHING,
         ),
     ] = False,
-    batch_size: Annotated[
-        int, typer.Option(help="Documents written a transaction (a crash loses at most one).")
-    ] = 10_000,
-    jobs: Jobs = None,
+    fmt: TextFormat = "text",
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
+    fast_extract: FastExtract = _D.extract.fast,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            help="Documents written a transaction (a crash loses at most one).",
+            rich_help_panel=PERFORMANCE,
+        ),
+    ] = 10_000,
+    jobs: Jobs = None,
 ) -> None:
     """Add the articles under PATHS to the index (created if missing)."""
     check_format(fmt, _TEXT_FORMATS)
@@ -192,47 +235,38 @@ def add_cmd(
             max_record_bytes,
             date_format,
             paragraph_separator,
+            delimiter,
         )
         rep = report_config(max_listed_skips)
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc) from None
     try:
         with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
             ix.config = replace(
                 ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), report=rep
             )
-            result = ix.add(
-                paths,
-                on_duplicate="replace" if on_duplicate == "replace" else "refuse",
-                jobs=n_jobs,
-                batch_size=batch_size,
-            )
+            with progress_bars(not quiet) as hook:
+                result = ix.add(
+                    paths,
+                    on_duplicate="replace" if on_duplicate == "replace" else "refuse",
+                    jobs=n_jobs,
+                    batch_size=batch_size,
+                    progress=hook,
+                )
     except DedupError as exc:
         raise fail(str(exc)) from None
     if fmt == "json":
         _print(dumps(result.to_dict()))
-    for line in warning_lines(result.unread_dates):
+    for line in [*input_warnings(result.skipped), *warning_lines(result.unread_dates)]:
         say(line)
     if not quiet:
         say(add_summary(result))
 
 
-@index_app.command("query")
+@index_app.command("query", cls=Command)
 def query_cmd(
     paths: Paths,
     index: IndexOpt,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, json, jsonl or csv [default: table on a terminal, else json]",
-        ),
-    ] = None,
-    output: Output = None,
-    limit: Annotated[
-        int | None, typer.Option(help="At most this many matches a document, best first.")
-    ] = None,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -243,9 +277,9 @@ def query_cmd(
     title_field: TitleField = "title",
     date_format: DateFormat = None,
     paragraph_separator: ParagraphSeparator = None,
+    delimiter: Delimiter = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
     min_shared: MinShared = _D.verify.min_shared,
@@ -255,11 +289,23 @@ def query_cmd(
             "--cross-lingual",
             help="Also find translations: indexed articles in another language that translate"
             " the queried one (the index must have been built with --cross-lingual).",
+            rich_help_panel=MATCHING,
         ),
     ] = False,
-    jobs: Jobs = None,
+    fmt: ReportFormat = None,
+    output: Output = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="At most this many matches a document, best first.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
+    jobs: Jobs = None,
+    fast_extract: FastExtract = _D.extract.fast,
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
     if fmt is None:
@@ -283,11 +329,12 @@ def query_cmd(
             max_record_bytes,
             date_format,
             paragraph_separator,
+            delimiter,
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc) from None
     try:
         with _open(index, False) as ix:
             ix.config = replace(
@@ -298,22 +345,24 @@ def query_cmd(
                 crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
                 report=rep,
             )
-            report = ix.query_many(paths, limit=limit, jobs=n_jobs)
+            with progress_bars(not quiet) as hook:
+                report = ix.query_many(paths, limit=limit, jobs=n_jobs, progress=hook)
     except DedupError as exc:
         raise fail(str(exc)) from None
     _print(QUERY_FORMATS[fmt](report), output)
-    for line in warning_lines(report.unread_dates):
+    for line in [*input_warnings(report.skipped), *warning_lines(report.unread_dates)]:
         say(line)
     if not quiet:
         say(query_summary(report))
 
 
-@index_app.command("stats")
+@index_app.command("stats", cls=Command)
 def stats_cmd(
     index: IndexOpt,
     fmt: TextFormat = "text",
     check: Annotated[
-        bool, typer.Option(help="Also read the whole index for damage (slow); exit 1 if any.")
+        bool,
+        typer.Option(help="Also read the whole index for damage (slow); exit 1 if any."),
     ] = False,
 ) -> None:
     """What the index holds and the settings it was built with."""
@@ -333,7 +382,7 @@ def stats_cmd(
     _print(dumps(out) if fmt == "json" else stats_text(stats, checked=check))
 
 
-@index_app.command("remove")
+@index_app.command("remove", cls=Command)
 def remove_cmd(
     ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove.")],
     index: IndexOpt,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,69 +14,153 @@ from dedup.errors import ConfigError
 
 _INPUT = InputConfig()
 
-Paths = Annotated[list[Path], typer.Argument(help="Files or directories (walked recursively).")]
-InputFormat = Annotated[
-    str, typer.Option(help=f"Force the input format: {', '.join(INPUT_FORMATS)}.")
+#: the panels options are grouped in by `--help`
+INPUT, MATCHING, OUTPUT, PERFORMANCE = "Input", "Matching", "Output", "Performance"
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH...",
+        help="Files or directories (walked recursively); - is standard input.",
+        show_default=False,
+    ),
 ]
-IdField = Annotated[str, typer.Option(help="JSONL/CSV field of the id.")]
-TextField = Annotated[str, typer.Option(help="JSONL/CSV field of the text.")]
-HtmlField = Annotated[str, typer.Option(help="JSONL/CSV field of the HTML.")]
-UrlField = Annotated[str, typer.Option(help="JSONL/CSV field of the URL.")]
-DateField = Annotated[str, typer.Option(help="JSONL/CSV field of the date.")]
-SiteField = Annotated[str, typer.Option(help="JSONL/CSV field of the site.")]
-TitleField = Annotated[str, typer.Option(help="JSONL/CSV field of the title.")]
+InputFormat = Annotated[
+    str,
+    typer.Option(
+        metavar="FORMAT",
+        help=f"Force the input format: {', '.join(INPUT_FORMATS)} (auto: by extension; "
+        "standard input: by its first bytes).",
+        rich_help_panel=INPUT,
+    ),
+]
+
+
+def _field(what: str) -> Any:
+    return typer.Option(
+        metavar="NAME", help=f"JSONL/CSV/JSON field of the {what}.", rich_help_panel=INPUT
+    )
+
+
+IdField = Annotated[str, _field("id")]
+TextField = Annotated[str, _field("text")]
+HtmlField = Annotated[str, _field("HTML")]
+UrlField = Annotated[str, _field("URL")]
+DateField = Annotated[str, _field("date")]
+SiteField = Annotated[str, _field("site")]
+TitleField = Annotated[str, _field("title")]
+Delimiter = Annotated[
+    str | None,
+    typer.Option(
+        metavar="CHAR",
+        help="CSV delimiter (\\t for a tab) [default: a tab for .tsv, else found in the header "
+        "line: comma, tab, ; or |].",
+        rich_help_panel=INPUT,
+    ),
+]
 DateFormat = Annotated[
     str | None,
     typer.Option(
+        metavar="FORMAT",
         help="strptime format of the dates, e.g. '%d/%m/%Y' [read: ISO 8601, RFC 2822 and "
-        "common forms; 07/08/2018 is July 8]."
+        "common forms; 07/08/2018 is July 8].",
+        rich_help_panel=INPUT,
     ),
 ]
 ParagraphSeparator = Annotated[
     str | None,
     typer.Option(
+        metavar="TEXT",
         help="A paragraph break other than a line break, e.g. ' ### ' [found in each text: a "
-        "repeated run such as ' ### ' or ' *** ']."
+        "repeated run such as ' ### ' or ' *** '].",
+        rich_help_panel=INPUT,
     ),
 ]
 MaxFileBytes = Annotated[
     int,
     typer.Option(
+        metavar="BYTES",
         help="Read at most this many bytes of one file (after decompression); "
-        "the rest is a skip [1 GiB]."
+        "the rest is a skip [default: 1 GiB].",
+        show_default=False,
+        rich_help_panel=INPUT,
     ),
 ]
 MaxRecordBytes = Annotated[
     int,
     typer.Option(
+        metavar="BYTES",
         help="A record (JSONL line, CSV row, text file), HTML page or WARC response body over "
-        "this many bytes is a skip [16 MiB]."
+        "this many bytes is a skip [default: 16 MiB].",
+        show_default=False,
+        rich_help_panel=INPUT,
     ),
 ]
 FastExtract = Annotated[
-    bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
+    bool,
+    typer.Option(
+        help="trafilatura without its fallback extractors (faster).",
+        rich_help_panel=PERFORMANCE,
+    ),
 ]
+#: --jobs means the same in every command that reads articles: processes, this one and N-1
+#: workers; not given, all cores (a scan: one for a small input, `dedup.engines.pool.auto_jobs`)
+JOBS_HELP = (
+    "Processes reading, extracting and signing: this one and N-1 workers [default: all "
+    "cores; a scan of under ~32 MB of text or ~13 MB of HTML: one]."
+)
 Jobs = Annotated[
     int | None,
+    typer.Option("--jobs", "-j", metavar="N", help=JOBS_HELP, rich_help_panel=PERFORMANCE),
+]
+ScanJobs = Jobs
+ReportFormat = Annotated[
+    str | None,
     typer.Option(
-        "--jobs", "-j", help="Processes preparing documents: this one and N-1 workers [all cores]."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, jsonl or csv [default: table on a terminal, else json].",
+        rich_help_panel=OUTPUT,
     ),
 ]
-ScanJobs = Annotated[
-    int | None,
+ScanFormat = Annotated[
+    str | None,
     typer.Option(
-        "--jobs",
-        "-j",
-        help="Processes reading, extracting and signing: this one and N-1 workers "
-        "[all cores; one for an input under ~32 MB of text or ~13 MB of HTML].",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, jsonl, csv, sites, or html (a page for a browser: --output FILE) "
+        "[default: table on a terminal, else json].",
+        rich_help_panel=OUTPUT,
     ),
 ]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")]
+TextFormat = Annotated[
+    str,
+    typer.Option("--format", "-f", metavar="FORMAT", help="text or json.", rich_help_panel=OUTPUT),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to FILE (- is stdout) [default: stdout].",
+        rich_help_panel=OUTPUT,
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No summary line or progress on stderr.", rich_help_panel=OUTPUT
+    ),
+]
 MaxListedSkips = Annotated[
     int,
     typer.Option(
+        metavar="N",
         help="Skipped records listed a file and kind of reason; the others are only counted.",
+        rich_help_panel=OUTPUT,
     ),
 ]
 
@@ -94,9 +178,11 @@ def input_config(
     max_record_bytes: int = _INPUT.max_record_bytes,
     date_format: str | None = None,
     paragraph_separator: str | None = None,
+    delimiter: str | None = None,
 ) -> InputConfig:
     """The input settings of the reading options; ConfigError names what is wrong."""
     return InputConfig(
+        delimiter="\t" if delimiter == "\\t" else delimiter,
         format=input_format,
         id_field=id_field,
         text_field=text_field,
@@ -131,13 +217,27 @@ def check_format(fmt: str, choices: tuple[str, ...] | list[str]) -> None:
 
 
 MinSentences = Annotated[
-    int, typer.Option(help="Copy: sentences of the shorter text that must be shared.")
+    int,
+    typer.Option(
+        metavar="N",
+        help="Copy: sentences of the shorter text that must be shared.",
+        rich_help_panel=MATCHING,
+    ),
 ]
 MinCoverage = Annotated[
     float,
-    typer.Option(help="Copy: share of the shorter text's words that must be in shared passages."),
+    typer.Option(
+        metavar="SHARE",
+        help="Copy: share of the shorter text's words that must be in shared passages.",
+        rich_help_panel=MATCHING,
+    ),
 ]
-MinShared = Annotated[int, typer.Option(help="Copy: shared shingles needed at least.")]
+MinShared = Annotated[
+    int,
+    typer.Option(
+        metavar="N", help="Copy: shared shingles needed at least.", rich_help_panel=MATCHING
+    ),
+]
 
 
 def verify_config(min_sentences: int, min_coverage: float, min_shared: int) -> VerifyConfig:

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from dedup.api import scan
-from dedup.cli.common import check_output, err, fail, os_failure, say, write_output
+from dedup.cli.common import (
+    check_output,
+    config_failure,
+    fail,
+    os_failure,
+    progress_bars,
+    report_width,
+    say,
+    write_output,
+)
 from dedup.cli.options import (
+    INPUT,
+    MATCHING,
+    OUTPUT,
+    PERFORMANCE,
     DateField,
     DateFormat,
+    Delimiter,
     FastExtract,
     HtmlField,
     IdField,
@@ -36,6 +44,7 @@ from dedup.cli.options import (
     ParagraphSeparator,
     Paths,
     Quiet,
+    ScanFormat,
     ScanJobs,
     SiteField,
     TextField,
@@ -57,24 +66,18 @@ from dedup.config import (
 )
 from dedup.errors import ConfigError, DedupError
 from dedup.evidence import parse_span
-from dedup.model import ProgressHook
-from dedup.output import FORMATS, PAGE_FORMATS, render_page, summary_line, warning_lines
+from dedup.output import (
+    FORMATS,
+    PAGE_FORMATS,
+    input_warnings,
+    render,
+    render_page,
+    summary_line,
+    warning_lines,
+)
 from dedup.output.sites import GRAPH_FORMATS
 
 _D = ScanConfig()
-
-
-class _RichProgress:
-    """Progress bars on stderr, one per stage."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._p = progress
-        self._tasks: dict[str, TaskID] = {}
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if stage not in self._tasks:
-            self._tasks[stage] = self._p.add_task(stage, total=total)
-        self._p.update(self._tasks[stage], completed=done, total=total)
 
 
 def _span(option: str, text: str) -> int:
@@ -86,16 +89,6 @@ def _span(option: str, text: str) -> int:
 
 def scan_cmd(
     paths: Paths,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, json, jsonl, csv, sites, or html (a page for a browser: --output FILE) "
-            "[default: table on a terminal, else json]",
-        ),
-    ] = None,
-    output: Output = None,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -104,73 +97,127 @@ def scan_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    delimiter: Delimiter = None,
     date_format: DateFormat = None,
     paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    fast_extract: FastExtract = _D.extract.fast,
-    shingle_size: Annotated[int, typer.Option(help="Words per shingle.")] = _D.shingle.size,
-    num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = _D.minhash.num_perm,
+    shingle_size: Annotated[
+        int, typer.Option(metavar="N", help="Words per shingle.", rich_help_panel=MATCHING)
+    ] = _D.shingle.size,
+    num_perm: Annotated[
+        int, typer.Option(metavar="N", help="MinHash permutations.", rich_help_panel=MATCHING)
+    ] = _D.minhash.num_perm,
     bands: Annotated[
-        int, typer.Option(help="LSH bands (must divide --num-perm).")
+        int,
+        typer.Option(
+            metavar="N", help="LSH bands (must divide --num-perm).", rich_help_panel=MATCHING
+        ),
     ] = _D.minhash.bands,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
     min_shared: MinShared = _D.verify.min_shared,
-    jobs: ScanJobs = None,
     cross_lingual: Annotated[
         bool,
         typer.Option(
             "--cross-lingual",
             help="Also find translations: articles in another language that translate a story"
             " (matched on names, numbers and dates).",
+            rich_help_panel=MATCHING,
         ),
     ] = False,
-    engine: Annotated[
-        str, typer.Option(help="local (this machine, --jobs processes) or dask (a Dask cluster).")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="With --engine dask: a running scheduler, e.g. tcp://host:8786."),
-    ] = None,
-    workers: Annotated[
-        int, typer.Option(help="With --engine dask and no --scheduler: local worker processes.")
-    ] = 2,
+    fmt: ScanFormat = None,
+    output: Output = None,
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     since: Annotated[
         str | None,
-        typer.Option(help="Scan only documents published on or after this day (YYYY-MM-DD)."),
+        typer.Option(
+            metavar="DAY",
+            help="Scan only documents published on or after this day (YYYY-MM-DD).",
+            rich_help_panel=INPUT,
+        ),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option(help="Scan only documents published on or before this day (YYYY-MM-DD)."),
+        typer.Option(
+            metavar="DAY",
+            help="Scan only documents published on or before this day (YYYY-MM-DD).",
+            rich_help_panel=INPUT,
+        ),
     ] = None,
     window: Annotated[
         str | None,
-        typer.Option(help="Keep copies that appeared at most this long after the origin: 36h, 3d."),
+        typer.Option(
+            metavar="SPAN",
+            help="Keep copies that appeared at most this long after the origin: 36h, 3d.",
+            rich_help_panel=OUTPUT,
+        ),
     ] = None,
     cross_site: Annotated[
-        bool, typer.Option("--cross-site", help="Drop copies on the origin's own site.")
+        bool,
+        typer.Option(
+            "--cross-site", help="Drop copies on the origin's own site.", rich_help_panel=OUTPUT
+        ),
     ] = False,
-    min_size: Annotated[int, typer.Option(help="Keep clusters of at least N articles.")] = 2,
+    min_size: Annotated[
+        int,
+        typer.Option(
+            metavar="N", help="Keep clusters of at least N articles.", rich_help_panel=OUTPUT
+        ),
+    ] = 2,
     top: Annotated[
-        int | None, typer.Option(help="Keep the first N clusters (in --sort order).")
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Keep the first N clusters (in --sort order).",
+            rich_help_panel=OUTPUT,
+        ),
     ] = None,
     sort: Annotated[
         str,
         typer.Option(
+            metavar="KEY",
             help="Cluster order: size (largest first) or date (newest first); or the site "
-            "view's: site, scanned, origins, copies, credited, uncredited, delay."
+            "view's: site, scanned, origins, copies, credited, uncredited, delay.",
+            rich_help_panel=OUTPUT,
         ),
     ] = "size",
     graph: Annotated[
         Path | None,
         typer.Option(
+            metavar="FILE",
             help="Also write the site-to-site republication graph to FILE: edges as CSV "
-            "(FILE.csv) or GraphML (FILE.graphml)."
+            "(FILE.csv) or GraphML (FILE.graphml).",
+            rich_help_panel=OUTPUT,
         ),
     ] = None,
     quiet: Quiet = False,
+    jobs: ScanJobs = None,
+    fast_extract: FastExtract = _D.extract.fast,
+    engine: Annotated[
+        str,
+        typer.Option(
+            metavar="ENGINE",
+            help="local (this machine, --jobs processes) or dask (a Dask cluster).",
+            rich_help_panel=PERFORMANCE,
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="With --engine dask: a running scheduler, e.g. tcp://host:8786.",
+            rich_help_panel=PERFORMANCE,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="With --engine dask and no --scheduler: local worker processes [default: 2].",
+            rich_help_panel=PERFORMANCE,
+        ),
+    ] = None,
 ) -> None:
     """Scan PATHS for copies of the same story and print a report."""
     if fmt is None:
@@ -180,6 +227,8 @@ def scan_cmd(
         raise fail(f"unknown --engine {engine!r}; choose local or dask", 2)
     if engine == "local" and scheduler is not None:
         raise fail("--scheduler needs --engine dask", 2)
+    if engine == "local" and workers is not None:
+        raise fail("--workers needs --engine dask (for --engine local, see --jobs)", 2)
     check_format(fmt, [*FORMATS, *PAGE_FORMATS])
     if fmt in PAGE_FORMATS and output in (None, Path("-")) and sys.stdout.isatty():
         raise fail(f"--format {fmt} writes a page for a browser: give --output FILE", 2)
@@ -198,6 +247,7 @@ def scan_cmd(
                 max_record_bytes,
                 date_format,
                 paragraph_separator,
+                delimiter,
             ),
             extract=ExtractConfig(fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
@@ -215,9 +265,13 @@ def scan_cmd(
                 sort=sort,
             ),
         )
-        dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
+        dask_engine = (
+            DaskEngine(scheduler=scheduler, workers=2 if workers is None else workers)
+            if engine == "dask"
+            else None
+        )
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc) from None
     check_output(output)
     graph_writer = None
     if graph is not None:
@@ -226,19 +280,12 @@ def scan_cmd(
             raise fail(f"--graph {graph}: name a .csv or a .graphml file", 2)
         check_output(graph)
     try:
-        if err.is_terminal and not quiet:
-            columns = (
-                TextColumn("{task.description:>8}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-            )
-            with Progress(*columns, console=err, transient=True) as bar:
-                hook: ProgressHook = _RichProgress(bar)
-                report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
+        with progress_bars(not quiet) as hook:
+            report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)
+        if fmt in PAGE_FORMATS:
+            write_output(render_page(report, fmt, paths, config), output)
         else:
-            report = scan(paths, config, jobs=n_jobs, engine=dask_engine)
-        write_output(render_page(report, fmt, paths, config), output)
+            write_output(render(report, fmt, report_width(output)), output)
         if graph_writer is not None and graph is not None:
             write_output(graph_writer(report), graph)
     except DedupError as exc:
@@ -247,7 +294,20 @@ def scan_cmd(
         raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
     except OSError as exc:
         raise os_failure(exc) from None
-    for line in warning_lines(report.unread_dates):
+    for line in [*input_warnings(report.skipped), *warning_lines(report.unread_dates)]:
         say(line)
-    if not quiet:
+    if not quiet and not _table_on_this_terminal(fmt, output):
         say(summary_line(report))
+
+
+def _table_on_this_terminal(fmt: str, output: object) -> bool:
+    """True when the table goes to stdout and stdout and stderr are one terminal: its last
+    lines already give the counts, so the summary line is not printed again below them."""
+    if fmt != "table" or (output is not None and str(output) != "-"):
+        return False
+    try:
+        out, err_ = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    same = (out.st_dev, out.st_ino, out.st_rdev) == (err_.st_dev, err_.st_ino, err_.st_rdev)
+    return sys.stdout.isatty() and sys.stderr.isatty() and same

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -118,9 +119,26 @@ def _result(fut: Future[R]) -> R:
     except BrokenProcessPool as exc:
         raise EngineError(
             "a worker process died (killed, out of memory, or it could not start: workers "
-            "import the main script, which must be a file) and the scan was stopped; "
-            "try fewer --jobs"
+            "import the main script, which must be a file that calls dedup under "
+            '`if __name__ == "__main__":`) and the scan was stopped; try fewer --jobs'
         ) from exc
+
+
+#: what a worker says when the main script it imports starts workers itself
+NO_MAIN_GUARD = (
+    "dedup: error: jobs > 1 starts worker processes, which import the main script: its "
+    "top level ran dedup again in a worker. Put the code that calls dedup under "
+    '`if __name__ == "__main__":`'
+)
+
+
+def _check_not_bootstrapping() -> None:
+    """In a worker importing the main script (which then called dedup with jobs > 1 at its top
+    level, outside ``if __name__ == "__main__":``): end that worker with `NO_MAIN_GUARD`, one
+    line, instead of multiprocessing's traceback; the caller's pool then breaks (`_result`)."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        print(NO_MAIN_GUARD, file=sys.stderr, flush=True)
+        raise SystemExit(1)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -161,14 +179,14 @@ def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
     def records() -> Iterator[RawRecord | Document]:
         nonlocal read
         for item in unit.items:
-            read += 1
+            read += item.records if isinstance(item, Skip) else 1
             if isinstance(item, Skip):
                 reader_skips.add(item)
             else:
                 yield item
         for part in unit.parts:
             for rec in read_part(part, cfg.input):
-                read += 1
+                read += rec.records if isinstance(rec, Skip) else 1
                 if isinstance(rec, Skip):
                     reader_skips.add(rec)
                 else:
@@ -226,6 +244,7 @@ def prepare_units(units: Iterable[Unit], cfg: ScanConfig, jobs: int = 1) -> Iter
         return
     window = _WINDOW_PER_JOB * jobs
     todo = iter(units)
+    _check_not_bootstrapping()
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context()) as pool:
         slots: deque[_Slot] = deque()
         while True:

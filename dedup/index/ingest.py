@@ -36,6 +36,8 @@ class Reader:
     skips: SkipLog = field(default_factory=SkipLog)
     files: int = 0
     read: int = 0
+    #: the real paths of the files read so far: one met again under another path is not
+    _files_read: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.skips = SkipLog(self.cfg.report.max_listed_skips)
@@ -51,9 +53,9 @@ class Reader:
                 continue
             check_path(item)
             files = self.files
-            for nfile, rec in read_paths([item], self.cfg.input):
+            for nfile, rec in read_paths([item], self.cfg.input, self._files_read):
                 self.files = files + nfile
-                self.read += 1
+                self.read += rec.records if isinstance(rec, Skip) else 1
                 if isinstance(rec, Skip):
                     self.skips.add(rec)
                 else:

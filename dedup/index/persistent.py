@@ -70,7 +70,7 @@ from dedup.model import (
     no_progress,
 )
 from dedup.prepare import prepare_chunk
-from dedup.sources import Input
+from dedup.sources import Input, as_inputs
 from dedup.verify import Shingled, similarity, verified
 
 DuplicatePolicy = Literal["refuse", "replace"]
@@ -89,6 +89,16 @@ def _open_store(location: str | os.PathLike[str], create: bool, cache_mb: int) -
 
         return RedisStore(loc)
     return SQLiteStore(loc, create=create, cache_mb=cache_mb)
+
+
+def _names_a_file(text: str) -> bool:
+    """True for a text that is the name of an existing file (one short line, no spaces)."""
+    if len(text) > 4096 or not text.strip() or any(c.isspace() for c in text):
+        return False
+    try:
+        return os.path.isfile(text)
+    except (OSError, ValueError):
+        return False
 
 
 class Index:
@@ -215,16 +225,17 @@ class Index:
 
     def add(
         self,
-        inputs: Iterable[Input],
+        inputs: Input | Iterable[Input],
         *,
         on_duplicate: DuplicatePolicy = "refuse",
         jobs: int = 1,
         batch_size: int = DEFAULT_BATCH,
         progress: ProgressHook | None = None,
     ) -> AddResult:
-        """Add documents: paths (files or directories, every format `scan` reads) and/or
-        `Document`s, read, extracted and signed as a scan does (in `jobs` processes: this one
-        and ``jobs - 1`` workers).
+        """Add documents: `inputs` are paths (files or directories, every format `scan` reads;
+        one given alone is one path) and/or `Document`s, read, extracted and signed as a scan
+        does (in `jobs` processes: this one and ``jobs - 1`` workers). `progress` is called as
+        ``progress("add", documents read, None)`` after each chunk.
 
         A document whose id is already in the index is refused (a skip saying so) with
         ``on_duplicate="refuse"``, or replaces the indexed one with ``"replace"``; an id is
@@ -237,7 +248,7 @@ class Index:
             raise ConfigError("batch_size and jobs must be at least 1")
         hook = progress or no_progress
         cfg = self._add_config()
-        reader = Reader(inputs, cfg)
+        reader = Reader(as_inputs(inputs), cfg)
         total = Totals(skipped=SkipLog(cfg.report.max_listed_skips))
         pending = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
         done = 0
@@ -318,18 +329,38 @@ class Index:
     # --- querying ----------------------------------------------------------------------------
 
     def query(
-        self, document_or_text: Document | str, *, limit: int | None = None
+        self,
+        document_or_text: Document | str | os.PathLike[str],
+        *,
+        limit: int | None = None,
     ) -> list[IndexMatch]:
-        """Verified matches of one document (or bare text), best first: copies by highest
-        Jaccard, then highest containment either way, then id; then (cross-lingual matching on)
-        translations by highest score, then id. An indexed document with the query's own id is
-        left out (a document is no copy of itself). A text with no words matches nothing."""
+        """Verified matches of one document, best first: copies by highest Jaccard, then
+        highest containment either way, then id; then (cross-lingual matching on) translations
+        by highest score, then id. An indexed document with the query's own id is left out (a
+        document is no copy of itself). A text with no words matches nothing.
+
+        `document_or_text`: a `Document`; a ``str``, the text itself; an ``os.PathLike``
+        (``pathlib.Path``), a file holding one document (`query_many` reads files of many).
+        A ``str`` that is the name of an existing file is refused (ConfigError): it is not
+        clear whether the text or the file is meant. `limit`: at most this many matches.
+        """
         if isinstance(document_or_text, Document):
             doc, exclude = document_or_text, document_or_text.id
+        elif isinstance(document_or_text, os.PathLike):
+            return self._query_file(document_or_text, limit)
         elif isinstance(document_or_text, str):
+            if _names_a_file(document_or_text):
+                raise ConfigError(
+                    f"query: document_or_text {document_or_text!r} is the name of a file: pass "
+                    f"pathlib.Path({document_or_text!r}) to query the document in it, or "
+                    "dedup.Document(id, text) to query these words as text"
+                )
             doc, exclude = Document(id=TEXT_QUERY_ID, text=document_or_text), None
         else:
-            raise ConfigError("query takes a dedup.Document or a str")
+            raise ConfigError(
+                "query: document_or_text must be a dedup.Document, a text (str) or a path "
+                f"(os.PathLike), not {type(document_or_text).__name__}"
+            )
         part = prepare_chunk([doc], self._config)
         if not part.entries:
             return []
@@ -345,18 +376,35 @@ class Index:
             language=e.language,
         )
 
+    def _query_file(self, path: os.PathLike[str], limit: int | None) -> list[IndexMatch]:
+        """The matches of the one document of the file `path`; ConfigError if it holds none
+        that can be read (saying why) or several."""
+        got = self.query_many([path], limit=limit)
+        if len(got.results) == 1:
+            return list(got.results[0].matches)
+        if not got.results:
+            why = f": {got.skipped[0].reason}" if got.skipped else ""
+            raise ConfigError(f"query: {os.fspath(path)} holds no document to query{why}")
+        raise ConfigError(
+            f"query: {os.fspath(path)} holds {len(got.results)} documents; query takes one "
+            "(query_many queries each)"
+        )
+
     def query_many(
         self,
-        inputs: Iterable[Input],
+        inputs: Input | Iterable[Input],
         *,
         limit: int | None = None,
         jobs: int = 1,
         progress: ProgressHook | None = None,
     ) -> QueryReport:
         """`query` every document under `inputs` (paths and/or `Document`s, read as `add`
-        reads them); results in input order, unusable records as skips."""
+        reads them; one given alone is one path); results in input order, unusable records as
+        skips. `limit`: at most this many matches a document; `jobs`: processes reading and
+        preparing, as for `add`; `progress` is called as ``progress("query", documents read,
+        None)`` after each chunk."""
         hook = progress or no_progress
-        reader = Reader(inputs, self._config)
+        reader = Reader(as_inputs(inputs), self._config)
         results: list[QueryResult] = []
         skips = SkipLog(self._config.report.max_listed_skips)
         done = 0

@@ -13,9 +13,9 @@ from dedup.model import Alignment, Passage, Similarity, Skip, UnlistedSkips, Unr
 
 def skip_counts(listed: Sequence[Skip], unlisted: Sequence[UnlistedSkips]) -> tuple[int, int]:
     """(skipped, failed): the skips listed and those counted but not listed (`SkipLog`)."""
-    failed = sum(1 for s in listed if s.status == "failed")
+    failed = sum(s.records for s in listed if s.status == "failed")
     failed += sum(u.count for u in unlisted if u.status == "failed")
-    every = len(listed) + sum(u.count for u in unlisted)
+    every = sum(s.records for s in listed) + sum(u.count for u in unlisted)
     return every - failed, failed
 
 

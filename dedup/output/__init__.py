@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from dedup.config import ScanConfig
 from dedup.errors import ConfigError
-from dedup.model import Report, UnreadDates
+from dedup.model import Report, Skip, UnreadDates
 from dedup.output.html import render_html
+from dedup.output.literal import plural
 from dedup.output.sites import render_sites
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
 from dedup.sources import Input
+from dedup.sources.records import NO_TEXT
 from dedup.texts import report_documents
 
 FORMATS: dict[str, Callable[[Report], str]] = {
@@ -27,13 +29,24 @@ FORMATS: dict[str, Callable[[Report], str]] = {
 #: formats that show the members' texts: rendered by `render_page` from the report and inputs
 PAGE_FORMATS = ("html",)
 
-__all__ = ["FORMATS", "PAGE_FORMATS", "render", "render_page", "summary_line", "warning_lines"]
+__all__ = [
+    "FORMATS",
+    "PAGE_FORMATS",
+    "input_warnings",
+    "render",
+    "render_page",
+    "summary_line",
+    "warning_lines",
+]
 
 
-def render(report: Report, fmt: str) -> str:
-    """The report in format `fmt`; ConfigError for an unknown format."""
+def render(report: Report, fmt: str, width: int | None = None) -> str:
+    """The report in format `fmt` (a table laid out to `width` columns, if given);
+    ConfigError for an unknown format."""
     if fmt in PAGE_FORMATS:
         raise ConfigError(f"format {fmt!r} shows the members' texts: use render_page")
+    if fmt == "table" and width is not None:
+        return render_table(report, width)
     try:
         return FORMATS[fmt](report)
     except KeyError:
@@ -62,8 +75,22 @@ def summary_line(report: Report) -> str:
     """One line of counts, as printed on stderr after every scan."""
     s = report.stats
     return (
-        f"read {s.read} records from {s.files} files: {s.extracted} scanned, {s.skipped} skipped, "
-        f"{s.failed} failed; {s.clusters} clusters, {s.copies} copies"
-        + (f", {s.translation_pairs} translation pairs" if s.translation_pairs else "")
+        f"read {plural(s.read, 'record')} from {plural(s.files, 'file')}: {s.extracted} scanned, "
+        f"{s.skipped} skipped, {s.failed} failed; {plural(s.clusters, 'cluster')}, "
+        f"{plural(s.copies, 'copy', 'copies')}"
+        + (f", {plural(s.translation_pairs, 'translation pair')}" if s.translation_pairs else "")
         + not_listed(report.unlisted)
     )
+
+
+def input_warnings(skipped: Sequence[Skip]) -> list[str]:
+    """The lines printed on stderr for skips a user must act on: a file none of whose records
+    has text (the skip names the fields there are and the option that maps them), once a file
+    (a large JSONL file read in parts has such a skip a part)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for s in skipped:
+        if s.reason.startswith(NO_TEXT) and s.source not in seen:
+            seen.add(s.source)
+            out.append(f"dedup: warning: {s}")
+    return out

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
-from dedup.output.literal import literal
+from dedup.output.literal import literal, plural
 from dedup.output.table import not_listed, skip_lines
 from dedup.output.text import csv_cell
 
@@ -64,7 +64,10 @@ def query_table(report: QueryReport, width: int = 140) -> str:
             continue
         about = " ".join(x for x in (r.language, r.site, (r.date or "")[:16], r.title) if x)
         t = Table(
-            title=literal(f"{r.id}: {len(r.matches)} matches" + (f" ({about})" if about else "")),
+            title=literal(
+                f"{r.id}: {plural(len(r.matches), 'match', 'matches')}"
+                + (f" ({about})" if about else "")
+            ),
             title_justify="left",
         )
         # cross-lingual facts (a translation, a language) add a match and a language column
@@ -139,21 +142,21 @@ QUERY_FORMATS: dict[str, Callable[[QueryReport], str]] = {
 def query_summary(report: QueryReport) -> str:
     c = report.counts()
     line = (
-        f"read {c['read']} records from {c['files']} files: {c['queried']} queried, "
-        f"{c['skipped']} skipped, {c['failed']} failed; {c['with_matches']} with matches, "
-        f"{c['matches']} matches"
+        f"read {plural(c['read'], 'record')} from {plural(c['files'], 'file')}: "
+        f"{c['queried']} queried, {c['skipped']} skipped, {c['failed']} failed; "
+        f"{c['with_matches']} with matches, {plural(c['matches'], 'match', 'matches')}"
     )
     if "translations" in c:
-        line += f" ({c['translations']} translations)"
+        line += f" ({plural(c['translations'], 'translation')})"
     return line + not_listed(report.unlisted)
 
 
 def add_summary(result: AddResult) -> str:
     s = result.to_dict()["stats"]
     return (
-        f"read {s['read']} records from {s['files']} files: {s['added']} added, "
-        f"{s['replaced']} replaced, {s['skipped']} skipped, {s['failed']} failed; "
-        f"the index holds {s['documents']} documents"
+        f"read {plural(s['read'], 'record')} from {plural(s['files'], 'file')}: "
+        f"{s['added']} added, {s['replaced']} replaced, {s['skipped']} skipped, "
+        f"{s['failed']} failed; the index holds {plural(s['documents'], 'document')}"
     ) + _skips_where(s["skipped"] + s["failed"], sum(u.count for u in result.unlisted))
 
 
@@ -167,10 +170,10 @@ def _skips_where(skips: int, unlisted: int) -> str:
 
 
 def remove_summary(result: RemoveResult) -> str:
-    line = f"removed {len(result.removed)} documents"
+    line = f"removed {plural(len(result.removed), 'document')}"
     if result.missing:
         line += f"; not in the index: {', '.join(result.missing)}"
-    return f"{line}; the index holds {result.documents} documents"
+    return f"{line}; the index holds {plural(result.documents, 'document')}"
 
 
 def stats_text(stats: IndexStats, checked: bool = False) -> str:

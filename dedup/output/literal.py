@@ -50,3 +50,9 @@ def literal(text: str) -> Text:
     """`text` as Rich shows it literally: `printable`, and a `Text`, so that no markup in it
     (``[bold]``, ``[link=...]``) is interpreted and no ``:emoji:`` code replaced."""
     return Text(printable(text))
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1 copy``, ``2 copies`` (`words`: the plural when it is not
+    `word` + ``s``)."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"

@@ -5,13 +5,35 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from rich.console import Console
+from rich import box
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from dedup.model import Cluster, Report, Skip, UnlistedSkips
-from dedup.output.literal import literal
+from dedup.output.literal import literal, plural
 
 MAX_SKIPS_SHOWN = 20
+
+#: below this many columns a table is laid out narrow: lighter borders, short headers, the
+#: date without its time, no language or passage count (--format json has them all)
+NARROW = 120
+#: (header, justify, shown only when wide)
+_COLUMNS: tuple[tuple[str, JustifyMethod, bool], ...] = (
+    ("role", "left", False),
+    ("site", "left", False),
+    ("date", "left", False),
+    ("lang", "left", True),
+    ("sentences", "right", False),
+    ("passages", "right", True),
+    ("in origin", "right", False),
+    ("of origin", "right", False),
+    ("credit", "left", False),
+    ("id", "left", False),
+)
+_SHORT = {"sentences": "sent.", "in origin": "in", "of origin": "of"}
+#: the widths of the columns whose values are short, in a narrow table (a longer value, a
+#: translation's role "translation 0.53", folds)
+_FIXED = {"role": 6, "date": 10, "sentences": 5, "in origin": 4, "of origin": 4}
 
 
 def _pct(x: float) -> str:
@@ -19,8 +41,9 @@ def _pct(x: float) -> str:
 
 
 def render_table(report: Report, width: int = 160, color: bool = False) -> str:
-    """Clusters as tables (origin first), then the counts and the skipped records. Every
-    value is shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
+    """Clusters as tables (origin first), then the counts and the skipped records, laid out to
+    `width` columns (narrower than `NARROW`: a compact table, values wrapped). Every value is
+    shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
     con = Console(
         file=buf,
@@ -30,6 +53,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         markup=False,
         emoji=False,
     )
+    narrow = width < NARROW
     for c in report.clusters:
         origin = c.members[0]
         t = Table(
@@ -40,39 +64,43 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
             + literal(wire_line(c)),
             title_justify="left",
             expand=False,
+            box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
+            pad_edge=not narrow,
+            padding=(0, 1, 0, 0) if narrow else (0, 1),
         )
-        t.add_column("role")
-        t.add_column("site")
-        t.add_column("date")
-        t.add_column("lang")
-        t.add_column("sentences", justify="right")
-        t.add_column("passages", justify="right")
-        t.add_column("in origin", justify="right")
-        t.add_column("of origin", justify="right")
-        t.add_column("credit")
-        t.add_column("id", overflow="fold")
+        for name, justify, wide_only in _COLUMNS:
+            if narrow and wide_only:
+                continue
+            short = _SHORT.get(name, name) if narrow else name
+            t.add_column(
+                short,
+                justify=justify,
+                overflow="fold",
+                width=_FIXED.get(name) if narrow else None,
+            )
         for m in c.members:
             role = m.role if m.match is None else f"{m.match} {m.score or 0:.2f}"
-            cells = (
-                role,
-                m.site or "",
-                (m.date or "")[:16],
-                m.language or "",
-                "" if m.shared_sentences is None else str(m.shared_sentences),
-                "" if m.role == "origin" else str(len(m.passages)),
-                _pct(m.containment),
-                _pct(m.reuse),
-                m.credit or "",
-                m.id,
-            )
-            t.add_row(*map(literal, cells))
+            cells = {
+                "role": role,
+                "site": m.site or "",
+                "date": (m.date or "")[: 10 if narrow else 16],
+                "lang": m.language or "",
+                "sentences": "" if m.shared_sentences is None else str(m.shared_sentences),
+                "passages": "" if m.role == "origin" else str(len(m.passages)),
+                "in origin": _pct(m.containment),
+                "of origin": _pct(m.reuse),
+                "credit": m.credit or "",
+                "id": m.id,
+            }
+            t.add_row(*(literal(cells[n]) for n, _, w in _COLUMNS if not (narrow and w)))
         con.print(t)
         con.print()
     s = report.stats
     con.print(
-        f"{s.read} read ({s.files} files), {s.extracted} scanned, {s.skipped} skipped, "
-        f"{s.failed} failed; {s.candidate_pairs} candidate pairs, {s.verified_pairs} verified; "
-        f"{s.clusters} clusters, {s.copies} copies"
+        f"{s.read} read ({plural(s.files, 'file')}), {s.extracted} scanned, {s.skipped} skipped, "
+        f"{s.failed} failed; {plural(s.candidate_pairs, 'candidate pair')}, "
+        f"{s.verified_pairs} verified; {plural(s.clusters, 'cluster')}, "
+        f"{plural(s.copies, 'copy', 'copies')}"
     )
     if report.clusters:
         con.print(

@@ -1,6 +1,9 @@
 """The I/O edge: paths in, `RawRecord`s and `Skip`s out.
 
-Directories are walked recursively in sorted order. The format of a file is chosen by its
+Directories are walked recursively in sorted order; a file reached through several of the
+paths given (``sample sample/articles``) is read once, where it is met first. ``-`` and
+``/dev/stdin`` are standard input: read once into a temporary file (`stdin_file`), its format
+`InputConfig.format` or sniffed from its first bytes. The format of a file is chosen by its
 extension (a trailing ``.gz`` is decompressed transparently) unless `InputConfig.format` forces
 one. Files of other types met inside a directory are skipped and listed; a missing path or an
 unreadable directory is an `InputError`.
@@ -8,29 +11,37 @@ unreadable directory is an `InputError`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
+import gzip
 import os
+import shutil
 import stat
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dedup.config import InputConfig
-from dedup.errors import InputError, describe
+from dedup.errors import ConfigError, InputError, describe
 from dedup.model import Document, Skip
 from dedup.sources.base import RawRecord, bom_encoding, normalize_date, site_of
 from dedup.sources.csvfile import read_csv
 from dedup.sources.files import read_html, read_text
+from dedup.sources.jsonfile import read_json
 from dedup.sources.jsonl import read_jsonl
 from dedup.sources.streams import newlines_before
 from dedup.sources.warc import read_warc
 
 __all__ = [
+    "STDIN",
     "FilePart",
     "Input",
     "Inputs",
     "RawRecord",
+    "as_inputs",
     "check_paths",
     "detect_format",
     "gather",
@@ -50,7 +61,9 @@ _EXTENSIONS = {
     ".warc": "warc",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",
     ".csv": "csv",
+    ".tsv": "tsv",
     ".txt": "text",
     ".text": "text",
 }
@@ -64,15 +77,84 @@ def detect_format(path: Path) -> str | None:
     return _EXTENSIONS.get(os.path.splitext(name)[1])
 
 
+#: the paths that name standard input, and the name it is shown by
+STDIN = ("-", "/dev/stdin")
+STDIN_SHOWN = "<stdin>"
+
+
+def is_stdin(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path) in STDIN
+
+
 def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
     """InputError naming the first of `paths` that does not exist."""
     for given in paths:
-        if not os.path.exists(given):
+        if not is_stdin(given) and not os.path.exists(given):
             raise InputError(f"{os.fspath(given)}: no such file or directory")
+
+
+_stdin: Path | None = None
+
+
+def sniff_format(head: bytes) -> str | None:
+    """The input format of data from its first bytes: ``WARC/`` a WARC file, ``{`` JSON
+    Lines, ``[`` a JSON array, ``<`` HTML; None for anything else (CSV and plain text do not
+    tell themselves apart: `InputConfig.format` must say)."""
+    start = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    for prefix, fmt in ((b"WARC/", "warc"), (b"{", "jsonl"), (b"[", "json"), (b"<", "html")):
+        if start.startswith(prefix):
+            return fmt
+    return None
+
+
+def stdin_file() -> Path:
+    """Standard input, read whole into a temporary file the first time it is asked for (removed
+    when the process exits), named for the format sniffed from its first bytes
+    (`sniff_format`: ``stdin.jsonl``, ``stdin.warc.gz``; plain ``stdin`` when it cannot tell),
+    so that every reader and worker reads it as a file. InputError when standard input is a
+    terminal (nothing was piped: reading would wait for typing)."""
+    global _stdin
+    if _stdin is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InputError(
+                "-: standard input is a terminal: pipe or redirect the input to read "
+                "(dedup scan - < export.jsonl)"
+            )
+        folder = tempfile.mkdtemp(prefix="dedup-stdin-")
+        atexit.register(shutil.rmtree, folder, True)
+        raw = os.path.join(folder, "stdin")
+        with open(raw, "wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh, 1 << 20)
+        with open(raw, "rb") as fh:
+            head = fh.read(8192)
+        gz = head.startswith(b"\x1f\x8b")
+        if gz:
+            with contextlib.suppress(OSError, EOFError), gzip.open(raw, "rb") as zh:
+                head = zh.read(8192)
+        fmt = sniff_format(head)
+        name = raw if fmt is None else f"{raw}.{fmt}" + (".gz" if gz else "")
+        os.rename(raw, name)
+        _stdin = Path(name)
+    return _stdin
 
 
 #: what a scan takes: paths to files or directories, and documents given in memory
 Input = str | os.PathLike[str] | Document
+
+
+def as_inputs(inputs: Input | Iterable[Input], name: str = "inputs") -> Iterable[Input]:
+    """`inputs` as an iterable of inputs: one path (a ``str`` or ``os.PathLike``) or one
+    `Document` given alone is a list of it, not a sequence of characters; ConfigError naming
+    the argument for bytes (a path is a str) and for what is not iterable."""
+    if isinstance(inputs, str | os.PathLike | Document):
+        return [inputs]
+    if isinstance(inputs, bytes | bytearray):
+        raise ConfigError(f"{name} must be paths (str or os.PathLike) or Documents, not bytes")
+    if not isinstance(inputs, Iterable):
+        raise ConfigError(
+            f"{name} must be a path, a Document or an iterable of them, not {type(inputs).__name__}"
+        )
+    return inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +182,34 @@ def shown_name(name: str) -> str:
     return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
+def iter_files(
+    paths: Iterable[str | os.PathLike[str]], read: set[str] | None = None
+) -> Iterator[tuple[Path, str]]:
     """Every file under `paths` as (path, path as shown to the user: `shown_name`),
-    directories sorted."""
+    directories sorted; a file met again under another of `paths` (or already in `read`, the
+    real paths of the files given before, which this adds to) is not given again."""
     paths = list(paths)
     check_paths(paths)
     seen: set[tuple[int, int]] = set()  # directories walked, by (device, inode)
+    read = set() if read is None else read
     for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            yield from _walk(p, shown_name(str(given)), seen)
+        if is_stdin(given):
+            found: Iterator[tuple[Path, str]] = iter([(stdin_file(), STDIN_SHOWN)])
         else:
-            yield p, shown_name(str(given))
+            p = Path(given)
+            if p.is_dir() and _dir_key(p) in seen:
+                continue  # under a directory given before: read once already
+            found = (
+                _walk(p, shown_name(str(given)), seen)
+                if p.is_dir()
+                else iter([(p, shown_name(str(given)))])
+            )
+        for path, shown in found:
+            real = os.path.realpath(path)
+            if real in read and os.path.isfile(real):
+                continue
+            read.add(real)
+            yield path, shown
 
 
 def _walk(root: Path, shown: str, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str]]:
@@ -137,8 +235,18 @@ def _walk(root: Path, shown: str, seen: set[tuple[int, int]]) -> Iterator[tuple[
             is_dir, key = False, None
         if is_dir and key not in seen:
             yield from _walk(Path(entry.path), child_shown, seen)
+        elif is_dir and not entry.is_symlink():
+            continue  # a directory given too (``sample sample/articles``): read once already
         else:
             yield Path(entry.path), child_shown
+
+
+def _dir_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _not_a_file(path: Path) -> str | None:
@@ -187,7 +295,14 @@ def read_file(
         return
     fmt = cfg.format if cfg.format != "auto" else detect_format(path)
     if fmt is None:
-        yield Skip(shown, "unsupported file type (use --input-format to force one)")
+        if shown == STDIN_SHOWN:
+            yield Skip(
+                shown,
+                "cannot tell the format of standard input from its first bytes "
+                "(give --input-format)",
+            )
+        else:
+            yield Skip(shown, "unsupported file type (use --input-format to force one)")
         return
     if fmt == "html":
         records = read_html(path, shown, cfg)
@@ -195,8 +310,10 @@ def read_file(
         records = read_text(path, shown, cfg)
     elif fmt == "jsonl":
         records = read_jsonl(path, shown, cfg, byte_range, lines_before)
-    elif fmt == "csv":
-        records = read_csv(path, shown, cfg)
+    elif fmt == "json":
+        records = read_json(path, shown, cfg)
+    elif fmt in ("csv", "tsv"):
+        records = read_csv(path, shown, cfg, tab=fmt == "tsv")
     else:
         records = read_warc(path, shown, cfg)
     while True:
@@ -272,9 +389,10 @@ def read_part(part: FilePart, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
 
 
 def read_paths(
-    paths: Iterable[str | os.PathLike[str]], cfg: InputConfig
+    paths: Iterable[str | os.PathLike[str]], cfg: InputConfig, read: set[str] | None = None
 ) -> Iterator[tuple[int, RawRecord | Skip]]:
-    """Every record under `paths`, each with the number (1-based) of the file it came from."""
-    for nfile, (path, shown) in enumerate(iter_files(paths), start=1):
+    """Every record under `paths`, each with the number (1-based) of the file it came from
+    (`read`: as for `iter_files`)."""
+    for nfile, (path, shown) in enumerate(iter_files(paths, read), start=1):
         for item in read_file(path, shown, cfg):
             yield nfile, item

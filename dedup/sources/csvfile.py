@@ -1,8 +1,13 @@
-"""CSV input with a header row (`.csv`, optionally gzipped); same fields as JSONL."""
+"""CSV input with a header row (`.csv`, `.tsv`, optionally gzipped); same fields as JSONL.
+
+The delimiter is `InputConfig.delimiter` when set, a tab for `.tsv` files, else the one of
+``, TAB ; |`` that `csv.Sniffer` finds in the header line (a comma when it finds none).
+"""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 import zlib
 from collections.abc import Iterator
@@ -12,7 +17,7 @@ from dedup.config import InputConfig
 from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, read_failure
-from dedup.sources.records import from_mapping
+from dedup.sources.records import TextHint, from_mapping, lacks_text
 from dedup.sources.streams import Oversize, record_limit, text_stream
 
 # News articles are long: lift the csv module's 128 KiB default field limit.
@@ -71,11 +76,40 @@ class _Rows:
         raise _RowTooLong
 
 
-def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
-    """Yield a record or a Skip for every data row of `path`."""
+#: the delimiters `sniff_delimiter` chooses from
+DELIMITERS = ",\t;|"
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a CSV file from its header line: the one of `DELIMITERS` that
+    `csv.Sniffer` finds, a comma when it finds none (a one-column header)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv(
+    path: Path, shown: str, cfg: InputConfig, tab: bool = False
+) -> Iterator[RawRecord | Skip]:
+    """Yield a record or a Skip for every data row of `path` (`tab`: a TSV file, its delimiter
+    a tab unless `cfg.delimiter` says otherwise). Rows without text are held back until one
+    has text (`TextHint`): if none has, they are one skip that says which columns there are."""
     lines = _Rows(cfg.max_record_bytes)
-    lines.feed(text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows))
-    reader = csv.reader(lines)
+    stream = text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows)
+    delimiter = cfg.delimiter or ("\t" if tab else None)
+    if delimiter is None:
+        try:
+            first = next(stream, None)
+        except (RecordError, OSError, EOFError, zlib.error):
+            first = None  # read again below, where the error becomes the file's skip
+            stream = text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows)
+        if first is not None:
+            stream = itertools.chain([first], stream)
+        delimiter = sniff_delimiter(first[1]) if first and isinstance(first[1], str) else ","
+    lines.feed(stream)
+    reader = csv.reader(lines, delimiter=delimiter)
+    hint = TextHint(cfg)
     too_long = record_limit("row", cfg.max_record_bytes)
     try:
         try:
@@ -87,14 +121,6 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
             yield Skip(shown, f"CSV header {too_long}", "line 1")
             return
         header = [h.strip() for h in header]
-        if cfg.text_field not in header and cfg.html_field not in header:
-            yield Skip(
-                shown,
-                f"CSV header has no {cfg.text_field!r} or {cfg.html_field!r} column "
-                f"(columns: {', '.join(header[:12])})",
-                "line 1",
-            )
-            return
         rows = 0
         while True:
             lines.next_row()
@@ -103,6 +129,7 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
             except StopIteration:
                 if not rows:
                     yield Skip(shown, "no data rows after the header")
+                yield from hint.finish(shown)
                 return
             except _RowTooLong:
                 rows += 1
@@ -119,8 +146,14 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
             if len(row) != len(header):
                 yield Skip(shown, f"row has {len(row)} fields, header has {len(header)}", where)
                 continue
+            fields = dict(zip(header, row, strict=True))
+            if not hint.found:
+                if lacks_text(fields, cfg):
+                    hint.hold(fields, lines.first)
+                    continue
+                yield from hint.release(shown)
             try:
-                rec = from_mapping(dict(zip(header, row, strict=True)), shown, where, cfg)
+                rec = from_mapping(fields, shown, where, cfg)
             except RecordError as exc:
                 yield Skip(shown, exc.reason, where)
                 continue
@@ -129,6 +162,8 @@ def read_csv(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | S
                 continue
             yield rec
     except RecordError as exc:
+        yield from hint.finish(shown)
         yield Skip(shown, exc.reason)
     except (OSError, EOFError, zlib.error) as exc:
+        yield from hint.finish(shown)
         yield Skip(shown, read_failure(exc))

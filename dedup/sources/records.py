@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 
 from dedup.config import InputConfig
 from dedup.errors import RecordError
+from dedup.model import Skip
 from dedup.sources.base import RawRecord, clean_field, normalize_date
+
+#: how the reason of the one skip of a file whose records all lack text begins
+NO_TEXT = "no record has text"
 
 
 def from_mapping(
@@ -25,9 +30,7 @@ def from_mapping(
     text = text if text and text.strip() else None
     html = html if html and html.strip() else None
     if text is None and html is None:
-        raise RecordError(
-            f"record has no text (no non-empty {cfg.text_field!r} or {cfg.html_field!r})"
-        )
+        raise RecordError(_no_text_reason(cfg))
     given = clean_field(obj.get(cfg.date_field))
     date = normalize_date(given, cfg.date_format)
     rid = clean_field(obj.get(cfg.id_field))
@@ -46,3 +49,118 @@ def from_mapping(
         date_field=cfg.date_field if given is not None else None,
         date_given=given if date is None else None,
     )
+
+
+def lacks_text(obj: Mapping[str, object], cfg: InputConfig) -> bool:
+    """True when `obj` has neither field of text nor of HTML, or only blank ones (a field of
+    another type is not "lacking": `from_mapping` says what is wrong with it)."""
+    for name in (cfg.text_field, cfg.html_field):
+        value = obj.get(name)
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
+
+
+#: field names that hold an article's text, id, URL, site, date or title in exports met in the
+#: wild (suggested by `TextHint`, first match wins)
+_TEXT_NAMES = ("body", "content", "article", "maintext", "full_text", "article_text", "story")
+_ID_NAMES = ("guid", "uuid", "doc_id", "article_id", "_id", "key")
+_URL_NAMES = ("link", "permalink", "article_url", "canonical_url", "href", "source_url")
+_SITE_NAMES = ("publisher", "source", "domain", "outlet", "site_name", "publication", "media")
+_DATE_NAMES = ("published", "publish_date", "pubdate", "date_published", "published_at")
+_DATE_WORDS = ("date", "time", "published")
+_TITLE_NAMES = ("headline", "heading", "head", "subject", "name")
+#: fields named in the hint at most
+_SHOWN_FIELDS = 12
+
+
+class TextHint:
+    """The records of one file (or byte range) that lack text (`lacks_text`), held back until
+    one record has text: then each is the usual per-record skip (`release`); if none ever
+    has, they are one skip for the file (`finish`) that names the fields the records do have
+    and the options that would map them (``--text-field body``), instead of one identical
+    skip a record. Holds a line number a record (8 bytes) and the names of the fields."""
+
+    def __init__(self, cfg: InputConfig, unit: str = "line") -> None:
+        self.cfg = cfg
+        self.unit = unit  # how a record is located: "line" (JSONL, CSV) or "record" (JSON)
+        self.found = False  # a record with text was met: records lacking it are skips at once
+        self._lines = array("q")
+        self._fields: dict[str, int] = {}  # field -> characters of string values seen
+
+    def hold(self, obj: Mapping[str, object], line: int) -> None:
+        self._lines.append(line)
+        for key, value in obj.items():
+            if key in self._fields or len(self._fields) < 256:
+                size = len(value) if isinstance(value, str) else 0
+                self._fields[key] = self._fields.get(key, 0) + size
+
+    def release(self, source: str) -> Iterator[Skip]:
+        """The held records as skips, once a record with text has been met."""
+        self.found = True
+        reason = _no_text_reason(self.cfg)
+        for line in self._lines:
+            yield Skip(source, reason, f"{self.unit} {line}")
+        self._lines = array("q")
+
+    def finish(self, source: str) -> Iterator[Skip]:
+        """At the end of the file: the one skip of a file none of whose records has text."""
+        if self.found or not self._lines:
+            return
+        first, last, n = self._lines[0], self._lines[-1], len(self._lines)
+        where = f"{self.unit} {first}" if n == 1 else f"{self.unit}s {first}-{last}"
+        yield Skip(source, self.reason(n), where, records=n)
+
+    def reason(self, n: int) -> str:
+        cfg = self.cfg
+        names = list(self._fields)
+        shown = ", ".join(repr(k) for k in names[:_SHOWN_FIELDS])
+        if len(names) > _SHOWN_FIELDS:
+            shown += f" and {len(names) - _SHOWN_FIELDS} more"
+        records = "the record has" if n == 1 else f"none of its {n} records has"
+        out = (
+            f"{NO_TEXT}: {records} a non-empty {cfg.text_field!r} or {cfg.html_field!r} field"
+            f"; fields: {shown or 'none'}"
+        )
+        hints = self.hints()
+        return out + (f"; try {' '.join(hints)}" if hints else "")
+
+    def hints(self) -> list[str]:
+        """The options that would map the fields met: the text's (a field of a known name,
+        else the one holding the most text), and the id's, URL's, site's, date's and title's
+        when their fields are missing and one of a known name is there."""
+        cfg, fields = self.cfg, self._fields
+        taken = {cfg.id_field, cfg.url_field, cfg.title_field, cfg.date_field, cfg.site_field}
+        out: list[str] = []
+        text = next((k for k in _TEXT_NAMES if fields.get(k)), None)
+        if text is None:
+            texts = [(size, k) for k, size in fields.items() if size and k not in taken]
+            text = max(texts)[1] if texts else None
+        if text is not None:
+            out.append(f"--text-field {_shell_word(text)}")
+        for option, field, names in (
+            ("--id-field", cfg.id_field, _ID_NAMES),
+            ("--url-field", cfg.url_field, _URL_NAMES),
+            ("--site-field", cfg.site_field, _SITE_NAMES),
+            ("--date-field", cfg.date_field, _DATE_NAMES),
+            ("--title-field", cfg.title_field, _TITLE_NAMES),
+        ):
+            if field in fields:
+                continue
+            found = next((k for k in names if k in fields and k != text), None)
+            if found is None and option == "--date-field":
+                found = next((k for k in fields if any(w in k.lower() for w in _DATE_WORDS)), None)
+            if found is not None:
+                out.append(f"{option} {_shell_word(found)}")
+        return out
+
+
+def _shell_word(name: str) -> str:
+    """`name` as one shell word (quoted unless it is plain)."""
+    import shlex
+
+    return shlex.quote(name)
+
+
+def _no_text_reason(cfg: InputConfig) -> str:
+    return f"record has no text (no non-empty {cfg.text_field!r} or {cfg.html_field!r})"

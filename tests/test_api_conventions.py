@@ -1,0 +1,143 @@
+"""The library as Python users expect it: one path or one text given alone, reports and
+clusters as sequences, dates as datetimes, docstrings naming every parameter, and a clear
+error for a script that starts workers without ``if __name__ == "__main__":``."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, get_args
+
+import numpy as np
+import pytest
+
+import dedup
+from dedup.model import Role
+from tests.conftest import ROOT, SAMPLE
+
+SPOTIFY = SAMPLE / "articles" / "spotify.jsonl"
+PAGE = SAMPLE / "articles" / "pages" / "census-9990.html"
+
+
+@pytest.fixture(scope="module")
+def report() -> dedup.Report:
+    return dedup.scan([SPOTIFY])
+
+
+def test_one_path_given_alone_is_one_path(report: dedup.Report) -> None:
+    for given in (str(SPOTIFY), SPOTIFY):
+        assert dedup.scan(given).to_dict() == report.to_dict()
+
+
+def test_one_document_given_alone_is_one_document() -> None:
+    doc = dedup.Document("a", "Some words of a text that is not copied from anywhere at all.")
+    assert dedup.scan(doc).stats.read == 1
+
+
+@pytest.mark.parametrize("bad", [b"x.jsonl", 42])
+def test_what_is_not_inputs_is_refused_naming_the_argument(bad: Any) -> None:
+    with pytest.raises(dedup.ConfigError, match=r"^inputs must be"):
+        dedup.scan(bad)
+
+
+def test_minhasher_signs_one_text_given_alone_as_one_text() -> None:
+    h = dedup.MinHasher()
+    text = "one text of several words, signed as a whole and not a character at a time"
+    one = h.signatures(text)
+    assert one.shape == (1, 128)
+    assert np.array_equal(one, h.signatures([text]))
+    with pytest.raises(dedup.ConfigError, match="texts must be a str or a sequence of str"):
+        h.signatures([text, 3])  # type: ignore[list-item]
+
+
+def test_index_query_takes_a_path_or_a_text_and_refuses_what_is_ambiguous(
+    tmp_path: Path,
+) -> None:
+    text = (SAMPLE / "articles" / "pages" / "census-9990.html").read_text("utf-8")
+    with dedup.Index.open(tmp_path / "ix.db") as ix:
+        ix.add(SAMPLE / "articles" / "pages")  # one path given alone
+        by_path = ix.query(PAGE)
+        assert [m.id for m in by_path] == [m.id for m in ix.query_many(PAGE).results[0].matches]
+        assert by_path  # the page has copies among the others
+        with pytest.raises(dedup.ConfigError, match=r"is the name of a file: pass pathlib\.Path"):
+            ix.query(str(PAGE))
+        with pytest.raises(dedup.ConfigError, match="holds 36 documents; query takes one"):
+            ix.query(SPOTIFY)
+        empty = tmp_path / "empty.txt"
+        empty.write_text("", "utf-8")
+        with pytest.raises(dedup.ConfigError, match="holds no document to query: empty file"):
+            ix.query(empty)
+        with pytest.raises(dedup.ConfigError, match="document_or_text must be"):
+            ix.query(42)  # type: ignore[arg-type]
+        assert isinstance(ix.query(text[:2000]), list)  # a text with spaces is a text
+
+
+def test_report_and_cluster_are_sequences(report: dedup.Report) -> None:
+    assert len(report) == len(report.clusters) == 5
+    assert list(report) == list(report.clusters) and report[0] is report.clusters[0]
+    assert report[-1] is report.clusters[-1] and report[1:] == report.clusters[1:]
+    c = report[0]
+    assert len(c) == len(c.members) and list(c) == list(c.members) and c[0] is c.members[0]
+    assert c.origin_member is c[0] and c.origin_member.id == c.origin  # the id is kept
+    assert c[1:] == c.copies
+    empty = dedup.scan(dedup.Document("a", "too few words"))
+    assert len(empty) == 0 and not empty and list(empty) == []
+
+
+def test_dates_are_datetimes_and_roles_a_literal(report: dedup.Report) -> None:
+    member = report[0][0]
+    assert member.date == "2018-06-01T07:30:23Z"
+    assert member.published == datetime(2018, 6, 1, 7, 30, 23, tzinfo=UTC)
+    assert set(get_args(Role)) == {m.role for c in report for m in c} == {"origin", "copy"}
+    from dataclasses import replace
+
+    assert replace(member, date="2018-06-01").published == datetime(2018, 6, 1, tzinfo=UTC)
+    assert replace(member, date=None).published is None
+    assert replace(member, date="not a date").published is None
+
+
+def _params(fn: Callable[..., Any]) -> list[str]:
+    return [p for p in inspect.signature(fn).parameters if p not in ("self", "cls")]
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        dedup.scan,
+        dedup.Index.add,
+        dedup.Index.query,
+        dedup.Index.query_many,
+        dedup.MinHasher,
+        dedup.MinHasher.signatures,
+    ],
+    ids=lambda f: f.__qualname__,
+)
+def test_help_documents_every_parameter(fn: Callable[..., Any]) -> None:
+    doc = inspect.getdoc(fn) or ""
+    missing = [p for p in _params(fn) if f"`{p}`" not in doc and f"``{p}" not in doc]
+    assert not missing, f"{fn.__qualname__} does not document {missing}"
+
+
+def test_jobs_in_a_script_without_a_main_guard_names_the_guard(tmp_path: Path) -> None:
+    script = tmp_path / "noguard.py"
+    script.write_text(
+        f"import dedup\nreport = dedup.scan({str(SAMPLE / 'articles')!r}, jobs=2)\n", "utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 1
+    guard = 'Put the code that calls dedup under `if __name__ == "__main__":`'
+    assert proc.stderr.count(guard) == 1  # the worker's line, not multiprocessing's traceback
+    assert "An attempt has been made to start a new process" not in proc.stderr
+    assert "dedup.errors.EngineError: a worker process died" in proc.stderr

@@ -1,0 +1,281 @@
+"""Inputs as users bring them: exports whose text is under another field name (one skip that
+says which fields there are and which option maps them), standard input, TSV and other CSV
+delimiters, JSON array files, and paths that overlap (each file read once)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dedup
+from dedup.config import InputConfig
+from dedup.errors import ConfigError
+from dedup.model import Skip
+from dedup.sources import iter_files, read_paths, sniff_format
+from dedup.sources.csvfile import sniff_delimiter
+from tests.conftest import ROOT, SAMPLE
+
+SPOTIFY = SAMPLE / "articles" / "spotify.jsonl"
+RECORDS = [json.loads(line) for line in SPOTIFY.read_text("utf-8").splitlines()]
+#: the sample's scan of spotify.jsonl: 36 records, 5 clusters, 14 copies
+EXPECTED = (36, 36, 5, 14)
+
+
+def counts(report: dedup.Report) -> tuple[int, int, int, int]:
+    s = report.stats
+    return (s.read, s.extracted, s.clusters, s.copies)
+
+
+def renamed(path: Path, **names: str) -> Path:
+    """spotify.jsonl with its fields renamed (old=new)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in RECORDS:
+            fh.write(json.dumps({names.get(k, k): v for k, v in r.items()}) + "\n")
+    return path
+
+
+def write_csv(path: Path, header: list[str], keys: list[str], delimiter: str = ",") -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        w.writerow(header)
+        for r in RECORDS:
+            w.writerow([r.get(k, "") for k in keys])
+    return path
+
+
+def items(path: Path, cfg: InputConfig | None = None) -> list[object]:
+    return [x for _, x in read_paths([path], cfg or InputConfig())]
+
+
+# --- a file whose records have no text: one skip naming the fields and the option ---------
+
+
+def test_jsonl_with_text_under_body_is_one_skip_naming_fields_and_option(tmp_path: Path) -> None:
+    path = renamed(tmp_path / "body.jsonl", text="body")
+    (skip,) = items(path)
+    assert isinstance(skip, Skip)
+    assert skip.location == "lines 1-36"
+    assert skip.reason == (
+        "no record has text: none of its 36 records has a non-empty 'text' or 'html' field; "
+        "fields: 'id', 'url', 'site', 'date', 'title', 'body'; try --text-field body"
+    )
+    assert skip.records == 36 and skip.to_dict()["records"] == 36
+    # the file's records are counted, as skipped, in one listed skip
+    s = dedup.scan(path).stats
+    assert (s.read, s.skipped, len(dedup.scan(path).skipped)) == (36, 36, 1)
+    # the option it names reads the file
+    report = dedup.scan(path, dedup.ScanConfig(input=InputConfig(text_field="body")))
+    assert counts(report) == EXPECTED
+
+
+def test_csv_columns_suggest_text_site_and_date_fields(tmp_path: Path) -> None:
+    keys = ["id", "title", "text", "site", "date"]
+    path = write_csv(
+        tmp_path / "pub.csv", ["id", "headline", "body", "publisher", "scrape_time"], keys
+    )
+    (skip,) = items(path)
+    assert isinstance(skip, Skip)
+    assert skip.reason.endswith(
+        "try --text-field body --site-field publisher --date-field scrape_time"
+        " --title-field headline"
+    )
+    assert "'publisher', 'scrape_time'" in skip.reason
+    cfg = InputConfig(text_field="body", site_field="publisher", date_field="scrape_time")
+    report = dedup.scan(path, dedup.ScanConfig(input=cfg))
+    assert counts(report) == EXPECTED
+    sites = {m.site for c in report for m in c}  # from the publisher column
+    assert None not in sites and sites <= {r["site"] for r in RECORDS}
+
+
+def test_the_longest_field_is_suggested_when_no_known_name_is_there(tmp_path: Path) -> None:
+    path = renamed(tmp_path / "x.jsonl", text="words_of_story")
+    (skip,) = items(path)
+    assert isinstance(skip, Skip) and skip.reason.endswith("try --text-field words_of_story")
+
+
+def test_records_without_text_in_a_file_with_text_are_each_a_skip(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    lines = [{"id": "a", "title": "no text"}, RECORDS[0], {"id": "b", "body": "x"}]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
+    got = items(path)
+    found = [x for x in got if isinstance(x, Skip)]
+    assert [s.location for s in found] == ["line 1", "line 3"]
+    assert all(s.reason.startswith("record has no text") for s in found)
+    assert len(got) == 3
+
+
+def test_the_hint_is_on_stderr_once(tmp_path: Path) -> None:
+    path = renamed(tmp_path / "body.jsonl", text="body")
+    proc = _dedup("scan", str(path), "--format", "json", "--jobs", "1")
+    assert proc.returncode == 0
+    hints = [line for line in proc.stderr.splitlines() if "--text-field body" in line]
+    assert hints == [f"dedup: warning: {path}:lines 1-36: " + items(path)[0].reason]  # type: ignore[attr-defined]
+
+
+# --- standard input -------------------------------------------------------------------------
+
+
+def _dedup(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", "from dedup.cli import main; main()", *args],
+        input=stdin.decode("utf-8") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdin"])
+def test_standard_input_is_read_with_its_format_sniffed(name: str) -> None:
+    proc = _dedup("scan", name, "--format", "json", "--jobs", "1", stdin=SPOTIFY.read_bytes())
+    assert proc.returncode == 0, proc.stderr
+    stats = json.loads(proc.stdout)["stats"]
+    assert (stats["files"], stats["read"], stats["clusters"], stats["copies"]) == (1, 36, 5, 14)
+
+
+def test_standard_input_as_csv_needs_input_format(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", ["id", "text"], ["id", "text"])
+    proc = _dedup("scan", "-", "--format", "json", "--jobs", "1", stdin=path.read_bytes())
+    assert proc.returncode == 0
+    (skip,) = json.loads(proc.stdout)["skipped"]
+    assert skip["source"] == "<stdin>"
+    assert skip["reason"] == (
+        "cannot tell the format of standard input from its first bytes (give --input-format)"
+    )
+    proc = _dedup(
+        "scan", "-", "--input-format", "csv", "-f", "json", "-j", "1", stdin=path.read_bytes()
+    )
+    assert json.loads(proc.stdout)["stats"]["clusters"] == 5
+
+
+def test_sniffed_formats() -> None:
+    assert sniff_format(b'\xef\xbb\xbf  {"id": 1}') == "jsonl"
+    assert sniff_format(b"\n[{}]") == "json"
+    assert sniff_format(b"WARC/1.0\r\n") == "warc"
+    assert sniff_format(b"<!doctype html>") == "html"
+    assert sniff_format(b"id,text\n") is None
+
+
+# --- CSV delimiters, TSV --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "want"),
+    [("id,text", ","), ("id\ttext", "\t"), ("id;text;url", ";"), ("id|text", "|"), ("text", ",")],
+)
+def test_the_delimiter_is_sniffed_from_the_header(header: str, want: str) -> None:
+    assert sniff_delimiter(header + "\n") == want
+
+
+@pytest.mark.parametrize(("name", "delimiter"), [("a.csv", ";"), ("a.csv", "\t"), ("a.tsv", "\t")])
+def test_other_delimiters_and_tsv_read_the_same(tmp_path: Path, name: str, delimiter: str) -> None:
+    path = write_csv(tmp_path / name, ["id", "text", "site"], ["id", "text", "site"], delimiter)
+    assert counts(dedup.scan(path)) == EXPECTED
+
+
+def test_delimiter_option_overrides_the_sniffer(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", ["id", "text"], ["id", "text"], "|")
+    assert counts(dedup.scan(path, dedup.ScanConfig(input=InputConfig(delimiter="|")))) == EXPECTED
+    # a wrong delimiter: the header is one column, no record has text, said once
+    wrong = dedup.scan(path, dedup.ScanConfig(input=InputConfig(delimiter=";"))).skipped
+    assert [s.reason.startswith("no record has text") for s in wrong].count(True) == 1
+    with pytest.raises(ConfigError, match="delimiter must be one character"):
+        InputConfig(delimiter=";;")
+    proc = _dedup("scan", str(path), "--delimiter", "|", "-f", "json", "-j", "1")
+    assert json.loads(proc.stdout)["stats"]["clusters"] == 5
+
+
+# --- JSON array files -----------------------------------------------------------------------
+
+
+def test_a_json_array_file_is_read_record_by_record(tmp_path: Path) -> None:
+    path = tmp_path / "all.json"
+    path.write_text(json.dumps([*RECORDS, 7, {"id": "x", "text": 3}]), "utf-8")
+    report = dedup.scan(path)
+    assert (report.stats.extracted, report.stats.clusters, report.stats.copies) == (36, 5, 14)
+    assert [(s.location, s.reason) for s in report.skipped] == [
+        ("record 37", "not a JSON object but a int"),
+        ("record 38", "field 'text' is not a string"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[", "malformed JSON at line 1 column 2: Expecting value"),
+        ('"text"', "not a JSON array of records but a str"),
+        ("[]", "empty JSON array"),
+        ("  ", "empty file"),
+    ],
+)
+def test_bad_json_files_are_one_skip(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, "utf-8")
+    (skip,) = items(path)
+    assert isinstance(skip, Skip) and skip.reason == reason
+
+
+def test_a_json_file_of_one_object_is_one_record(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(RECORDS[0]), "utf-8")
+    (rec,) = items(path)
+    assert getattr(rec, "id", None) == RECORDS[0]["id"]
+
+
+# --- overlapping paths ----------------------------------------------------------------------
+
+
+def test_overlapping_paths_read_each_file_once() -> None:
+    once = dedup.scan(SAMPLE)
+    for paths in ([SAMPLE, SAMPLE / "articles", SPOTIFY], [SAMPLE / "articles", SAMPLE]):
+        both = dedup.scan(paths)
+        assert counts(both) == counts(once)
+        assert both.stats.skipped == once.stats.skipped == 1  # sample/SOURCE.md, not read
+    files = [shown for _, shown in iter_files([SAMPLE, SAMPLE / "articles"])]
+    assert len(files) == len(set(files)) == once.stats.files
+
+
+def test_an_index_add_counts_the_records_of_a_file_without_text(tmp_path: Path) -> None:
+    path = renamed(tmp_path / "body.jsonl", text="body")
+    with dedup.Index.open(tmp_path / "ix.db") as ix:
+        got = ix.add(path)
+    assert (got.read, len(got.skipped), got.to_dict()["stats"]["skipped"]) == (36, 1, 36)
+
+
+def test_overlapping_paths_in_an_index_add_read_each_file_once(tmp_path: Path) -> None:
+    with dedup.Index.open(tmp_path / "ix.db") as ix:
+        got = ix.add([SPOTIFY, SAMPLE / "articles"])
+    assert got.skipped == ()
+    assert got.read == 36 + 32  # the JSONL's records and the 32 pages, each once
+
+
+def test_standard_input_on_a_terminal_is_an_error_not_a_wait() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", "from dedup.cli import main; main()", "scan", "-", "-f", "json"],
+        stdin=follower,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    os.close(follower)
+    os.close(leader)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "dedup: error: -: standard input is a terminal: pipe or redirect the input to read "
+        "(dedup scan - < export.jsonl)\n"
+    )
