@@ -33,6 +33,8 @@ from dedup.sources.streams import FileLimitError, file_limit, record_limit
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: the most bytes of headers a WARC record may have (real ones have under 2 KiB)
 _MAX_HEADERS = 1 << 20
+#: the record versions warcio reads (`warcio.recordloader.ArcWarcRecordLoader.WARC_TYPES`)
+_VERSIONS = (b"WARC/1.0", b"WARC/1.1", b"WARC/0.17", b"WARC/0.18")
 _HEADERS_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*([0-9]{1,18})[ \t]*\r?$", re.I | re.M)
 _WARC_TYPE = re.compile(rb"^warc-type:[ \t]*([!-~]+)", re.I | re.M)
@@ -196,9 +198,13 @@ def _frames(fh: IO[bytes], size: int, max_file: int) -> Iterator[_Frame | _Damag
         headers = block[: end.start()] if end else block
         response = bool((m := _WARC_TYPE.search(headers)) and m.group(1) == b"response")
         length = _CONTENT_LENGTH.search(headers) if end else None
-        if not block.startswith(b"WARC/") or end is None or length is None:
+        version = block.split(b"\n", 1)[0].strip()
+        if version not in _VERSIONS or end is None or length is None:
             if not block.startswith(b"WARC/"):
                 why = "no WARC record header where a record should start"
+            elif version not in _VERSIONS:
+                shown_version = version[:20].decode("ascii", "replace")
+                why = f"unknown WARC version {shown_version!r}"
             elif end is None:
                 why = "headers cut short" if start + len(block) >= size else "headers too long"
             else:
