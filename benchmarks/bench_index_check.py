@@ -5,7 +5,8 @@ Usage::
 
     python -m benchmarks.bench_index_check [--workdir DIR] [--repeats 5]
 
-Builds an index of the Reuters-21578 bodies (../shared/data/news_reuters21578, ~21k documents),
+Builds an index of the Reuters-21578 bodies and the BBC articles (`benchmarks.corpora.news_corpus`,
+~21k documents),
 then times, each the median of ``--repeats`` runs in this process: the quick check alone, with
 the file in the page cache (what a second `dedup index add` meets), and adding one new
 document through `Index.add` (open, check, write, close), beside the index's size.
@@ -19,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.corpora import Text, reuters_bodies, write_jsonl
+from benchmarks.corpora import Text, news_corpus, write_jsonl
 from dedup.index import Index
 from dedup.index.sqlite import SQLiteStore
 
@@ -41,7 +42,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        texts = reuters_bodies()
+        texts = news_corpus()
         corpus = write_jsonl(texts, work / "reuters.jsonl")
         index = work / "reuters.db"
         if index.exists():

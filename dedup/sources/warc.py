@@ -65,12 +65,20 @@ def _read_stream(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord
             records = ArchiveIterator(fh)
             _tolerate_missing_uri(records.loader)
             _count_decompressed(records.reader, cfg.max_file_bytes)
+            # warcio writes this warning to stderr; here it is a skip (`_misframed`)
+            records.INC_RECORD = ""
+            seen = 0
             for record in records:
+                if records.err_count > seen:
+                    seen = records.err_count
+                    yield _misframed(shown, total)
                 total += 1
                 if record.rec_type != "response":
                     continue
                 n += 1
                 yield _guarded(record, shown, n, cfg.max_record_bytes)
+            if records.err_count > seen:
+                yield _misframed(shown, total)
     except FileLimitError as exc:
         yield Skip(shown, f"{exc.reason}: records after response record {n} not read")
         return
@@ -85,6 +93,17 @@ def _read_stream(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord
         yield Skip(shown, why)
     elif path.name.lower().endswith(".gz") and (damage := _gzip_damage(path)):
         yield Skip(shown, f"{damage} after {n} response records: what follows them is lost")
+
+
+def _misframed(shown: str, records: int) -> Skip:
+    """The skip of a record of a compressed crawl whose Content-Length does not end it (warcio
+    read on from where it said; what it read next may be cut short or hold two records)."""
+    return Skip(
+        shown,
+        f"damaged WARC record: the Content-Length of record {records} of the crawl does not "
+        "end it; the records after it may be cut short or merged",
+        f"record {records} of the crawl",
+    )
 
 
 def _guarded(record: Any, shown: str, n: int, max_body: int) -> RawRecord | Skip:
