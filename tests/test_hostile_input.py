@@ -395,3 +395,33 @@ def test_utf16_text_jsonl_and_html_with_a_bom_are_read(tmp_path: Path) -> None:
     big.write_bytes(b"\xff\xfe" + _many_records(1500).decode().encode("utf-16-le"))
     assert big.stat().st_size > dedup.engines.pool.PART_BYTES
     assert dedup.scan([big], jobs=2).stats.extracted == 1500
+
+
+def test_a_lying_content_length_in_a_gzipped_crawl_is_a_skip_not_a_warning(
+    tmp_path: Path,
+) -> None:
+    # warcio wrote its warning (three lines, the bytes quoted) to stderr and counted nothing
+    def record(uri: str, html: bytes, short: int = 0) -> bytes:
+        payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html
+        head = (
+            f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n"
+            f"WARC-Record-ID: <urn:uuid:{uri[-1]}>\r\nContent-Length: {len(payload) - short}"
+            "\r\n\r\n"
+        ).encode()
+        return gzip.compress(head + payload + b"\r\n\r\n", mtime=0)
+
+    text = b"The bank said on Monday that rates would rise. " * 20
+    html = b"<html><body><article><p>" + text + b"</p></article></body></html>XXXX\r\n"
+    crawl = tmp_path / "short.warc.gz"
+    crawl.write_bytes(record("http://a.example/1", html, 6) + record("http://a.example/2", html))
+    out = runner.invoke(app, ["scan", str(crawl), "-f", "json", "-q", "-j", "1"])
+    assert out.exit_code == 0 and out.stderr == ""
+    report = json.loads(out.stdout)
+    assert report["stats"]["read"] == 3 and report["stats"]["extracted"] == 2
+    assert [(s["location"], s["reason"]) for s in report["skipped"]] == [
+        (
+            "record 1 of the crawl",
+            "damaged WARC record: the Content-Length of record 1 of the crawl does not end it;"
+            " the records after it may be cut short or merged",
+        )
+    ]

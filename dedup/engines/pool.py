@@ -11,18 +11,28 @@ the output is identical for any number of jobs and memory stays bounded (`prepar
 Workers are started with "forkserver" where the platform has it (never "fork": the parent may
 run threads, e.g. the progress display and the language model's loading), the server
 importing the pipeline once for all of them.
+
+A worker exits as soon as the process that started the pool dies, however it dies (`kill -9`
+included): each holds the read end of a pipe whose only write end is in the parent, and a
+thread blocked on it (no polling, no cost) ends the worker at end of file. The forkserver and
+multiprocessing's resource tracker then exit by themselves (each lives while a process holding
+its pipe does). A worker that dies makes the scan stop with one line (`EngineError`), not the
+executor thread's traceback (`_ManagerThread`).
 """
 
 from __future__ import annotations
 
+import concurrent.futures.process
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures.process import BrokenProcessPool, _ExecutorManagerThread
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
 
@@ -151,6 +161,66 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
 
+def _watch_parent(parent_end: Connection) -> None:
+    """Worker initializer: end this worker when the pool's parent process is gone (EOF on
+    `parent_end`, whose write end only the parent holds)."""
+
+    def watch() -> None:
+        try:
+            parent_end.recv_bytes()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dedup-parent-watch", daemon=True).start()
+
+
+class _ManagerThread(_ExecutorManagerThread):
+    """The executor's thread, without Python 3.11's bug when a worker dies while units are
+    cancelled (`prepare_units` cancels a unit to do it itself): it marks them failed too, and
+    `InvalidStateError` ends the thread with a traceback on stderr and leaves the other workers
+    running (fixed in 3.12). Cancelled units are dropped first; one not yet cancelled is marked
+    running so that it can no longer be."""
+
+    def terminate_broken(self, cause: str) -> None:
+        for work_id, item in list(self.pending_work_items.items()):
+            future = item.future
+            if future.running():
+                continue
+            if future.cancelled() or not future.set_running_or_notify_cancel():
+                del self.pending_work_items[work_id]
+        super().terminate_broken(cause)
+
+
+class _Pool(ProcessPoolExecutor):
+    """A ProcessPoolExecutor whose workers die with this process and whose thread is
+    `_ManagerThread`."""
+
+    def __init__(self, workers: int) -> None:
+        # the read end goes to each worker; the write end stays here only
+        self._watched, self._alive = multiprocessing.Pipe(duplex=False)
+        super().__init__(
+            max_workers=workers,
+            mp_context=_context(),
+            initializer=_watch_parent,
+            initargs=(self._watched,),
+        )
+
+    def _start_executor_manager_thread(self) -> None:
+        if self._executor_manager_thread is None:
+            if not self._safe_to_dynamically_spawn_children:
+                self._launch_processes()
+            self._executor_manager_thread = _ManagerThread(self)
+            self._executor_manager_thread.start()
+            threads = concurrent.futures.process._threads_wakeups
+            threads[self._executor_manager_thread] = self._executor_manager_thread_wakeup
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._watched.close()
+        self._alive.close()
+
+
 def prepare_all(
     items: Iterable[RawRecord | Document], cfg: ScanConfig, jobs: int = 1
 ) -> Iterator[Batch]:
@@ -245,7 +315,7 @@ def prepare_units(units: Iterable[Unit], cfg: ScanConfig, jobs: int = 1) -> Iter
     window = _WINDOW_PER_JOB * jobs
     todo = iter(units)
     _check_not_bootstrapping()
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context()) as pool:
+    with _Pool(jobs - 1) as pool:
         slots: deque[_Slot] = deque()
         while True:
             while len(slots) < window:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -239,9 +239,30 @@ def layout_from_bytes(blob: bytes) -> Layout:
 
 
 def keys_of(signature: bytes, bands: int) -> KeyArray:
-    """The band keys of one stored signature, shape ``(bands,)``."""
-    keys: KeyArray = band_keys(from_bytes(signature)[None, :], bands)[0]
+    """The band keys of one stored signature, shape ``(bands,)`` (ValueError if `signature` is
+    not one of `bands` bands)."""
+    sig = from_bytes(signature)
+    if not sig.size or sig.size % bands:
+        raise ValueError(f"{sig.size} MinHash values, not a multiple of the {bands} bands")
+    keys: KeyArray = band_keys(sig[None, :], bands)[0]
     return keys
+
+
+Decoded = TypeVar("Decoded")
+
+
+def read_blob(
+    location: str, doc_id: str, what: str, decode: Callable[[bytes], Decoded], blob: bytes
+) -> Decoded:
+    """`decode(blob)`, a blob of document `doc_id` read from the index; a damaged blob
+    (ValueError from the decoder) is an `IndexStoreError` naming the document and the blob."""
+    try:
+        return decode(blob)
+    except (ValueError, TypeError) as exc:
+        raise IndexStoreError(
+            f"{location}: damaged index: the {what} blob of document {doc_id!r} is unreadable "
+            f"({exc}); rebuild the index"
+        ) from None
 
 
 def _flat(cfg: ScanConfig) -> dict[str, Any]:

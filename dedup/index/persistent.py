@@ -46,6 +46,7 @@ from dedup.index.base import (
     crosslingual_from_meta,
     layout_from_bytes,
     meta_of,
+    read_blob,
     shingles_from_bytes,
 )
 from dedup.index.ingest import Reader, Totals, stored
@@ -82,13 +83,15 @@ TEXT_QUERY_ID = "(query)"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
-def _open_store(location: str | os.PathLike[str], create: bool, cache_mb: int) -> Store:
+def _open_store(
+    location: str | os.PathLike[str], create: bool, cache_mb: int, read_only: bool
+) -> Store:
     loc = os.fspath(location)
     if loc.startswith(REDIS_SCHEMES):
         from dedup.index.redis import RedisStore
 
         return RedisStore(loc)
-    return SQLiteStore(loc, create=create, cache_mb=cache_mb)
+    return SQLiteStore(loc, create=create, cache_mb=cache_mb, read_only=read_only)
 
 
 def _names_a_file(text: str) -> bool:
@@ -150,6 +153,7 @@ class Index:
         *,
         create: bool = True,
         cache_mb: int = DEFAULT_CACHE_MB,
+        read_only: bool = False,
     ) -> Index:
         """Open the index at `location` (a file path, or ``redis://host:port/db``).
 
@@ -160,12 +164,15 @@ class Index:
         one without it refuses such a config (`IndexStoreError`: rebuild it with cross-lingual
         data). `create` False: a missing index is an error. `cache_mb`: SQLite's page cache per
         connection (the memory a querying process uses does not grow with the index).
+        `read_only`: an SQLite index is opened read-only (adding or removing is then an
+        `IndexStoreError`); an existing one is so opened anyway when this process may not write
+        to the file or its directory, so that it can be queried from a read-only place.
         Raises `IndexStoreError` for a missing (with `create` False), corrupt, foreign,
         unreachable or mismatched index; the index is then left untouched.
         """
         if config is not None and not isinstance(config, ScanConfig):
             raise ConfigError("config must be a dedup.ScanConfig")
-        store = _open_store(location, create, cache_mb)
+        store = _open_store(location, create and not read_only, cache_mb, read_only)
         loc = store.location
         try:
             meta = store.meta()
@@ -482,10 +489,11 @@ class Index:
         for d in found:
             if d.id == exclude:
                 continue
-            theirs = shingles_from_bytes(d.shingles)
+            theirs = read_blob(self.location, d.id, "shingles", shingles_from_bytes, d.shingles)
+            layout = read_blob(self.location, d.id, "layout", layout_from_bytes, d.layout)
             al = verified(
                 query,
-                Shingled(theirs, layout_from_bytes(d.layout), d.site),
+                Shingled(theirs, layout, d.site),
                 cfg.verify,
                 cfg.shingle.size,
             )

@@ -49,6 +49,7 @@ Start a server for it (Debian: ``apt-get install redis-server``)::
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -126,8 +127,13 @@ class RedisStore:
     """`dedup.index.base.Store` on a Redis server; see the module docstring for the keys."""
 
     def __init__(self, url: str) -> None:
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # a port that is not a number raises here
+        except ValueError as exc:
+            hidden = re.sub(r"//[^@/]*@", "//***@", url)  # a password is never shown
+            raise IndexStoreError(f"{hidden}: not a Redis location ({exc})") from None
         self.location = _shown(url)
-        parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
         prefix = dict(query).get("prefix", DEFAULT_PREFIX)
         rest = urlencode([(k, v) for k, v in query if k != "prefix"])

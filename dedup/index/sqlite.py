@@ -38,6 +38,7 @@ import json
 import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -57,6 +58,7 @@ from dedup.index.base import (
     check_format,
     has_crosslingual,
     keys_of,
+    read_blob,
     shingles_from_bytes,
 )
 
@@ -103,6 +105,28 @@ def _signed(keys: KeyArray) -> list[int]:
     return out
 
 
+def _writable(path: str) -> bool:
+    """May this process write to the index file at `path` and create SQLite's files beside it
+    (`-wal`, `-shm`)? A missing file is writable if its directory is."""
+    folder = os.path.dirname(os.path.abspath(path))
+    exists = os.path.exists(path)
+    return os.access(folder, os.W_OK) and (not exists or os.access(path, os.W_OK))
+
+
+def _read_only_uri(path: str) -> str:
+    """The URI opening `path` read-only. In a directory this process cannot write to, SQLite
+    cannot create the `-shm` file a WAL database is read through: the file is then opened as
+    immutable (no locks: a process writing to it meanwhile goes unseen), unless a `-wal` file
+    holds changes not yet in it, which only a normal read-only opening sees."""
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    folder = os.path.dirname(os.path.abspath(path))
+    wal = path + "-wal"
+    pending = os.path.exists(wal) and os.path.getsize(wal) > 0
+    if not os.access(folder, os.W_OK) and not pending:
+        uri += "&immutable=1"
+    return uri
+
+
 def _with_layout(row: Sequence[Any], layout: bytes) -> StoredDoc:
     """A document from its columns (`_DOC_COLUMNS`, then the language if read) and layout."""
     return replace(StoredDoc(*row), layout=layout)
@@ -111,11 +135,15 @@ def _with_layout(row: Sequence[Any], layout: bytes) -> StoredDoc:
 class SQLiteStore:
     """`dedup.index.base.Store` in one SQLite file; see the module docstring for the layout."""
 
-    def __init__(self, path: str | os.PathLike[str], create: bool, cache_mb: int) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], create: bool, cache_mb: int, read_only: bool = False
+    ) -> None:
         self.location = os.fspath(path)
-        self._con = self._connect(create, cache_mb)
+        self.read_only = read_only or (not create and not _writable(self.location))
+        self._con = self._connect(create and not self.read_only, cache_mb)
         self._bands: int | None = None
         self._xl = False
+        self._sound = False  # `check` found nothing wrong (`_refuse_damaged`)
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -141,7 +169,12 @@ class SQLiteStore:
         elif not os.path.isdir(os.path.dirname(os.path.abspath(loc))):
             raise IndexStoreError(f"{loc}: the directory to create the index in does not exist")
         try:
-            con = sqlite3.connect(loc, isolation_level=None, check_same_thread=False)
+            if self.read_only:
+                con = sqlite3.connect(
+                    _read_only_uri(loc), isolation_level=None, check_same_thread=False, uri=True
+                )
+            else:
+                con = sqlite3.connect(loc, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise IndexStoreError(f"{loc}: cannot open: {exc}") from None
         try:
@@ -156,6 +189,8 @@ class SQLiteStore:
         """WAL and durability settings; run once the file is known to be ours. Switching the
         journal mode does not wait on SQLite's busy handler: while another process creates the
         same index it fails with "database is locked", so it is retried here."""
+        if self.read_only:
+            return
         deadline = time.monotonic() + BUSY_TIMEOUT_S
         while True:
             try:
@@ -200,7 +235,13 @@ class SQLiteStore:
             return None
         check_format(self.location, meta)
         self._configure()
-        self._bands = int(meta["minhash.bands"])
+        try:
+            self._bands = int(meta["minhash.bands"])
+        except (KeyError, ValueError):
+            raise IndexStoreError(
+                f"{self.location}: unreadable index settings: minhash.bands is "
+                f"{meta.get('minhash.bands', '(not recorded)')!r}, not a number"
+            ) from None
         self._xl = has_crosslingual(meta)
         return meta
 
@@ -245,25 +286,55 @@ class SQLiteStore:
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def _drop_buckets(
-        self, con: sqlite3.Connection, olds: Sequence[tuple[int, bytes, bytes]]
+        self, con: sqlite3.Connection, olds: Mapping[str, tuple[int, bytes, bytes]]
     ) -> None:
         rows: list[tuple[int, int, int]] = []
         posts: list[tuple[int, int]] = []
-        for n, sig, fps in olds:
-            for band, key in enumerate(_signed(keys_of(sig, self.bands))):
+        loc, bands = self.location, self.bands
+        for doc_id, (n, sig, fps) in olds.items():
+            keys = read_blob(loc, doc_id, "signature", lambda b: keys_of(b, bands), sig)
+            for band, key in enumerate(_signed(keys)):
                 rows.append((key, band, n))
-            posts += [(key, n) for key in _signed(shingles_from_bytes(fps))]
+            fingerprints = read_blob(loc, doc_id, "fingerprints", shingles_from_bytes, fps)
+            posts += [(key, n) for key in _signed(fingerprints)]
         rows.sort()
         posts.sort()
         con.executemany("DELETE FROM buckets WHERE key = ? AND band = ? AND doc = ?", rows)
         con.executemany("DELETE FROM postings WHERE key = ? AND doc = ?", posts)
 
+    def _refuse_damaged(self) -> None:
+        """Before the first write through this connection: SQLite's quick check of the whole
+        file (b-tree pages, records, ordering; not the agreement of indexes with their tables),
+        and `IndexStoreError` if it finds damage, so that a damaged file is never written to.
+        Its cost is a read of the file: 0.3-0.7 s for a 21k-document, 164 MB index (README)."""
+        if self.read_only:
+            raise IndexStoreError(
+                f"{self.location}: opened read-only (asked for, or no write access to the file or "
+                "its directory), not written to"
+            )
+        if self._sound:
+            return
+        problems = [
+            line
+            for found in self.check()
+            for line in found.splitlines()
+            if line.strip() and not line.startswith("*** in database")
+        ]
+        if problems:
+            more = f", and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+            raise IndexStoreError(
+                f"{self.location}: damaged index ({problems[0]}{more}); not written to: rebuild "
+                "it (`dedup index stats --check` lists the damage)"
+            )
+        self._sound = True
+
     def put(self, docs: Sequence[StoredDoc], keys: KeyArray, replace: bool) -> list[str]:
         status: list[str] = []
+        self._refuse_damaged()
         with self._txn(write=True) as con:
             old = self._existing(con, [d.id for d in docs])
             if replace and old:
-                self._drop_buckets(con, list(old.values()))
+                self._drop_buckets(con, old)
                 if self._xl:
                     xl.drop(con, [n for n, _, _ in old.values()])
             (top,) = con.execute("SELECT coalesce(max(n), 0) FROM docs").fetchone()
@@ -315,9 +386,10 @@ class SQLiteStore:
         return status
 
     def delete(self, ids: Sequence[str]) -> list[str]:
+        self._refuse_damaged()
         with self._txn(write=True) as con:
             old = self._existing(con, ids)
-            self._drop_buckets(con, list(old.values()))
+            self._drop_buckets(con, old)
             if self._xl:
                 xl.drop(con, [n for n, _, _ in old.values()])
                 xl.count_documents(con, -len(old))
@@ -351,6 +423,13 @@ class SQLiteStore:
                 con.execute(
                     f"SELECT n, id FROM docs WHERE n IN {_IN_JSON}", (_json_list(wanted),)
                 ).fetchall()
+            )
+        lost = next((n for n in wanted if n not in ids), None)
+        if lost is not None:
+            raise IndexStoreError(
+                f"{self.location}: damaged index: a passage fingerprint names document number "
+                f"{lost}, which the index does not hold; rebuild the index "
+                "(`dedup index stats --check` lists the damage)"
             )
         return Postings(
             np.asarray(counts, dtype=np.int64), [[ids[n] for n in ns] for ns in numbers]

@@ -33,6 +33,8 @@ from dedup.sources.streams import FileLimitError, file_limit, record_limit
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: the most bytes of headers a WARC record may have (real ones have under 2 KiB)
 _MAX_HEADERS = 1 << 20
+#: the record versions warcio reads (`warcio.recordloader.ArcWarcRecordLoader.WARC_TYPES`)
+_VERSIONS = (b"WARC/1.0", b"WARC/1.1", b"WARC/0.17", b"WARC/0.18")
 _HEADERS_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*([0-9]{1,18})[ \t]*\r?$", re.I | re.M)
 _WARC_TYPE = re.compile(rb"^warc-type:[ \t]*([!-~]+)", re.I | re.M)
@@ -63,12 +65,20 @@ def _read_stream(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord
             records = ArchiveIterator(fh)
             _tolerate_missing_uri(records.loader)
             _count_decompressed(records.reader, cfg.max_file_bytes)
+            # warcio writes this warning to stderr; here it is a skip (`_misframed`)
+            records.INC_RECORD = ""
+            seen = 0
             for record in records:
+                if records.err_count > seen:
+                    seen = records.err_count
+                    yield _misframed(shown, total)
                 total += 1
                 if record.rec_type != "response":
                     continue
                 n += 1
                 yield _guarded(record, shown, n, cfg.max_record_bytes)
+            if records.err_count > seen:
+                yield _misframed(shown, total)
     except FileLimitError as exc:
         yield Skip(shown, f"{exc.reason}: records after response record {n} not read")
         return
@@ -83,6 +93,17 @@ def _read_stream(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord
         yield Skip(shown, why)
     elif path.name.lower().endswith(".gz") and (damage := _gzip_damage(path)):
         yield Skip(shown, f"{damage} after {n} response records: what follows them is lost")
+
+
+def _misframed(shown: str, records: int) -> Skip:
+    """The skip of a record of a compressed crawl whose Content-Length does not end it (warcio
+    read on from where it said; what it read next may be cut short or hold two records)."""
+    return Skip(
+        shown,
+        f"damaged WARC record: the Content-Length of record {records} of the crawl does not "
+        "end it; the records after it may be cut short or merged",
+        f"record {records} of the crawl",
+    )
 
 
 def _guarded(record: Any, shown: str, n: int, max_body: int) -> RawRecord | Skip:
@@ -196,9 +217,13 @@ def _frames(fh: IO[bytes], size: int, max_file: int) -> Iterator[_Frame | _Damag
         headers = block[: end.start()] if end else block
         response = bool((m := _WARC_TYPE.search(headers)) and m.group(1) == b"response")
         length = _CONTENT_LENGTH.search(headers) if end else None
-        if not block.startswith(b"WARC/") or end is None or length is None:
+        version = block.split(b"\n", 1)[0].strip()
+        if version not in _VERSIONS or end is None or length is None:
             if not block.startswith(b"WARC/"):
                 why = "no WARC record header where a record should start"
+            elif version not in _VERSIONS:
+                shown_version = version[:20].decode("ascii", "replace")
+                why = f"unknown WARC version {shown_version!r}"
             elif end is None:
                 why = "headers cut short" if start + len(block) >= size else "headers too long"
             else:
