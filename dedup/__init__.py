@@ -62,7 +62,7 @@ __version__ = "0.1.0"
 #: it needs), `__dir__` and `__all__` are derived from it; the TYPE_CHECKING imports above
 #: repeat it for type checkers (a test checks that the two agree).
 PUBLIC: dict[str, tuple[str, ...]] = {
-    "dedup.api": ("scan",),
+    "dedup.api": ("extract_documents", "scan"),
     "dedup.config": (
         "CandidateConfig",
         "CrossLingualConfig",
@@ -88,6 +88,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "dedup.model": (
         "Cluster",
         "Document",
+        "Extraction",
         "Match",
         "Member",
         "Passage",

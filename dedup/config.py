@@ -60,13 +60,18 @@ class InputConfig:
                 raise ConfigError(f"{name} must not be empty")
 
 
+#: HTML extractors (`dedup.extract`): trafilatura with and without (``fast``) its fallbacks,
+#: resiliparse, and resiliparse with trafilatura ``fast`` where its text looks wrong (``hybrid``)
+EXTRACTORS = ("trafilatura", "fast", "resiliparse", "hybrid")
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractConfig:
-    """HTML article extraction with trafilatura."""
+    """HTML article extraction (`EXTRACTORS`; measured in README, "Extraction")."""
 
-    # trafilatura's `fast` mode skips its fallback extractors (readability, jusText): about 1.5x
-    # faster, and on the 181 pages of html_scrapinghub_aeb it loses no copy pairs in our quality
-    # benchmark. Off by default: the fallbacks rescue pages whose main text trafilatura misses.
+    extractor: str = "trafilatura"
+    # Deprecated alias of ``extractor="fast"`` (trafilatura without its fallback extractors),
+    # kept for ``--fast-extract`` and existing callers.
     fast: bool = False
     include_tables: bool = True
     # Fewer words than this after extraction and the page is skipped ("no article text"): a
@@ -74,6 +79,12 @@ class ExtractConfig:
     min_words: int = 20
 
     def __post_init__(self) -> None:
+        if self.extractor not in EXTRACTORS:
+            raise ConfigError(
+                f"unknown extractor {self.extractor!r}; choose one of {', '.join(EXTRACTORS)}"
+            )
+        if self.fast:
+            object.__setattr__(self, "extractor", "fast")
         if self.min_words < 0:
             raise ConfigError("min_words must be >= 0")
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from dedup.cli.common import say
+from dedup.cli.extract import extract_cmd
 from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
 
@@ -46,6 +47,7 @@ def _main(
 
 
 app.command("scan")(scan_cmd)
+app.command("extract")(extract_cmd)
 app.add_typer(index_app, name="index")
 
 __all__ = ["app", "main"]

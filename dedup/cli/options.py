@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dedup.cli.common import fail
-from dedup.config import INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
+from dedup.config import EXTRACTORS, INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
 from dedup.engines.pool import default_jobs
 from dedup.errors import ConfigError
 
@@ -40,7 +40,14 @@ MaxRecordBytes = Annotated[
     ),
 ]
 FastExtract = Annotated[
-    bool, typer.Option(help="trafilatura without its fallback extractors (faster).")
+    bool,
+    typer.Option(
+        help="Deprecated: the same as --extractor fast (trafilatura without its fallbacks)."
+    ),
+]
+Extractor = Annotated[
+    str,
+    typer.Option(help=f"HTML extractor: {', '.join(EXTRACTORS)} (README: Extraction)."),
 ]
 Jobs = Annotated[
     int | None,

@@ -19,6 +19,7 @@ from dedup.api import scan
 from dedup.cli.common import check_output, err, fail, os_failure, say, write_output
 from dedup.cli.options import (
     DateField,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
@@ -92,6 +93,7 @@ def scan_cmd(
     title_field: TitleField = "title",
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     shingle_size: Annotated[int, typer.Option(help="Words per shingle.")] = _D.shingle.size,
     num_perm: Annotated[int, typer.Option(help="MinHash permutations.")] = _D.minhash.num_perm,
@@ -146,7 +148,7 @@ def scan_cmd(
                 max_file_bytes,
                 max_record_bytes,
             ),
-            extract=ExtractConfig(fast=fast_extract),
+            extract=ExtractConfig(extractor=extractor, fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
@@ -155,7 +157,7 @@ def scan_cmd(
         )
         dask_engine = DaskEngine(scheduler=scheduler, workers=workers) if engine == "dask" else None
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise fail(str(exc).replace("unknown extractor", "unknown --extractor"), 2) from None
     check_output(output)
     try:
         if err.is_terminal and not quiet:
