@@ -193,10 +193,10 @@ def _trafilatura_metadata() -> Callable[[Page], Output]:
 
 
 def _page_metadata() -> Callable[[Page], Output]:
-    from dedup.extract import _parse, page_metadata
+    from dedup.extract import _decode, page_metadata
 
     def run(page: Page) -> Output:
-        meta = page_metadata(_parse(page.raw))
+        meta = page_metadata(_decode(page.raw))
         return Output("", meta.title, meta.date)
 
     return run
@@ -204,9 +204,11 @@ def _page_metadata() -> Callable[[Page], Output]:
 
 def fallback_share(pages: Sequence[Page]) -> float:
     """Share of `pages` where the hybrid extractor calls trafilatura."""
-    from dedup.extract import _parse, _resiliparse_text, looks_wrong
+    from dedup.extract import _decode, _parse, _resiliparse_text, looks_wrong
 
-    return statistics.fmean(looks_wrong(_resiliparse_text(_parse(p.raw)), 0) for p in pages)
+    return statistics.fmean(
+        looks_wrong(_resiliparse_text(_parse(_decode(p.raw))), 0) for p in pages
+    )
 
 
 def _timed(
@@ -309,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(Row("readability-lxml (text only)", True, outs, rate))
     for name, fn in (
         ("trafilatura.extract_metadata (metadata only)", _trafilatura_metadata()),
-        ("page_metadata on resiliparse (metadata only)", _page_metadata()),
+        ("dedup page_metadata (metadata only)", _page_metadata()),
     ):
         outs, rate = _timed(fn, pages, args.repeats)
         rows.append(Row(name, False, outs, rate))

@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dedup.api import scan
+    from dedup.api import extract_documents, scan
     from dedup.config import (
         CandidateConfig,
         CrossLingualConfig,
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from dedup.model import (
         Cluster,
         Document,
+        Extraction,
         Match,
         Member,
         Passage,

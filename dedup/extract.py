@@ -19,7 +19,9 @@ It is imported on the first page extracted: a scan of plain text (JSONL, CSV) ne
 which saves ~0.1 s at the start of every such run and of every worker process.
 
 Three things in a page would cost its text or the scan's time, and are dealt with before
-trafilatura sees it:
+trafilatura or resiliparse sees it (`defuse`; lexbor, resiliparse's parser, also keeps
+``&#1;`` as a character and is also superlinear in a tag's attributes: 20,000 on one tag
+took it over a second):
 
 - lxml's HTML parser stops building the tree 256 elements deep (libxml2's limit without
   ``XML_PARSE_HUGE``): an article nested 260 levels deep was "no article text". trafilatura's
@@ -36,6 +38,7 @@ trafilatura sees it:
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -139,11 +142,11 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
     if cfg.extractor in ("trafilatura", "fast"):
         ex = _by_trafilatura(html, cfg, url, fast=cfg.extractor == "fast", metadata=True)
     else:
-        tree = _parse(html)
-        text = _resiliparse_text(tree)
+        page = _decode(html)
+        text = _resiliparse_text(_parse(str(defuse(page))))
         if cfg.extractor == "hybrid" and looks_wrong(text, cfg.min_words):
             text = _by_trafilatura(html, cfg, url, fast=True, metadata=False).text
-        meta = page_metadata(tree)
+        meta = page_metadata(page)
         if meta.date is None:
             meta = replace(meta, date=_htmldate(html, meta.url or url))
         ex = _with_metadata(text, meta, url)
@@ -226,15 +229,22 @@ def _resiliparse() -> tuple[ModuleType, ModuleType, ModuleType]:
     return parse, html2text, encoding
 
 
-def _parse(html: bytes | str) -> object:
-    """The page as a resiliparse HTMLTree (bytes decoded by its detected or declared encoding)."""
-    parse, _, encoding = _resiliparse()
-    if isinstance(html, bytes):
-        try:  # valid UTF-8 is UTF-8 (detection alone took some UTF-8 pages for TIS-620)
-            html = html.decode("utf-8")
-        except UnicodeDecodeError:
-            html = encoding.bytes_to_str(html, encoding.detect_encoding(html))
-    return parse.HTMLTree.parse(html)
+def _decode(html: bytes | str) -> str:
+    """The page as text: valid UTF-8 as UTF-8 (resiliparse's detection alone took some UTF-8
+    pages for TIS-620), other bytes by their detected or declared encoding."""
+    if isinstance(html, str):
+        return html
+    try:
+        return html.decode("utf-8")
+    except UnicodeDecodeError:
+        _, _, encoding = _resiliparse()
+        return str(encoding.bytes_to_str(html, encoding.detect_encoding(html)))
+
+
+def _parse(page: str) -> object:
+    """The page as a resiliparse HTMLTree."""
+    parse, _, _ = _resiliparse()
+    return parse.HTMLTree.parse(page)
 
 
 def _resiliparse_text(tree: object) -> str:
@@ -280,42 +290,66 @@ _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|[-_]|$)")
 
 
-def page_metadata(tree: object) -> PageMetadata:
+#: a tag and its attributes, up to the next ``<`` or ``>``: each match stops there, so the
+#: scan stays linear whatever the page (quotes left open, tags never closed)
+_TAG = r"<{}\b[^<>]{{0,8192}}>"
+_META_TAG = re.compile(_TAG.format("meta"), re.IGNORECASE)
+_LINK_TAG = re.compile(_TAG.format("link"), re.IGNORECASE)
+_TIME_TAG = re.compile(_TAG.format("time"), re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(r"<[^>]*>")
+_HEAD_END = re.compile(r"</head\s*>|<body\b", re.IGNORECASE)
+#: where the head is looked for when a page marks no end to it
+HEAD_CHARS = 65536
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    """The attributes of one tag, names lower-cased, values unescaped (the first of a name)."""
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(tag):
+        value = m[2] if m[2] is not None else m[3] if m[3] is not None else m[4]
+        out.setdefault(m[1].lower(), html_lib.unescape(value))
+    return out
+
+
+def _text_of(markup: str) -> str:
+    return " ".join(html_lib.unescape(_MARKUP.sub(" ", markup)).split())
+
+
+def page_metadata(page: str) -> PageMetadata:
     """Title, publication date, site name and canonical URL from a page's own tags: Open Graph
     and the common meta names and ``<link rel=canonical>`` in the head, JSON-LD
-    ``datePublished``, ``<title>`` and the first ``<time datetime>``, else a date in the
-    canonical URL. A date outside 1990-2100 (DATE_PARAMS) is no date.
+    ``datePublished``, ``<title>`` (or the first ``<h1>``: `_title`) and the first
+    ``<time datetime>``, else a date in the canonical URL. A date outside 1990-2100
+    (DATE_PARAMS) is no date.
 
-    The head is walked child by child: iterating a resiliparse node collection costs time
-    quadratic in its length (5 ms a page for the meta tags; the walk, 0.4 ms)."""
-    doc = tree.document  # type: ignore[attr-defined]
+    Read with regular expressions over the page's text: walking resiliparse's tree for them
+    cost 1.4-4 ms a page (a Python object made for each node), as much as the extraction."""
+    end = _HEAD_END.search(page)
+    body_start = end.start() if end else 0
+    head = page[:body_start] if end else page[:HEAD_CHARS]
     meta: dict[str, str] = {}
     canonical: str | None = None
-    scripts: list[str] = []
-    head = tree.head  # type: ignore[attr-defined]
-    node = head.first_child if head is not None else None
-    while node is not None:
-        tag = node.tag
-        if tag == "meta":
-            key = node.getattr("property") or node.getattr("name") or node.getattr("itemprop")
-            value = clean_field(node.getattr("content"))
-            if key and value:
-                meta.setdefault(key.strip().lower(), value)
-        elif tag == "link" and canonical is None:
-            if (node.getattr("rel") or "").strip().lower() == "canonical":
-                canonical = clean_field(node.getattr("href"))
-        elif tag == "script" and node.getattr("type") == "application/ld+json":
-            scripts.append(node.text)
-        node = node.next
-    if not scripts:
-        first = doc.query_selector('script[type="application/ld+json"]')
-        scripts = [first.text] if first is not None else []
+    for tag in _META_TAG.findall(head):
+        a = _attrs(tag)
+        key = a.get("property") or a.get("name") or a.get("itemprop")
+        value = clean_field(a.get("content"))
+        if key and value:
+            meta.setdefault(key.strip().lower(), value)
+    for tag in _LINK_TAG.findall(head):
+        a = _attrs(tag)
+        if a.get("rel", "").strip().lower() == "canonical" and a.get("href"):
+            canonical = clean_field(a["href"])
+            break
     candidates = [meta[k] for k in _DATE_KEYS if k in meta]
-    for script in scripts:
-        candidates.extend(_JSONLD_DATE.findall(script))
-    time_tag = doc.query_selector("time[datetime]")
-    if time_tag is not None:
-        candidates.append(time_tag.getattr("datetime") or "")
+    candidates.extend(_JSONLD_DATE.findall(page))
+    for tag in _TIME_TAG.finditer(page):
+        found = _attrs(tag[0]).get("datetime")
+        if found:
+            candidates.append(found)
+            break
     url = canonical or meta.get("og:url")
     in_url = _URL_DATE.search(url or "")
     if in_url:
@@ -323,22 +357,23 @@ def page_metadata(tree: object) -> PageMetadata:
         candidates.append(f"{y}-{int(m):02d}-{int(d):02d}")
     date = next(filter(None, map(_bounded_date, candidates)), None)
     return PageMetadata(
-        title=meta.get("og:title") or _title(tree) or meta.get("twitter:title"),
+        title=meta.get("og:title") or _title(head, page, body_start) or meta.get("twitter:title"),
         date=date,
         site=meta.get("og:site_name"),
         url=url,
     )
 
 
-def _title(tree: object) -> str | None:
+def _title(head: str, page: str, body_start: int) -> str | None:
     """The page's ``<title>``, or its first ``<h1>`` when the title holds it (the title with
     the site's name around it)."""
-    title = clean_field(tree.title)  # type: ignore[attr-defined]
+    found = _TITLE.search(head)
+    title = clean_field(_text_of(found[1])) if found else None
     if title is None:
         return None
-    h1 = tree.document.query_selector("h1")  # type: ignore[attr-defined]
-    heading = " ".join(h1.text.split()) if h1 is not None else ""
-    return heading if heading and heading in " ".join(title.split()) else title
+    h1 = _H1.search(page, body_start)
+    heading = _text_of(h1[1]) if h1 else ""
+    return heading if heading and heading in title else title
 
 
 def _htmldate(html: bytes | str, url: str | None) -> str | None:
