@@ -145,7 +145,7 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
         page = _decode(html)
         text = _resiliparse_text(_parse(str(defuse(page))))
         if cfg.extractor == "hybrid" and looks_wrong(text, cfg.min_words):
-            text = _by_trafilatura(html, cfg, url, fast=True, metadata=False).text
+            text = _second_opinion(html, cfg, url) or text
         meta = page_metadata(page)
         if meta.date is None:
             meta = replace(meta, date=_htmldate(html, meta.url or url))
@@ -153,6 +153,15 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
     if len(ex.text.split()) < max(cfg.min_words, 1):
         raise RecordError(f"no article text found in HTML (under {cfg.min_words} words)")
     return ex
+
+
+def _second_opinion(html: bytes | str, cfg: ExtractConfig, url: str | None) -> str:
+    """trafilatura ``fast``'s text of a page whose resiliparse text looks wrong; empty when it
+    finds none (resiliparse's is then kept)."""
+    try:
+        return _by_trafilatura(html, cfg, url, fast=True, metadata=False).text
+    except RecordError:
+        return ""
 
 
 def _by_trafilatura(
