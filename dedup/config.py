@@ -70,7 +70,7 @@ class ExtractConfig:
     """HTML article extraction (`EXTRACTORS`; measured in README, "Extraction")."""
 
     # hybrid: on the 181 ScrapingHub pages token F1 0.944 (trafilatura 0.965), the whole scan
-    # of pages ~3x trafilatura's speed, and the quality benchmark's HTML floors hold
+    # of pages 5x trafilatura's pages/s (130 vs 26), and the quality benchmark's HTML floors hold
     # (benchmarks/bench_extract.py, benchmarks/quality.py --html)
     extractor: str = "hybrid"
     # Deprecated alias of ``extractor="fast"`` (trafilatura without its fallback extractors),
