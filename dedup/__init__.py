@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dedup.api import compare, scan
+    from dedup.api import compare, extract_documents, scan
     from dedup.comparison import Comparison, compare_documents
     from dedup.config import (
         CandidateConfig,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from dedup.model import (
         Cluster,
         Document,
+        Extraction,
         Match,
         Member,
         Passage,
@@ -64,7 +65,7 @@ __version__ = "0.1.0"
 #: it needs), `__dir__` and `__all__` are derived from it; the TYPE_CHECKING imports above
 #: repeat it for type checkers (a test checks that the two agree).
 PUBLIC: dict[str, tuple[str, ...]] = {
-    "dedup.api": ("compare", "scan"),
+    "dedup.api": ("compare", "extract_documents", "scan"),
     "dedup.comparison": ("Comparison", "compare_documents"),
     "dedup.config": (
         "CandidateConfig",
@@ -91,6 +92,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "dedup.model": (
         "Cluster",
         "Document",
+        "Extraction",
         "Match",
         "Member",
         "Passage",

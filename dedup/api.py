@@ -1,4 +1,5 @@
-"""`dedup.scan`: checks its arguments, chooses an engine and returns its report.
+"""`dedup.scan`: checks its arguments, chooses an engine and returns its report;
+`dedup.extract_documents`: what a scan would see of each record, without scanning.
 
 The order of the stages is each engine's (`dedup.engines`); the stages are modules of their own
 (see ARCHITECTURE.md).
@@ -6,15 +7,21 @@ The order of the stages is each engine's (`dedup.engines`); the stages are modul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 
 from dedup.comparison import Comparison, compare_inputs
 from dedup.config import DaskEngine, ScanConfig
 from dedup.engines import local
 from dedup.errors import ConfigError
 from dedup.filters import apply as apply_filters
-from dedup.model import ProgressHook, Report, no_progress
-from dedup.sources import Input, as_inputs
+from dedup.language import detect_languages
+from dedup.model import Document, Extraction, ProgressHook, Report, Skip, no_progress
+from dedup.prepare import document_or_skip
+from dedup.sources import Input, as_inputs, gather, read_file
+
+#: records extracted before their languages are identified together (`detect_languages`)
+EXTRACT_BATCH = 256
 
 
 def scan(
@@ -71,3 +78,31 @@ def compare(
     if not isinstance(cfg, ScanConfig):
         raise ConfigError("config must be a dedup.ScanConfig")
     return compare_inputs(list(inputs), ids, cfg)
+
+
+def extract_documents(
+    inputs: Iterable[Input], config: ScanConfig | None = None
+) -> Iterator[Extraction | Skip]:
+    """What a scan of `inputs` sees of each record, in input order (the documents given, then
+    the files under the paths given, as a scan reads them): an `Extraction` (the document after
+    extraction, with the language identified from its first characters), or the `Skip` saying
+    why the record is not scanned (unreadable, no article text, extraction failed).
+
+    Only `config.input` and `config.extract` are used. Raises `InputError` for a missing
+    path (before anything is read) and `ConfigError` for invalid settings; bad records are
+    skips. Lazy: records are read as the iterator is consumed, in this process.
+    """
+    cfg = config or ScanConfig()
+    if not isinstance(cfg, ScanConfig):
+        raise ConfigError("config must be a dedup.ScanConfig")
+    planned = gather(as_inputs(inputs))
+    records = chain(
+        planned.documents,
+        (rec for path, shown in planned.files for rec in read_file(path, shown, cfg.input)),
+    )
+    while chunk := list(islice(records, EXTRACT_BATCH)):
+        got = [rec if isinstance(rec, Skip) else document_or_skip(rec, cfg) for rec in chunk]
+        docs = [g for g in got if isinstance(g, Document)]
+        languages = iter(detect_languages([d.text for d in docs]))
+        for g in got:
+            yield g if isinstance(g, Skip) else Extraction(g, next(languages))

@@ -96,13 +96,21 @@ def _check_date_format(fmt: str) -> None:
             ) from None
 
 
+#: HTML extractors (`dedup.extract`): trafilatura with and without (``fast``) its fallbacks,
+#: resiliparse, and resiliparse with trafilatura ``fast`` where its text looks wrong (``hybrid``)
+EXTRACTORS = ("trafilatura", "fast", "resiliparse", "hybrid")
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractConfig:
-    """HTML article extraction with trafilatura."""
+    """HTML article extraction (`EXTRACTORS`; measured in README, "Extraction")."""
 
-    # trafilatura's `fast` mode skips its fallback extractors (readability, jusText): about 1.5x
-    # faster, and on the 181 pages of html_scrapinghub_aeb it loses no copy pairs in our quality
-    # benchmark. Off by default: the fallbacks rescue pages whose main text trafilatura misses.
+    # hybrid: on the 181 ScrapingHub pages token F1 0.944 (trafilatura 0.965), the whole scan
+    # of pages 5x trafilatura's pages/s (130 vs 26), and the quality benchmark's HTML floors hold
+    # (benchmarks/bench_extract.py, benchmarks/quality.py --html)
+    extractor: str = "hybrid"
+    # Deprecated alias of ``extractor="fast"`` (trafilatura without its fallback extractors),
+    # kept for ``--fast-extract`` and existing callers.
     fast: bool = False
     include_tables: bool = True
     # Fewer words than this after extraction and the page is skipped ("no article text"): a
@@ -110,6 +118,12 @@ class ExtractConfig:
     min_words: int = 20
 
     def __post_init__(self) -> None:
+        if self.extractor not in EXTRACTORS:
+            raise ConfigError(
+                f"unknown extractor {self.extractor!r}; choose one of {', '.join(EXTRACTORS)}"
+            )
+        if self.fast:
+            object.__setattr__(self, "extractor", "fast")
         if self.min_words < 0:
             raise ConfigError("min_words must be >= 0")
 

@@ -63,6 +63,28 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the pipeline sees of one record (`dedup.extract_documents`): its document (text
+    and metadata after extraction) and the language identified from its first characters."""
+
+    document: Document
+    language: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.document
+        return {
+            "id": d.id,
+            "source": d.source,
+            "url": d.url,
+            "site": d.site,
+            "title": d.title,
+            "date": d.date,
+            "language": self.language,
+            "text": d.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Skip:
     """A record that was not scanned, where it was and why. Nothing is dropped silently."""
 

@@ -94,6 +94,22 @@ def _document(item: RawRecord | Document, cfg: ScanConfig) -> Document:
     return doc
 
 
+def document_or_skip(item: RawRecord | Document, cfg: ScanConfig) -> Document | Skip:
+    """The document of `item` as the later stages see it, or the skip saying why there is none:
+    a record that is unusable is a skip, one on which extraction raises a "failed" skip."""
+    try:
+        return _document(item, cfg)
+    except RecordError as exc:
+        if isinstance(item, Document):
+            return _skip_for(item, exc.reason)
+        return Skip(item.source, exc.reason, item.location)
+    except Exception as exc:
+        why = f"extraction failed: {describe(exc)}"
+        if isinstance(item, Document):
+            return _skip_for(item, why, "failed")
+        return Skip(item.source, why, item.location, "failed")
+
+
 def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Batch:
     """Documents of `items` with their shingle sets and signatures, in order; unusable ones as
     skips (`read` is left to the caller, who knows what its reader counted).
@@ -106,19 +122,11 @@ def prepare_chunk(items: Sequence[RawRecord | Document], cfg: ScanConfig) -> Bat
     log = SkipLog(cfg.report.max_listed_skips)
     for item in items:
         _note_date(log, item, cfg)
-        try:
-            docs.append(_document(item, cfg))
-        except RecordError as exc:
-            if isinstance(item, Document):
-                skips.append(_skip_for(item, exc.reason))
-            else:
-                skips.append(Skip(item.source, exc.reason, item.location))
-        except Exception as exc:
-            why = f"extraction failed: {describe(exc)}"
-            if isinstance(item, Document):
-                skips.append(_skip_for(item, why, "failed"))
-            else:
-                skips.append(Skip(item.source, why, item.location, "failed"))
+        got = document_or_skip(item, cfg)
+        if isinstance(got, Skip):
+            skips.append(got)
+        else:
+            docs.append(got)
     out = _prepare_guarded(docs, cfg)
     log.extend(skips)
     log.merge(out.skips)

@@ -11,6 +11,7 @@ import typer
 
 from dedup.cli.common import Command, Group, say
 from dedup.cli.compare import compare_cmd
+from dedup.cli.extract import extract_cmd
 from dedup.cli.index import index_app
 from dedup.cli.scan import scan_cmd
 
@@ -49,6 +50,7 @@ def _main(
 
 app.command("scan", cls=Command)(scan_cmd)
 app.command("compare", cls=Command)(compare_cmd)
+app.command("extract", cls=Command)(extract_cmd)
 app.add_typer(index_app, name="index")
 
 __all__ = ["app", "main"]

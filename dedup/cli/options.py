@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from dedup.cli.common import fail
-from dedup.config import INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
+from dedup.config import EXTRACTORS, INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
 from dedup.engines.pool import default_jobs
 from dedup.errors import ConfigError
 
@@ -99,7 +99,15 @@ MaxRecordBytes = Annotated[
 FastExtract = Annotated[
     bool,
     typer.Option(
-        help="trafilatura without its fallback extractors (faster).",
+        help="Deprecated: the same as --extractor fast (trafilatura without its fallbacks).",
+        rich_help_panel=PERFORMANCE,
+    ),
+]
+Extractor = Annotated[
+    str,
+    typer.Option(
+        metavar="NAME",
+        help=f"HTML extractor: {', '.join(EXTRACTORS)} (README: Extraction).",
         rich_help_panel=PERFORMANCE,
     ),
 ]

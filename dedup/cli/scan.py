@@ -30,6 +30,7 @@ from dedup.cli.options import (
     DateField,
     DateFormat,
     Delimiter,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
@@ -102,6 +103,7 @@ def scan_cmd(
     paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
+    extractor: Extractor = _D.extract.extractor,
     shingle_size: Annotated[
         int, typer.Option(metavar="N", help="Words per shingle.", rich_help_panel=MATCHING)
     ] = _D.shingle.size,
@@ -249,7 +251,7 @@ def scan_cmd(
                 paragraph_separator,
                 delimiter,
             ),
-            extract=ExtractConfig(fast=fast_extract),
+            extract=ExtractConfig(extractor=extractor, fast=fast_extract),
             shingle=ShingleConfig(size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),

@@ -1,0 +1,151 @@
+"""`dedup extract`: what a scan sees of each record (`dedup.extract_documents`), as JSONL."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from dedup.api import extract_documents
+from dedup.cli.common import check_output, fail, os_failure, say
+from dedup.cli.options import (
+    DateField,
+    Extractor,
+    HtmlField,
+    IdField,
+    InputFormat,
+    MaxFileBytes,
+    MaxListedSkips,
+    MaxRecordBytes,
+    Output,
+    Paths,
+    Quiet,
+    SiteField,
+    TextField,
+    TitleField,
+    UrlField,
+    input_config,
+    report_config,
+)
+from dedup.config import ExtractConfig, ScanConfig
+from dedup.errors import ConfigError, DedupError
+from dedup.model import Extraction, Skip, SkipLog
+from dedup.output.table import not_listed
+
+_D = ScanConfig()
+
+
+def extract_cmd(
+    paths: Paths,
+    output: Output = None,
+    input_format: InputFormat = "auto",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    html_field: HtmlField = "html",
+    url_field: UrlField = "url",
+    date_field: DateField = "date",
+    site_field: SiteField = "site",
+    title_field: TitleField = "title",
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
+    extractor: Extractor = _D.extract.extractor,
+    max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
+    quiet: Quiet = False,
+) -> None:
+    """Print what a scan of PATHS sees of each record, one JSON object a line: id, source,
+    url, site, title, date, language, text. Skipped records are listed and counted on stderr."""
+    try:
+        config = ScanConfig(
+            input=input_config(
+                input_format,
+                id_field,
+                text_field,
+                html_field,
+                url_field,
+                date_field,
+                site_field,
+                title_field,
+                max_file_bytes,
+                max_record_bytes,
+            ),
+            extract=ExtractConfig(extractor=extractor),
+            report=report_config(max_listed_skips),
+        )
+    except ConfigError as exc:
+        raise fail(str(exc).replace("unknown extractor", "unknown --extractor"), 2) from None
+    check_output(output)
+    skips = SkipLog(config.report.max_listed_skips)
+    counts = {"read": 0, "extracted": 0}
+
+    def lines() -> Iterable[bytes]:
+        for item in extract_documents(paths, config):
+            counts["read"] += 1
+            if isinstance(item, Skip):
+                skips.add(item)
+                continue
+            counts["extracted"] += 1
+            yield _line(item)
+
+    try:
+        _write_lines(lines(), output)
+    except DedupError as exc:
+        raise fail(str(exc)) from None
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
+    except OSError as exc:
+        raise os_failure(exc) from None
+    if not quiet:
+        for skip in skips.listed():
+            say(f"{skip.status}: {skip}")
+        for unlisted in skips.unlisted():
+            say(str(unlisted))
+        say(
+            f"read {counts['read']} records: {counts['extracted']} extracted, "
+            f"{skips.skipped} skipped, {skips.failed} failed" + not_listed(skips.unlisted())
+        )
+
+
+def _line(item: Extraction) -> bytes:
+    """One JSONL line; what UTF-8 cannot hold (a lone surrogate) written as a JSON escape."""
+    text = json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _write_lines(lines: Iterable[bytes], output: Path | None) -> None:
+    """`lines` to stdout as they come, or to `output` through a temporary file beside it,
+    renamed when complete (a reader never sees half of it)."""
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        _write_to(lines, sys.stdout.buffer)
+        return
+    target = output.resolve()
+    if target.exists() and not target.is_file():  # a device, a named pipe: written as it is
+        with open(target, "wb") as fh:
+            _write_to(lines, fh)
+        return
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _write_to(lines, fh)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _write_to(lines: Iterable[bytes], fh: BinaryIO) -> None:
+    for line in lines:
+        fh.write(line)
+    fh.flush()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
