@@ -59,12 +59,14 @@ _WORDED = {
 _FIELD = re.compile(r"(?<![\w-])([a-z]+(?:_[a-z]+)+)(?![\w-])")
 
 
-def config_failure(exc: ConfigError) -> typer.Exit:
+def config_failure(exc: ConfigError, *renames: tuple[str, str]) -> typer.Exit:
     """The usage error (exit 2) for invalid settings, the settings named as the flags that set
     them (``--min-coverage must be in (0, 1]``, not the config field ``min_coverage``): every
     setting the command line sets is the field of the same name (``--num-perm``:
-    ``num_perm``)."""
+    ``num_perm``); `renames`: (words, the same naming the flag) pairs of a command's own."""
     message = _FIELD.sub(lambda m: "--" + m.group(1).replace("_", "-"), str(exc))
+    for words, flag in renames:
+        message = message.replace(words, flag)
     for words, flag in _WORDED.items():
         message = re.sub(rf"(?<![\w-]){words}(?![\w-])", flag, message)
     return fail(message, 2)

@@ -103,7 +103,6 @@ def scan_cmd(
     paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
-    extractor: Extractor = _D.extract.extractor,
     shingle_size: Annotated[
         int, typer.Option(metavar="N", help="Words per shingle.", rich_help_panel=MATCHING)
     ] = _D.shingle.size,
@@ -195,6 +194,7 @@ def scan_cmd(
     ] = None,
     quiet: Quiet = False,
     jobs: ScanJobs = None,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     engine: Annotated[
         str,
@@ -273,7 +273,7 @@ def scan_cmd(
             else None
         )
     except ConfigError as exc:
-        raise config_failure(exc) from None
+        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     check_output(output)
     graph_writer = None
     if graph is not None:
