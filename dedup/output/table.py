@@ -80,6 +80,8 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
             )
         for m in c.members:
             role = m.role if m.match is None else f"{m.match} {m.score or 0:.2f}"
+            if m.same_text_as is not None:
+                role = "same"
             cells = {
                 "role": role,
                 "site": m.site or "",
@@ -111,6 +113,11 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
             "'in origin': share of the article's text found in the origin; 'of origin': share "
             "of the origin it reproduces."
         )
+        if any(m.same_text_as is not None for c in report.clusters for m in c.members):
+            con.print(
+                "'same': a copy with the very text of an article listed above it on its site "
+                "(matched once, as that one: --format json says which)."
+            )
     if s.translation_pairs:  # as for JSON: shown only when a translation was found
         con.print(
             f"cross-lingual: {s.translation_candidates} candidate pairs, "
