@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -88,6 +89,10 @@ def _check_date_format(fmt: str) -> None:
         )
     try:
         datetime.strptime("", fmt)
+    except re.error as exc:  # a directive twice (%Y%Y): strptime's pattern cannot be built
+        raise ConfigError(
+            f"date format (--date-format) {fmt!r} is not a strptime format: {exc.msg}"
+        ) from None
     except ValueError as exc:
         msg = str(exc)
         if "directive" in msg or "stray %" in msg:

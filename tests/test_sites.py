@@ -99,13 +99,15 @@ def test_edges_csv() -> None:
 
 def test_graphml_loads_in_networkx_and_escapes(tmp_path: Path) -> None:
     nx = pytest.importorskip("networkx", reason="networkx is in the test extra")
-    hostile = "b\"<x>&'\x01.com"
+    hostile = "b\"<x>&'\x01\n\t.com"
     r = scan(_docs(site_b=hostile))
     path = tmp_path / "g.graphml"
     path.write_text(render_graphml(r), encoding="utf-8")
     g = nx.read_graphml(path)
     assert g.is_directed()
-    shown = "b\"<x>&'\ufffd.com"  # a character XML cannot hold is U+FFFD
+    # a character XML cannot hold is U+FFFD; line breaks and tabs are kept (character
+    # references: an XML parser turns them into spaces in attributes otherwise)
+    shown = "b\"<x>&'\ufffd\n\t.com"
     assert set(g.nodes) == {"a.com", shown, "c.com", "d.com"}
     e = g.edges["a.com", shown]
     assert (e["copies"], e["credited"], e["credit_rate"]) == (2, 1, 0.5)

@@ -54,6 +54,11 @@ _WORDED = {
     "bands": "--bands",
     "delimiter": "--delimiter",
     "workers": "--workers",
+    "since": "--since",
+    "until": "--until",
+    "top": "--top",
+    "sort": "--sort",
+    "window": "--window",
 }
 #: a settings field named in a ConfigError: ``min_coverage``, ``num_perm``
 _FIELD = re.compile(r"(?<![\w-])([a-z]+(?:_[a-z]+)+)(?![\w-])")

@@ -95,8 +95,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _xml(text: str) -> str:
-    """`text` as XML character data or an attribute value: ``& < > " '`` escaped, characters
-    XML cannot hold written as U+FFFD."""
+    """`text` as XML character data or an attribute value: ``& < > " '`` escaped, line breaks
+    and tabs as character references (an attribute keeps them), characters XML cannot hold
+    written as U+FFFD."""
     text = _NOT_XML.sub("\ufffd", text)
     return (
         text.replace("&", "&amp;")
@@ -104,6 +105,9 @@ def _xml(text: str) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&apos;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("\t", "&#9;")
     )
 
 

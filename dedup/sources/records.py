@@ -117,9 +117,9 @@ class TextHint:
         shown = ", ".join(repr(k) for k in names[:_SHOWN_FIELDS])
         if len(names) > _SHOWN_FIELDS:
             shown += f" and {len(names) - _SHOWN_FIELDS} more"
-        records = "the record has" if n == 1 else f"none of its {n} records has"
+        records = "its one record has no" if n == 1 else f"none of its {n} records has a"
         out = (
-            f"{NO_TEXT}: {records} a non-empty {cfg.text_field!r} or {cfg.html_field!r} field"
+            f"{NO_TEXT}: {records} non-empty {cfg.text_field!r} or {cfg.html_field!r} field"
             f"; fields: {shown or 'none'}"
         )
         hints = self.hints()
