@@ -7,10 +7,13 @@ split (engines: the local one over a whole `Batch`, Dask over rows gathered from
 both through `losers`). An index add keeps the first or the last of an id within one add, by
 its duplicate policy (`index_choice`). Every document left out is a skip naming the one kept.
 
-One document per text: documents of one site with the same text as prepared (the same shingle
-set and layout: `text_key`) are one text for the stages after this one, which see only the
-first of them by origin key (`same_text_rows`, `losers`); the report lists the others beside it
-(`dedup.report.add_same_text`). So n copies of one text cost one document, not n^2 pairs.
+One document per text: documents with the same text as prepared (the same shingle set and
+layout: `text_key`), on one site or many, are one text for the stages after this one, which see
+only the first of them by origin key (`same_text_rows`, `losers`); the report lists the others
+beside it (`dedup.report.add_same_text`) with its figures. So n copies of one text cost one
+document, not n^2 pairs, however many sites run it. (The pairs of the first are found with its
+site's templates left out, and stand for the others': a site template is text a site prints
+around other text, never a whole page that another site prints too.)
 """
 
 from __future__ import annotations
@@ -99,14 +102,13 @@ def index_choice(entries: Sequence[Entry], replace: bool) -> tuple[list[int], li
     return sorted(chosen.values()), skips
 
 
-def text_key(shingles: HashArray, layout: Layout, site: str | None) -> int:
+def text_key(shingles: HashArray, layout: Layout) -> int:
     """One 64-bit key for a document's text as the stages after preparation see it: its
-    shingle set, its layout (word and sentence offsets, quotations, furniture) and its site
-    (site templates apply by site). Equal keys: the same text, for every stage."""
+    shingle set and its layout (word and sentence offsets, quotations, furniture). Equal keys:
+    the same text, for every stage."""
     h = xxhash.xxh3_64()
     h.update(shingles.astype("<u8").tobytes())
     h.update(layout.to_array().astype("<i4").tobytes())
-    h.update((site or "").encode("utf-8", "surrogatepass"))
     return h.intdigest()
 
 
@@ -116,7 +118,7 @@ def same_text_rows(
     """`losers` rows of one-per-text: ``((text_key, origin key), position)``, so that of the
     documents of one text the earliest by origin key (`dedup.syndication.origin_key`) is kept."""
     return [
-        ((text_key(s, lay, e.site), origin_key(e, int(s.size))), i)
+        ((text_key(s, lay), origin_key(e, int(s.size))), i)
         for i, (e, s, lay) in enumerate(zip(entries, sets, layouts, strict=True))
     ]
 

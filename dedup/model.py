@@ -637,7 +637,7 @@ class Stats:
     copies: int = 0
     translation_candidates: int = 0
     translation_pairs: int = 0
-    #: documents matched as another of the same text and site (`dedup.ids.one_per_text`)
+    #: documents matched as another of the same text (`dedup.ids.one_per_text`)
     same_text: int = 0
     #: dates given in records that could not be read (`dedup.dates`); listed when not 0
     unparsed_dates: int = 0

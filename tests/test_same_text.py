@@ -80,14 +80,20 @@ def test_a_text_no_other_document_matches_makes_its_own_cluster() -> None:
     assert json.loads(render(report, "json"))["stats"]["same_text"] == 2
 
 
-def test_same_text_on_another_site_goes_through_every_stage() -> None:
+def test_one_text_on_two_thousand_sites_costs_one() -> None:
+    """A wire story run verbatim by every site: one text, whatever the sites."""
     text = _RECORDS[0]["text"]
     docs = [
-        dedup.Document("a", text, url="https://one.example/a"),
-        dedup.Document("b", text, url="https://two.example/b"),
+        dedup.Document(
+            f"d{i}", text, url=f"https://s{i}.example/story", date=f"2018-06-{1 + i % 9:02d}"
+        )
+        for i in range(2000)
     ]
     report = dedup.scan(docs)
-    assert report.stats.same_text == 0 and report.stats.verified_pairs == 1
+    assert report.stats.same_text == 1999 and report.stats.candidate_pairs == 0
+    [c] = report.clusters
+    assert len(c) == 2000 and c.origin == "d0" and len(report.matches) == 1999
+    assert {m.site for m in c.members} == {f"s{i}.example" for i in range(2000)}
 
 
 def test_two_thousand_identical_texts_cost_one() -> None:

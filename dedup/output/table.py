@@ -115,8 +115,8 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
         )
         if any(m.same_text_as is not None for c in report.clusters for m in c.members):
             con.print(
-                "'same': a copy with the very text of an article listed above it on its site "
-                "(matched once, as that one: --format json says which)."
+                "'same': a copy with the very text of an article listed above it (matched once, "
+                "as that one: --format json says which)."
             )
     if s.translation_pairs:  # as for JSON: shown only when a translation was found
         con.print(
