@@ -53,3 +53,12 @@ def test_the_no_text_warning_of_a_file_of_one_record(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "its one record has no non-empty 'text' or 'html' field" in result.output
     assert "try --text-field body" in result.output
+
+
+def test_extract_takes_the_reading_options_of_scan(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id|date|text\na|31/12/2020|hello there friend\n", encoding="utf-8")
+    args = ["extract", str(path), "--delimiter", "|", "--date-format", "%d/%m/%Y"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert '"date": "2020-12-31"' in result.output and "read 1 record:" in result.output

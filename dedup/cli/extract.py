@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dedup.api import extract_documents
-from dedup.cli.common import check_output, fail, os_failure, say
+from dedup.cli.common import check_output, config_failure, fail, os_failure, say
 from dedup.cli.options import (
     DateField,
+    DateFormat,
+    Delimiter,
     Extractor,
     HtmlField,
     IdField,
@@ -22,6 +24,7 @@ from dedup.cli.options import (
     MaxListedSkips,
     MaxRecordBytes,
     Output,
+    ParagraphSeparator,
     Paths,
     Quiet,
     SiteField,
@@ -34,6 +37,7 @@ from dedup.cli.options import (
 from dedup.config import ExtractConfig, ScanConfig
 from dedup.errors import ConfigError, DedupError
 from dedup.model import Extraction, Skip, SkipLog
+from dedup.output.literal import plural
 from dedup.output.table import not_listed
 
 _D = ScanConfig()
@@ -50,6 +54,9 @@ def extract_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    delimiter: Delimiter = None,
+    date_format: DateFormat = None,
+    paragraph_separator: ParagraphSeparator = None,
     max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     extractor: Extractor = _D.extract.extractor,
@@ -71,12 +78,15 @@ def extract_cmd(
                 title_field,
                 max_file_bytes,
                 max_record_bytes,
+                date_format,
+                paragraph_separator,
+                delimiter,
             ),
             extract=ExtractConfig(extractor=extractor),
             report=report_config(max_listed_skips),
         )
     except ConfigError as exc:
-        raise fail(str(exc).replace("unknown extractor", "unknown --extractor"), 2) from None
+        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     check_output(output)
     skips = SkipLog(config.report.max_listed_skips)
     counts = {"read": 0, "extracted": 0}
@@ -104,7 +114,7 @@ def extract_cmd(
         for unlisted in skips.unlisted():
             say(str(unlisted))
         say(
-            f"read {counts['read']} records: {counts['extracted']} extracted, "
+            f"read {plural(counts['read'], 'record')}: {counts['extracted']} extracted, "
             f"{skips.skipped} skipped, {skips.failed} failed" + not_listed(skips.unlisted())
         )
 
