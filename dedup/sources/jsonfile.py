@@ -16,7 +16,7 @@ from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, decode_text
 from dedup.sources.jsonl import loads
-from dedup.sources.records import TextHint, from_mapping, lacks_text
+from dedup.sources.records import TextHint, json_record
 from dedup.sources.streams import file_limit, read_bytes
 
 
@@ -57,22 +57,5 @@ def read_json(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | 
         return
     hint = TextHint(cfg, "record")
     for n, obj in enumerate(items, start=1):
-        where = f"record {n}"
-        if not isinstance(obj, dict):
-            yield Skip(shown, f"not a JSON object but a {type(obj).__name__}", where)
-            continue
-        if not hint.found:
-            if lacks_text(obj, cfg):
-                hint.hold(obj, n)
-                continue
-            yield from hint.release(shown)
-        try:
-            rec = from_mapping(obj, shown, where, cfg)
-        except RecordError as exc:
-            yield Skip(shown, exc.reason, where)
-            continue
-        except Exception as exc:  # the record boundary: any other failure is this record's
-            yield Skip(shown, f"unusable record: {describe(exc)}", where, "failed")
-            continue
-        yield rec
+        yield from json_record(obj, n, shown, f"record {n}", cfg, hint)
     yield from hint.finish(shown)

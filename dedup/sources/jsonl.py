@@ -13,7 +13,7 @@ from dedup.config import InputConfig
 from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, read_failure
-from dedup.sources.records import TextHint, from_mapping, lacks_text
+from dedup.sources.records import TextHint, json_record
 from dedup.sources.streams import (
     Oversize,
     blank_from,
@@ -74,23 +74,7 @@ def read_jsonl(
             except (ValueError, RecursionError) as exc:  # Python's limits: digits, nesting
                 yield Skip(shown, f"unreadable JSON: {describe(exc)}", where)
                 continue
-            if not isinstance(obj, dict):
-                yield Skip(shown, f"not a JSON object but a {type(obj).__name__}", where)
-                continue
-            if not hint.found:
-                if lacks_text(obj, cfg):
-                    hint.hold(obj, n)
-                    continue
-                yield from hint.release(shown)
-            try:
-                rec = from_mapping(obj, shown, where, cfg)
-            except RecordError as exc:
-                yield Skip(shown, exc.reason, where)
-                continue
-            except Exception as exc:  # the record boundary: any other failure is this record's
-                yield Skip(shown, f"unusable record: {describe(exc)}", where, "failed")
-                continue
-            yield rec
+            yield from json_record(obj, n, shown, where, cfg, hint)
     except RecordError as exc:
         yield from hint.finish(shown)
         yield Skip(shown, exc.reason)

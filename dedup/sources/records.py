@@ -6,7 +6,7 @@ from array import array
 from collections.abc import Iterator, Mapping
 
 from dedup.config import InputConfig
-from dedup.errors import RecordError
+from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, clean_field, normalize_date
 
@@ -164,3 +164,39 @@ def _shell_word(name: str) -> str:
 
 def _no_text_reason(cfg: InputConfig) -> str:
     return f"record has no text (no non-empty {cfg.text_field!r} or {cfg.html_field!r})"
+
+
+#: what JSON calls the values Python reads it into
+_JSON_TYPES = {
+    "int": "number",
+    "float": "number",
+    "str": "string",
+    "list": "array",
+    "NoneType": "null",
+    "bool": "boolean",
+}
+
+
+def json_record(
+    obj: object, n: int, shown: str, where: str, cfg: InputConfig, hint: TextHint
+) -> Iterator[RawRecord | Skip]:
+    """The record of the `n`-th JSON value of a file (JSONL line, JSON array item) located at
+    `where`, or its skip; a record without text is held by `hint` until the file shows whether
+    any record has text. The record boundary: any failure is this record's skip."""
+    if not isinstance(obj, dict):
+        kind = _JSON_TYPES.get(type(obj).__name__, type(obj).__name__)
+        yield Skip(
+            shown, f"not a JSON object but a{'n' if kind[0] in 'aeiou' else ''} {kind}", where
+        )
+        return
+    if not hint.found:
+        if lacks_text(obj, cfg):
+            hint.hold(obj, n)
+            return
+        yield from hint.release(shown)
+    try:
+        yield from_mapping(obj, shown, where, cfg)
+    except RecordError as exc:
+        yield Skip(shown, exc.reason, where)
+    except Exception as exc:  # the record boundary: any other failure is this record's
+        yield Skip(shown, f"unusable record: {describe(exc)}", where, "failed")
