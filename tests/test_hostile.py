@@ -142,14 +142,14 @@ def test_a_stage_that_raises_on_one_text_loses_that_document_only(
 def test_a_reader_bug_on_one_record_is_that_records_skip(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    real = dedup.sources.jsonl.from_mapping
+    real = dedup.sources.records.from_mapping
 
     def fragile(obj: dict[str, object], *args: object) -> object:
         if obj.get("id") == "two":
             raise IndexError("reader bug")
         return real(obj, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(dedup.sources.jsonl, "from_mapping", fragile)
+    monkeypatch.setattr(dedup.sources.records, "from_mapping", fragile)
     src = tmp_path / "r.jsonl"
     rows = [{"id": i, "text": f"text {i} with words enough"} for i in ("one", "two", "three")]
     src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")

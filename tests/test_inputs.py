@@ -203,7 +203,7 @@ def test_a_json_array_file_is_read_record_by_record(tmp_path: Path) -> None:
     report = dedup.scan(path)
     assert (report.stats.extracted, report.stats.clusters, report.stats.copies) == (36, 5, 14)
     assert [(s.location, s.reason) for s in report.skipped] == [
-        ("record 37", "not a JSON object but a int"),
+        ("record 37", "not a JSON object but a number"),
         ("record 38", "field 'text' is not a string"),
     ]
 

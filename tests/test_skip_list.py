@@ -129,7 +129,7 @@ def test_a_scan_of_junk_lists_a_bounded_number_and_counts_all(tmp_path: Path, jo
     kinds = [reason_kind(x.reason) for x in report.skipped]
     assert kinds.count("malformed JSON at column N") == 20
     assert [x.location for x in report.skipped][:20] == [f"line {i}" for i in range(1, 21)]
-    assert kinds.count("record has no text") == 2 and kinds.count("not a JSON object but a list")
+    assert kinds.count("record has no text") == 2 and kinds.count("not a JSON object but an array")
     assert report.unlisted == (
         UnlistedSkips(str(src), "malformed JSON at column N", "skipped", 39_980),
     )

@@ -212,8 +212,8 @@ def test_bad_jsonl_lines_become_skips_and_the_rest_is_read(tmp_path: Path) -> No
     got = [(s.source, s.location, s.reason) for s in skips(items)]
     expected = [
         ("line 2", r"^malformed JSON at column \d+: \S.*$"),
-        ("line 3", r"^not a JSON object but a list$"),
-        ("line 4", r"^not a JSON object but a str$"),
+        ("line 3", r"^not a JSON object but an array$"),
+        ("line 4", r"^not a JSON object but a string$"),
         ("line 5", r"^record has no text \(no non-empty 'text' or 'html'\)$"),
         ("line 6", r"^record has no text"),
         ("line 7", r"^field 'text' is not a string$"),
