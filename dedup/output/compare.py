@@ -12,12 +12,11 @@ import io
 import json
 from collections.abc import Sequence
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from dedup.comparison import Comparison, Side, Span
-from dedup.output.literal import literal, printable
+from dedup.output.literal import literal, literal_console, printable
 
 OPEN, CLOSE = "[[", "]]"
 SHARED_STYLE = "reverse"
@@ -58,14 +57,7 @@ def _heading(side: Side, name: str, role: str) -> Text:
 def render_compare(cmp: Comparison, width: int = 80, color: bool = False) -> str:
     """The two texts side by side (A left, B right), then the figures and the verdict."""
     buf = io.StringIO()
-    con = Console(
-        file=buf,
-        width=width,
-        color_system="standard" if color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    con = literal_console(buf, width, color)
     roles = ("origin", "copy") if cmp.origin == "a" else ("copy", "origin")
     t = Table(expand=True, show_lines=False)
     t.add_column(_heading(cmp.a, "A", roles[0]), ratio=1, overflow="fold")

@@ -9,11 +9,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
-from dedup.output.literal import literal, plural
+from dedup.output.literal import literal, literal_console, plural
 from dedup.output.table import not_listed, skip_lines
 from dedup.output.text import csv_cell
 
@@ -56,9 +55,7 @@ def query_table(report: QueryReport, width: int = 140) -> str:
     """A table of matches for each queried document that has any, then the counts. Every value
     is shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
-    con = Console(
-        file=buf, width=width, color_system=None, highlight=False, markup=False, emoji=False
-    )
+    con = literal_console(buf, width)
     for r in report.results:
         if not r.matches:
             continue

@@ -16,7 +16,9 @@ those formats are read by programs, not shown on a terminal.
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
+from rich.console import Console
 from rich.text import Text
 
 #: escaped: C0 controls (tab and newline too: one value, one line), DEL and C1 controls, the
@@ -56,3 +58,16 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     """``1 file``, ``2 files``, ``1 copy``, ``2 copies`` (`words`: the plural when it is not
     `word` + ``s``)."""
     return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def literal_console(file: TextIO, width: int, color: bool = False) -> Console:
+    """A Rich console writing to `file` at `width` columns that shows what it is given as
+    written: no markup, no emoji codes, no highlighting (styles only with `color`)."""
+    return Console(
+        file=file,
+        width=width,
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )

@@ -8,11 +8,10 @@ import io
 import re
 from collections.abc import Sequence
 
-from rich.console import Console
 from rich.table import Table
 
 from dedup.model import Report
-from dedup.output.literal import literal
+from dedup.output.literal import literal, literal_console
 from dedup.output.text import csv_cell
 from dedup.sites import SiteEdge, site_edges
 
@@ -44,9 +43,7 @@ def render_sites(report: Report, width: int = 160) -> str:
     published first, copies carried, credited or not, whom they credit, whose stories they
     are, median delay after the origin. Every value shown literally."""
     buf = io.StringIO()
-    con = Console(
-        file=buf, width=width, color_system=None, highlight=False, markup=False, emoji=False
-    )
+    con = literal_console(buf, width)
     t = Table(title="sites", title_justify="left")
     for name in ("site", "scanned", "origins", "copies", "credited", "uncredited"):
         t.add_column(name, justify="left" if name == "site" else "right", overflow="fold")

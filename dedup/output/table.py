@@ -10,7 +10,7 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from dedup.model import Cluster, Report, Skip, UnlistedSkips
-from dedup.output.literal import literal, plural
+from dedup.output.literal import literal, literal_console, plural
 
 MAX_SKIPS_SHOWN = 20
 
@@ -45,14 +45,7 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
     `width` columns (narrower than `NARROW`: a compact table, values wrapped). Every value is
     shown literally (`dedup.output.literal`: no markup, control characters escaped)."""
     buf = io.StringIO()
-    con = Console(
-        file=buf,
-        width=width,
-        color_system="standard" if color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    con = literal_console(buf, width, color)
     narrow = width < NARROW
     for c in report.clusters:
         origin = c.members[0]
