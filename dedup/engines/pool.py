@@ -295,7 +295,7 @@ def plan_units(
     """The units of a scan of `documents` and the file `parts` (`split_files`), in input order
     (module docstring)."""
     for chunk in _chunks(documents, CHUNK_RECORDS):
-        yield Unit(items=tuple(chunk), size=sum(len(d.text) for d in chunk))
+        yield Unit(items=tuple(chunk), size=sum(_text_size(d) for d in chunk))
     group: list[FilePart] = []
     size = 0
     for part in parts:
@@ -333,9 +333,12 @@ def _read_here(part: FilePart, cfg: ScanConfig) -> Iterator[Unit]:
         current = following
 
 
-def _text_size(item: RawRecord | Skip) -> int:
+def _text_size(item: RawRecord | Document | Skip) -> int:
+    """The characters (HTML: bytes) of text an item holds."""
     if isinstance(item, Skip):
         return 0
+    if isinstance(item, Document):
+        return len(item.text)
     return len(item.text or "") + len(item.html or "")
 
 
