@@ -149,7 +149,7 @@ def compare_documents(a: Document, b: Document, config: ScanConfig | None = None
         Shingled(s, lay, e.site)
         for s, lay, e in zip(batch.sets, batch.layouts, batch.entries, strict=True)
     )
-    al = compare(x, y, cfg.verify, cfg.shingle.size)
+    al = compare(x, y, cfg.verify, cfg.shingle.shingle_size)
     why = not_copy_because(al, cfg.verify)
     origin = "a" if origin_key(a, int(x.set.size)) <= origin_key(b, int(y.set.size)) else "b"
     return Comparison(

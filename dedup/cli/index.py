@@ -116,7 +116,7 @@ def _open(
         return Index.open(location, None, create=create)
     try:
         cfg = ScanConfig(
-            shingle=ShingleConfig(size=_D.shingle.size if size is None else size),
+            shingle=ShingleConfig(shingle_size=_D.shingle.shingle_size if size is None else size),
             minhash=MinHashConfig(
                 num_perm=_D.minhash.num_perm if num_perm is None else num_perm,
                 bands=_D.minhash.bands if bands is None else bands,

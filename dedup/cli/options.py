@@ -191,7 +191,7 @@ def input_config(
     """The input settings of the reading options; ConfigError names what is wrong."""
     return InputConfig(
         delimiter="\t" if delimiter == "\\t" else delimiter,
-        format=input_format,
+        input_format=input_format,
         id_field=id_field,
         text_field=text_field,
         html_field=html_field,

@@ -105,7 +105,7 @@ def scan_cmd(
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     shingle_size: Annotated[
         int, typer.Option(metavar="N", help="Words per shingle.", rich_help_panel=MATCHING)
-    ] = _D.shingle.size,
+    ] = _D.shingle.shingle_size,
     num_perm: Annotated[
         int, typer.Option(metavar="N", help="MinHash permutations.", rich_help_panel=MATCHING)
     ] = _D.minhash.num_perm,
@@ -252,7 +252,7 @@ def scan_cmd(
                 delimiter,
             ),
             extract=ExtractConfig(extractor=extractor, fast=fast_extract),
-            shingle=ShingleConfig(size=shingle_size),
+            shingle=ShingleConfig(shingle_size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),

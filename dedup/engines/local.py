@@ -84,7 +84,7 @@ def run(
     docs = [Shingled(*d) for d in zip(corpus.sets, corpus.layouts, sites, strict=True)]
     known: dict[tuple[int, int], Alignment] = {}
     edges = verify_pairs(
-        pairs, docs, docs, cfg.verify, cfg.shingle.size, templates, progress, known
+        pairs, docs, docs, cfg.verify, cfg.shingle.shingle_size, templates, progress, known
     )
     translations = None
     if cfg.crosslingual.enabled:

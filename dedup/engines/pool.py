@@ -83,7 +83,7 @@ def auto_jobs(
         except OSError:
             continue  # reading it will say what is wrong
         name = path.name.lower()
-        fmt = cfg.input.format if cfg.input.format != "auto" else detect_format(path)
+        fmt = cfg.input.input_format if cfg.input.input_format != "auto" else detect_format(path)
         work += size * (4 if name.endswith(".gz") else 1) * (2.5 if fmt in ("html", "warc") else 1)
         if work > AUTO_ONE_JOB_BYTES:
             return cores

@@ -495,7 +495,7 @@ class Index:
                 query,
                 Shingled(theirs, layout, d.site),
                 cfg.verify,
-                cfg.shingle.size,
+                cfg.shingle.shingle_size,
             )
             if al is not None:
                 out.append(IndexMatch.of(d, similarity(shingles, theirs), language, al))
@@ -531,7 +531,7 @@ class Index:
         cfg = self._config
         settings = {
             "shingle_scheme": int(self._meta["shingle_scheme"]),
-            "shingle_size": cfg.shingle.size,
+            "shingle_size": cfg.shingle.shingle_size,
             "num_perm": cfg.minhash.num_perm,
             "bands": cfg.minhash.bands,
             "rows": cfg.minhash.rows,
