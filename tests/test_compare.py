@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ import dedup
 from dedup import Document, compare_documents
 from dedup.cli import app
 from dedup.errors import InputError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_one_line_error
 
 SAMPLE = str(ROOT / "sample" / "articles")
 STORY = (
@@ -150,3 +151,43 @@ def test_a_document_without_words_cannot_be_compared() -> None:
     origin, _, _ = _docs()
     with pytest.raises(InputError, match=r"cannot be compared: no words in text"):
         compare_documents(origin, Document("dots", "... !!! ..."))
+
+
+def _options(*names: str) -> set[str]:
+    import typer.main
+
+    cmd: Any = typer.main.get_command(app)
+    for name in names:
+        cmd = cmd.commands[name]
+    return {p.name for p in cmd.params if getattr(p, "rich_help_panel", None) == "Input"} | {
+        p.name for p in cmd.params if p.name == "extractor"
+    }
+
+
+def test_every_command_reading_articles_has_the_same_input_options() -> None:
+    own = {"since", "until", "index", "on_duplicate"}  # a command's own filters and target
+    scan = _options("scan") - own
+    assert {"delimiter", "date_format", "paragraph_separator", "max_record_bytes"} <= scan
+    assert "extractor" in scan
+    for command in (("compare",), ("extract",), ("index", "add"), ("index", "query")):
+        assert _options(*command) - own == scan, command
+
+
+def test_compare_reads_a_pipe_delimited_csv_with_delimiter(tmp_path: Path) -> None:
+    origin, copy, _ = _docs()
+    path = tmp_path / "pair.csv"
+    rows = ["id|text", f"a|{origin.text}", f"b|{copy.text}"]
+    path.write_text("\n".join(r.replace("\n", " ") for r in rows) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        app, ["compare", str(path), "--ids", "a", "b", "--delimiter", "|", "-f", "json"]
+    )
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["b"]["id"] == "b"
+    bad = CliRunner().invoke(app, ["compare", str(path), "--ids", "a", "b", "--delimiter", "||"])
+    assert_one_line_error(bad, 2, "--delimiter must be one character")
+    bad = CliRunner().invoke(app, ["compare", str(path), "--ids", "a", "b", "--extractor", "x"])
+    assert_one_line_error(bad, 2, "unknown --extractor")
+    bad = CliRunner().invoke(
+        app, ["compare", str(path), "--ids", "a", "b", "--max-record-bytes", "0"]
+    )
+    assert_one_line_error(bad, 2, "--max-record-bytes")

@@ -9,17 +9,23 @@ from typing import Annotated
 import typer
 
 from dedup.api import compare
-from dedup.cli.common import check_output, fail, os_failure, write_output
+from dedup.cli.common import check_output, config_failure, fail, os_failure, write_output
 from dedup.cli.options import (
     DateField,
+    DateFormat,
+    Delimiter,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
     InputFormat,
+    MaxFileBytes,
+    MaxRecordBytes,
     MinCoverage,
     MinSentences,
     MinShared,
     Output,
+    ParagraphSeparator,
     Paths,
     SiteField,
     TextField,
@@ -64,6 +70,12 @@ def compare_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    delimiter: Delimiter = None,
+    date_format: DateFormat = None,
+    paragraph_separator: ParagraphSeparator = None,
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
@@ -88,12 +100,17 @@ def compare_cmd(
                 date_field,
                 site_field,
                 title_field,
+                max_file_bytes,
+                max_record_bytes,
+                date_format,
+                paragraph_separator,
+                delimiter,
             ),
-            extract=ExtractConfig(fast=fast_extract),
+            extract=ExtractConfig(extractor=extractor, fast=fast_extract),
             verify=verify_config(min_sentences, min_coverage, min_shared),
         )
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     check_output(output)
     tty = sys.stdout.isatty() and output is None
     try:
