@@ -191,3 +191,26 @@ def test_compare_reads_a_pipe_delimited_csv_with_delimiter(tmp_path: Path) -> No
         app, ["compare", str(path), "--ids", "a", "b", "--max-record-bytes", "0"]
     )
     assert_one_line_error(bad, 2, "--max-record-bytes")
+
+
+def test_one_document_given_twice_is_said_to_be_the_same_document(tmp_path: Path) -> None:
+    page = ROOT / "sample" / "articles" / "pages" / "census-10053.html"
+    for second in (str(page), str(page.parent / ".." / "pages" / page.name)):
+        res = CliRunner().invoke(app, ["compare", str(page), second])
+        assert res.exit_code == 0, res.stderr
+        assert "note: A and B are the same document: it is compared with itself" in res.stdout
+    res = CliRunner().invoke(app, ["compare", str(page), str(page), "-f", "json"])
+    assert (
+        json.loads(res.stdout)["note"]
+        == "A and B are the same document: it is compared with itself"
+    )
+    # the same text in two files: said as that; two different articles: no note
+    origin, copy, _ = _docs()
+    (tmp_path / "a.txt").write_text(origin.text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(origin.text, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(copy.text, encoding="utf-8")
+    same = dedup.compare([tmp_path / "a.txt", tmp_path / "b.txt"])
+    assert same.note == "A and B have the same text"
+    other = CliRunner().invoke(app, ["compare", str(tmp_path / "a.txt"), str(tmp_path / "c.txt")])
+    assert other.exit_code == 0 and "note:" not in other.stdout
+    assert dedup.compare([tmp_path / "a.txt", tmp_path / "c.txt"]).note is None
