@@ -279,3 +279,30 @@ def test_standard_input_on_a_terminal_is_an_error_not_a_wait() -> None:
         "dedup: error: -: standard input is a terminal: pipe or redirect the input to read "
         "(dedup scan - < export.jsonl)\n"
     )
+
+
+def test_a_json_array_cut_before_its_end_keeps_the_complete_records(tmp_path: Path) -> None:
+    whole = json.dumps(RECORDS[:3], indent=1)
+    cut = tmp_path / "cut.json"
+    cut.write_text(whole[: whole.index('"id"', whole.index(RECORDS[2]["id"]) - 10) + 8], "utf-8")
+    got = items(cut)
+    assert [getattr(r, "id", None) for r in got[:2]] == [RECORDS[0]["id"], RECORDS[1]["id"]]
+    (skip,) = got[2:]
+    assert isinstance(skip, Skip) and skip.location == "record 3"
+    assert skip.reason.startswith("JSON array broken off after record 2 (malformed JSON at line")
+    # no closing bracket: every record read, one skip saying the file ends before it
+    unclosed = tmp_path / "unclosed.json"
+    unclosed.write_text(whole.rstrip().removesuffix("]"), "utf-8")
+    *recs, skip = items(unclosed)
+    assert len(recs) == 3 and isinstance(skip, Skip) and skip.location is None
+    assert "the file ends before the closing ]" in skip.reason
+    report = dedup.scan(unclosed)
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (4, 3, 1)
+    # a damaged record in the middle: the records before it, one skip located at it
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(whole.replace(f'"{RECORDS[1]["id"]}"', RECORDS[1]["id"]), "utf-8")
+    first, skip = items(damaged)
+    assert getattr(first, "id", None) == RECORDS[0]["id"]
+    assert (
+        isinstance(skip, Skip) and skip.location == "record 2" and "Expecting value" in skip.reason
+    )
