@@ -211,6 +211,10 @@ class Store(Protocol):
     def check(self) -> list[str]:
         """Problems found by reading the whole store (empty: none). Slow: reads everything."""
 
+    def refuse_damaged(self, doing: str) -> None:
+        """`IndexStoreError` ("damaged index (...); not `doing`") when the store is found
+        damaged, checked once a connection, before its first write or query."""
+
     def details(self) -> dict[str, Any]:
         """Back-end facts for `stats` (kind, size on disk...)."""
 
