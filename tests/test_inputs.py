@@ -18,7 +18,7 @@ from dedup.config import InputConfig
 from dedup.errors import ConfigError
 from dedup.model import Skip
 from dedup.sources import iter_files, read_paths, sniff_format
-from dedup.sources.csvfile import sniff_delimiter
+from dedup.sources.csvfile import delimiter_hint, sniff_delimiter
 from tests.conftest import ROOT, SAMPLE
 
 SPOTIFY = SAMPLE / "articles" / "spotify.jsonl"
@@ -170,9 +170,9 @@ def test_sniffed_formats() -> None:
 
 @pytest.mark.parametrize(
     ("header", "want"),
-    [("id,text", ","), ("id\ttext", "\t"), ("id;text;url", ";"), ("id|text", "|"), ("text", ",")],
+    [("id,text", ","), ("id\ttext", "\t"), ("id;text;url", ";"), ("id|text", "|"), ("text", None)],
 )
-def test_the_delimiter_is_sniffed_from_the_header(header: str, want: str) -> None:
+def test_the_delimiter_is_sniffed_from_the_header(header: str, want: str | None) -> None:
     assert sniff_delimiter(header + "\n") == want
 
 
@@ -306,3 +306,31 @@ def test_a_json_array_cut_before_its_end_keeps_the_complete_records(tmp_path: Pa
     assert (
         isinstance(skip, Skip) and skip.location == "record 2" and "Expecting value" in skip.reason
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("id:text:site", "the header line looks delimited by ':': try --delimiter :"),
+        ("id^text^site", "the header line looks delimited by '^': try --delimiter '^'"),
+        ("text", None),  # one column: no hint
+        ("published_at", None),  # a name's own punctuation is no delimiter
+        ("id:", None),  # nothing on one side: no delimiter
+    ],
+)
+def test_a_header_the_sniffer_cannot_split_hints_at_delimiter(
+    header: str, hint: str | None
+) -> None:
+    assert sniff_delimiter(header) is None
+    assert delimiter_hint(header) == hint
+
+
+def test_a_csv_with_another_delimiter_gets_one_warning_naming_delimiter(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", ["id", "text", "site"], ["id", "text", "site"], "^")
+    proc = _dedup("scan", str(path), "-f", "json", "-j", "1")
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("dedup: warning:")]
+    assert len(warnings) == 1, proc.stderr
+    assert "looks delimited by '^': try --delimiter '^'" in warnings[0]
+    assert warnings[0].startswith(f"dedup: warning: {path}:line ")
+    fixed = _dedup("scan", str(path), "--delimiter", "^", "-f", "json", "-j", "1")
+    assert json.loads(fixed.stdout)["stats"]["clusters"] == 5 and "warning" not in fixed.stderr
