@@ -32,7 +32,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
-    input_config,
+    input_options,
     verify_config,
 )
 from dedup.config import ExtractConfig, ScanConfig
@@ -44,6 +44,7 @@ _FORMATS = ("text", "json")
 
 
 def compare_cmd(
+    ctx: typer.Context,
     paths: Paths,
     ids: Annotated[
         tuple[str, str] | None,
@@ -91,21 +92,7 @@ def compare_cmd(
         raise fail(f"--width must be at least 40, got {width}", 2)
     try:
         config = ScanConfig(
-            input=input_config(
-                input_format,
-                id_field,
-                text_field,
-                html_field,
-                url_field,
-                date_field,
-                site_field,
-                title_field,
-                max_file_bytes,
-                max_record_bytes,
-                date_format,
-                paragraph_separator,
-                delimiter,
-            ),
+            input=input_options(ctx.params),
             extract=ExtractConfig(extractor=extractor, fast=fast_extract),
             verify=verify_config(min_sentences, min_coverage, min_shared),
         )

@@ -53,7 +53,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
-    input_config,
+    input_options,
     report_config,
     resolve_jobs,
     verify_config,
@@ -141,6 +141,7 @@ def _print(text: str, output: Path | None = None) -> None:
 
 @index_app.command("add", cls=Command)
 def add_cmd(
+    ctx: typer.Context,
     paths: Paths,
     index: IndexOpt,
     on_duplicate: Annotated[
@@ -224,21 +225,7 @@ def add_cmd(
     if batch_size < 1:
         raise fail(f"--batch-size must be at least 1, got {batch_size}", 2)
     try:
-        inp = input_config(
-            input_format,
-            id_field,
-            text_field,
-            html_field,
-            url_field,
-            date_field,
-            site_field,
-            title_field,
-            max_file_bytes,
-            max_record_bytes,
-            date_format,
-            paragraph_separator,
-            delimiter,
-        )
+        inp = input_options(ctx.params)
         rep = report_config(max_listed_skips)
         ext = ExtractConfig(extractor=extractor, fast=fast_extract)
     except ConfigError as exc:
@@ -266,6 +253,7 @@ def add_cmd(
 
 @index_app.command("query", cls=Command)
 def query_cmd(
+    ctx: typer.Context,
     paths: Paths,
     index: IndexOpt,
     input_format: InputFormat = "auto",
@@ -318,21 +306,7 @@ def query_cmd(
     if limit is not None and limit < 1:
         raise fail(f"--limit must be at least 1, got {limit}", 2)
     try:
-        inp = input_config(
-            input_format,
-            id_field,
-            text_field,
-            html_field,
-            url_field,
-            date_field,
-            site_field,
-            title_field,
-            max_file_bytes,
-            max_record_bytes,
-            date_format,
-            paragraph_separator,
-            delimiter,
-        )
+        inp = input_options(ctx.params)
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)
         ext = ExtractConfig(extractor=extractor, fast=fast_extract)

@@ -52,7 +52,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
-    input_config,
+    input_options,
     report_config,
     resolve_scan_jobs,
     verify_config,
@@ -89,6 +89,7 @@ def _span(option: str, text: str) -> int:
 
 
 def scan_cmd(
+    ctx: typer.Context,
     paths: Paths,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
@@ -236,21 +237,7 @@ def scan_cmd(
         raise fail(f"--format {fmt} writes a page for a browser: give --output FILE", 2)
     try:
         config = ScanConfig(
-            input=input_config(
-                input_format,
-                id_field,
-                text_field,
-                html_field,
-                url_field,
-                date_field,
-                site_field,
-                title_field,
-                max_file_bytes,
-                max_record_bytes,
-                date_format,
-                paragraph_separator,
-                delimiter,
-            ),
+            input=input_options(ctx.params),
             extract=ExtractConfig(extractor=extractor, fast=fast_extract),
             shingle=ShingleConfig(shingle_size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
