@@ -49,7 +49,8 @@ class Candidates:
 
 def prepare(evalset: EvalSet, k: int) -> Candidates:
     cfg = dedup.ScanConfig(
-        shingle=dedup.ShingleConfig(size=k), minhash=dedup.MinHashConfig(num_perm=256, bands=128)
+        shingle=dedup.ShingleConfig(shingle_size=k),
+        minhash=dedup.MinHashConfig(num_perm=256, bands=128),
     )
     corpus, _ = collect(evalset.docs, cfg)
     pairs = candidate_pairs(corpus.sigs, 128)
@@ -133,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             best_overall = (f, k, preps)
     assert best_overall is not None
     _, k, preps = best_overall
-    k_default = dedup.ShingleConfig().size
+    k_default = dedup.ShingleConfig().shingle_size
     print(f"\nLSH banding at k={k_default}: share of verified gold pairs that become candidates")
     print(f"{'set':20} {'bands x rows':>12} {'recall':>7} {'candidates':>11}")
     for name, es in sets.items():

@@ -35,7 +35,9 @@ def scan(
     and/or `Document`s; one path or one Document may be given alone (``scan("x.jsonl")``).
 
     `config`: every setting (`ScanConfig`; None: the defaults). `progress`: called as
-    ``progress(stage, done, total)`` while the scan runs (`total` None when unknown).
+    ``progress(stage, done, total)`` while the scan runs (`total` None when unknown; stage
+    "prepare" counts the input in bytes of files and characters of documents, its total known
+    from the first call).
 
     Returns a `Report`: clusters of verified copies (every member's Jaccard and containment
     against the origin are exact), the counts of what was read, extracted, skipped and failed,

@@ -11,8 +11,9 @@ out the origin's words outside them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -60,7 +61,9 @@ class Side:
 class Comparison:
     """Two documents compared (`compare_documents`): `a` and `b` as given, which of them is the
     origin (`origin`: "a" or "b"), their alignment (`Alignment`: passages with offsets into
-    a's text, then b's), the verdict of the copy rule and its reason in words."""
+    a's text, then b's), the verdict of the copy rule and its reason in words; `note`: what
+    the figures do not say, None or one of `SAME_DOCUMENT`, `SAME_TEXT` (a document compared
+    with itself is a copy of itself, which is no finding)."""
 
     a: Side
     b: Side
@@ -69,6 +72,7 @@ class Comparison:
     jaccard: float
     copy: bool
     reason: str
+    note: str | None = None
 
     @property
     def copy_side(self) -> Side:
@@ -90,6 +94,7 @@ class Comparison:
             "origin": self.origin,
             "copy": self.copy,
             "reason": self.reason,
+            "note": self.note,
             "figures": {
                 "passages": len(al.passages),
                 "shared_sentences": al.shared_sentences,
@@ -137,6 +142,12 @@ def _side(doc: Document, lay: Layout, spans: Sequence[Span]) -> Side:
     return Side(doc, int(starts.size), tuple(spans), tuple(own))
 
 
+#: `Comparison.note` of one document given twice (the same file, the same record)
+SAME_DOCUMENT = "A and B are the same document: it is compared with itself"
+#: `Comparison.note` of two documents whose texts are the same, character for character
+SAME_TEXT = "A and B have the same text"
+
+
 def compare_documents(a: Document, b: Document, config: ScanConfig | None = None) -> Comparison:
     """`a` and `b` compared as a scan compares a pair (module docstring). InputError when one
     of them has no words to compare."""
@@ -149,7 +160,7 @@ def compare_documents(a: Document, b: Document, config: ScanConfig | None = None
         Shingled(s, lay, e.site)
         for s, lay, e in zip(batch.sets, batch.layouts, batch.entries, strict=True)
     )
-    al = compare(x, y, cfg.verify, cfg.shingle.size)
+    al = compare(x, y, cfg.verify, cfg.shingle.shingle_size)
     why = not_copy_because(al, cfg.verify)
     origin = "a" if origin_key(a, int(x.set.size)) <= origin_key(b, int(y.set.size)) else "b"
     return Comparison(
@@ -160,6 +171,7 @@ def compare_documents(a: Document, b: Document, config: ScanConfig | None = None
         jaccard=similarity(x.set, y.set).jaccard,
         copy=why is None,
         reason=_copy_reason(al, cfg.verify.near_duplicate) if why is None else why,
+        note=SAME_DOCUMENT if a == b else SAME_TEXT if a.text == b.text else None,
     )
 
 
@@ -205,6 +217,15 @@ def _one(path: Input, cfg: ScanConfig) -> Document:
     raise InputError(f"{path}: holds no document to compare{why}")
 
 
+def _same_file(x: Input, y: Input) -> bool:
+    if isinstance(x, Document) or isinstance(y, Document):
+        return False
+    try:
+        return os.path.samefile(x, y)
+    except OSError:
+        return False  # standard input, a path that went away: not known to be one file
+
+
 def compare_inputs(
     inputs: Sequence[Input],
     ids: tuple[str, str] | None = None,
@@ -217,7 +238,10 @@ def compare_inputs(
     if ids is None:
         if len(inputs) != 2:
             raise InputError(f"give two inputs to compare (got {len(inputs)}), or --ids")
-        return compare_documents(_one(inputs[0], cfg), _one(inputs[1], cfg), cfg)
+        result = compare_documents(_one(inputs[0], cfg), _one(inputs[1], cfg), cfg)
+        if _same_file(inputs[0], inputs[1]):  # also under two names (a.html, ./a.html)
+            result = replace(result, note=SAME_DOCUMENT)
+        return result
     if ids[0] == ids[1]:
         raise InputError(f"--ids names {ids[0]!r} twice: give two different ids")
     found: dict[str, list[Document]] = {i: [] for i in ids}

@@ -8,12 +8,15 @@ are only ever compared with signatures made the same way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from dedup.errors import ConfigError
 
@@ -26,11 +29,53 @@ INPUT_FORMATS = ("auto", "html", "warc", "jsonl", "json", "csv", "tsv", "text")
 DUPLICATE_POLICIES: tuple[str, ...] = ("refuse", "replace")
 
 
+C = TypeVar("C")
+
+
+def renamed(old: str, new: str) -> Callable[[type[C]], type[C]]:
+    """A settings class whose field `new` was called `old`: for one version, ``cls(old=...)``
+    and ``obj.old`` still work, with a DeprecationWarning (one name for one setting in the
+    API, the config and the command line: ``shingle_size``, ``--shingle-size``)."""
+
+    def wrap(cls: type[C]) -> type[C]:
+        init = cls.__init__
+
+        @functools.wraps(init)
+        def __init__(self: C, *args: Any, **kwargs: Any) -> None:
+            if old in kwargs:
+                warnings.warn(
+                    f"{cls.__name__}({old}=...) is deprecated, use {new}=...",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                if new in kwargs:
+                    raise ConfigError(f"give {new} only ({old} is its deprecated name)")
+                kwargs[new] = kwargs.pop(old)
+            init(self, *args, **kwargs)
+
+        def former(self: C) -> Any:
+            warnings.warn(
+                f"{cls.__name__}.{old} is deprecated, use {cls.__name__}.{new}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return getattr(self, new)
+
+        cls.__init__ = __init__  # type: ignore[assignment]
+        setattr(cls, old, property(former, doc=f"Deprecated name of `{new}`."))
+        return cls
+
+    return wrap
+
+
+@renamed("format", "input_format")
 @dataclass(frozen=True, slots=True)
 class InputConfig:
     """How inputs are read. Field names apply to JSONL and CSV records."""
 
-    format: str = "auto"  # "auto": chosen by file extension (gzip handled transparently)
+    # "auto": chosen by file extension (gzip handled transparently); ``format`` is its deprecated
+    # name (``--input-format``)
+    input_format: str = "auto"
     id_field: str = "id"
     text_field: str = "text"
     html_field: str = "html"
@@ -60,9 +105,10 @@ class InputConfig:
     def __post_init__(self) -> None:
         if self.max_file_bytes < 1 or self.max_record_bytes < 1:
             raise ConfigError("max_file_bytes and max_record_bytes must be at least 1")
-        if self.format not in INPUT_FORMATS:
+        if self.input_format not in INPUT_FORMATS:
             raise ConfigError(
-                f"unknown input format {self.format!r}; choose one of {', '.join(INPUT_FORMATS)}"
+                f"unknown input format {self.input_format!r}; choose one of "
+                f"{', '.join(INPUT_FORMATS)}"
             )
         if self.delimiter is not None and (len(self.delimiter) != 1 or self.delimiter in '"\r\n'):
             raise ConfigError(
@@ -133,18 +179,25 @@ class ExtractConfig:
             raise ConfigError("min_words must be >= 0")
 
 
+#: 5 words: on same-event news (the Helsinki-summit set, 612 articles on one story) independent
+#: articles share almost no 5-word runs (median Jaccard 0.004) while still catching copies with
+#: edits every ~10 words; 3-grams gave same-event pairs Jaccard up to 0.2 through shared stock
+#: phrases, 7-grams lost edited copies. See benchmarks/tune.py.
+SHINGLE_SIZE = 5
+
+
+@renamed("size", "shingle_size")
 @dataclass(frozen=True, slots=True)
 class ShingleConfig:
-    """Word shingles over normalised text (scripts without spaces: one token a character)."""
+    """Word shingles over normalised text (scripts without spaces: one token a character).
 
-    # 5 words: on same-event news (the Helsinki-summit set, 612 articles on one story) independent
-    # articles share almost no 5-word runs (median Jaccard 0.004) while still catching copies with
-    # edits every ~10 words; 3-grams gave same-event pairs Jaccard up to 0.2 through shared stock
-    # phrases, 7-grams lost edited copies. See benchmarks/tune.py.
-    size: int = 5
+    `shingle_size`: words a shingle (``--shingle-size``; the index reports it as
+    ``shingle_size``; ``size`` is its deprecated name)."""
+
+    shingle_size: int = SHINGLE_SIZE
 
     def __post_init__(self) -> None:
-        if not 1 <= self.size <= 32:
+        if not 1 <= self.shingle_size <= 32:
             raise ConfigError("shingle size must be between 1 and 32")
 
 
@@ -457,7 +510,8 @@ class ScanConfig:
         """Digest of every setting that changes a signature (normalisation, shingling, hashing)."""
         basis: dict[str, Any] = {
             "scheme": SHINGLE_SCHEME_VERSION,
-            "shingle": asdict(self.shingle),
+            # stored under its former name: fingerprints of existing indexes stay valid
+            "shingle": {"size": self.shingle.shingle_size},
             "minhash": asdict(self.minhash),
             "candidates": asdict(self.candidates),
         }

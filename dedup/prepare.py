@@ -177,11 +177,11 @@ def _prepare(docs: Sequence[Document], cfg: ScanConfig) -> Batch:
     out = _empty_batch(cfg)
     if not docs:
         return out
-    hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.size, cfg.minhash.seed)
+    hasher = MinHasher(cfg.minhash.num_perm, cfg.shingle.shingle_size, cfg.minhash.seed)
     # the stages read lines of the text with its paragraph separator as blank lines, of the
     # same length (offsets are into the text as given)
     texts = [lined(d.text, cfg.input.paragraph_separator) for d in docs]
-    batch = shingle_batch(texts, cfg.shingle.size, layouts=True)
+    batch = shingle_batch(texts, cfg.shingle.shingle_size, layouts=True)
     sigs = hasher.sign_batch(batch)
     heads = [d.text[:LANGUAGE_SAMPLE_CHARS] for d in docs]
     langs = detect_languages(heads) if cfg.crosslingual.enabled else [None] * len(docs)

@@ -73,7 +73,7 @@ def describe_clusters(
             if i != o:
                 al = _known(known, i, o)
                 if al is None:
-                    al = compare(docs[i], docs[o], cfg.verify, cfg.shingle.size, templates)
+                    al = compare(docs[i], docs[o], cfg.verify, cfg.shingle.shingle_size, templates)
             match, score = (
                 translations.member_match(
                     i, o, g, entries, al is not None and is_copy(al, cfg.verify)
@@ -175,7 +175,7 @@ def same_text(
 ) -> SameText | None:
     """The `SameText` of `kept` and the `others` of its text, or None when two documents of
     that text are not copies of each other (too short for the copy rule)."""
-    al = compare(doc, doc, cfg.verify, cfg.shingle.size, templates)
+    al = compare(doc, doc, cfg.verify, cfg.shingle.shingle_size, templates)
     if not is_copy(al, cfg.verify):
         return None
     (language,) = languages_of([kept])

@@ -45,7 +45,7 @@ def test_passages_point_at_the_same_words_in_both_texts() -> None:
     chrome = "Home | News | Sport\n\nBy Staff Reporter\n\n"
     copy = chrome + "\n\n".join(paras[: len(paras) // 2]) + "\n\nLeave a comment"
     a, b = _shingled(copy, story)
-    al = compare(a, b, CFG.verify, CFG.shingle.size)
+    al = compare(a, b, CFG.verify, CFG.shingle.shingle_size)
     assert al.passages
     for p in al.passages:
         assert _norm(copy[p.a_start : p.a_end]) == _norm(story[p.b_start : p.b_end])
@@ -62,7 +62,7 @@ def test_offsets_are_the_texts_own_where_normalisation_changes_them() -> None:
     a_text = weird + "\n\n".join(base)
     b_text = "Other words here.\n\n" + "\n\n".join(base)
     a, b = _shingled(a_text, b_text)
-    al = compare(a, b, CFG.verify, CFG.shingle.size)
+    al = compare(a, b, CFG.verify, CFG.shingle.shingle_size)
     assert al.passages
     for p in al.passages:
         assert _norm(a_text[p.a_start : p.a_end]) == _norm(b_text[p.b_start : p.b_end])

@@ -141,3 +141,38 @@ def test_jobs_in_a_script_without_a_main_guard_names_the_guard(tmp_path: Path) -
     assert proc.stderr.count(guard) == 1  # the worker's line, not multiprocessing's traceback
     assert "An attempt has been made to start a new process" not in proc.stderr
     assert "dedup.errors.EngineError: a worker process died" in proc.stderr
+
+
+def test_one_name_a_setting_the_former_names_warn_for_one_version() -> None:
+    # shingle_size (--shingle-size, the index's "shingle_size"); input_format (--input-format)
+    assert dedup.ShingleConfig(shingle_size=4).shingle_size == 4
+    assert dedup.InputConfig(input_format="csv").input_format == "csv"
+    with pytest.warns(DeprecationWarning, match=r"ShingleConfig\(size=\.\.\.\) is deprecated"):
+        old = dedup.ShingleConfig(size=4)  # type: ignore[call-arg]
+    assert old == dedup.ShingleConfig(shingle_size=4)
+    with pytest.warns(DeprecationWarning, match=r"ShingleConfig\.size is deprecated"):
+        assert old.size == 4  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"InputConfig\(format=\.\.\.\)"):
+        assert dedup.InputConfig(format="csv").input_format == "csv"  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match=r"InputConfig\.format is deprecated"):
+        assert dedup.InputConfig().format == "auto"  # type: ignore[attr-defined]
+    with (
+        pytest.raises(dedup.ConfigError, match="give shingle_size only"),
+        pytest.warns(DeprecationWarning),
+    ):
+        dedup.ShingleConfig(shingle_size=4, size=5)  # type: ignore[call-arg]
+    with pytest.raises(dedup.ConfigError, match="shingle size must be between 1 and 32"):
+        dedup.ShingleConfig(shingle_size=0)
+
+
+def test_an_index_built_before_the_rename_is_still_read(tmp_path: Path) -> None:
+    # the stored settings keep the former key ("shingle.size") and fingerprint
+    cfg = dedup.ScanConfig(shingle=dedup.ShingleConfig(shingle_size=4))
+    with dedup.Index.open(tmp_path / "i.db", cfg, create=True) as ix:
+        ix.add([dedup.Document("a", "one two three four five six seven")])
+    with dedup.Index.open(tmp_path / "i.db") as ix:
+        assert ix.config.shingle.shingle_size == 4
+        assert ix.stats().settings["shingle_size"] == 4
+    # the fingerprints indexes built before the rename record (README: index stats)
+    assert cfg.fingerprint() == "965ff833e8a2baba"
+    assert dedup.ScanConfig().fingerprint() == "1e6ee926aaf830cf"

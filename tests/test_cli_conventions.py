@@ -135,10 +135,11 @@ def test_cli_table_takes_the_width_of_columns() -> None:
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
-def _on_a_terminal(*args: str) -> str:
-    """`dedup ARGS` with stdout and stderr one pseudo-terminal: what it shows."""
+def _on_a_terminal(*args: str, term: str = "dumb") -> str:
+    """`dedup ARGS` with stdout and stderr one pseudo-terminal: what it shows (with
+    ``TERM=dumb``, no progress bars)."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100", "TERM": "dumb"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100", "TERM": term}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from dedup.cli import main; main()", *args],
         stdout=follower,
@@ -172,6 +173,31 @@ def test_summary_line_when_the_report_is_not_a_table_on_the_terminal() -> None:
         "scan", str(SAMPLE / "articles" / "spotify.jsonl"), "-j", "1", "-f", "json"
     )
     assert "read 36 records from 1 file" in shown
+
+
+def test_scan_progress_on_a_terminal_shows_the_share_done_and_the_time_left(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "r.json"
+    shown = _on_a_terminal(
+        "scan", str(SAMPLE / "articles"), "-j", "1", "-o", str(out), term="xterm"
+    )
+    assert re.search(r"prepare \S+ +100% ETA \S*0:00:00", shown)  # the input size is known
+    assert "read 68 records from 33 files" in shown
+    quiet = _on_a_terminal(
+        "scan", str(SAMPLE / "articles"), "-j", "1", "-o", str(out), "-q", term="xterm"
+    )
+    assert "prepare" not in quiet and "ETA" not in quiet
+    cli = [sys.executable, "-c", "from dedup.cli import main; main()"]
+    piped = subprocess.run(
+        [*cli, "scan", str(SAMPLE / "articles"), "-j", "1", "-o", str(out)],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert piped.returncode == 0 and "read 68 records from 33 files" in piped.stderr
+    assert "prepare" not in piped.stderr and "ETA" not in piped.stderr  # not a terminal
 
 
 def test_index_add_and_query_report_progress(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ import dedup
 from dedup import Document, compare_documents
 from dedup.cli import app
 from dedup.errors import InputError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_one_line_error
 
 SAMPLE = str(ROOT / "sample" / "articles")
 STORY = (
@@ -150,3 +151,66 @@ def test_a_document_without_words_cannot_be_compared() -> None:
     origin, _, _ = _docs()
     with pytest.raises(InputError, match=r"cannot be compared: no words in text"):
         compare_documents(origin, Document("dots", "... !!! ..."))
+
+
+def _options(*names: str) -> set[str]:
+    import typer.main
+
+    cmd: Any = typer.main.get_command(app)
+    for name in names:
+        cmd = cmd.commands[name]
+    return {p.name for p in cmd.params if getattr(p, "rich_help_panel", None) == "Input"} | {
+        p.name for p in cmd.params if p.name == "extractor"
+    }
+
+
+def test_every_command_reading_articles_has_the_same_input_options() -> None:
+    own = {"since", "until", "index", "on_duplicate"}  # a command's own filters and target
+    scan = _options("scan") - own
+    assert {"delimiter", "date_format", "paragraph_separator", "max_record_bytes"} <= scan
+    assert "extractor" in scan
+    for command in (("compare",), ("extract",), ("index", "add"), ("index", "query")):
+        assert _options(*command) - own == scan, command
+
+
+def test_compare_reads_a_pipe_delimited_csv_with_delimiter(tmp_path: Path) -> None:
+    origin, copy, _ = _docs()
+    path = tmp_path / "pair.csv"
+    rows = ["id|text", f"a|{origin.text}", f"b|{copy.text}"]
+    path.write_text("\n".join(r.replace("\n", " ") for r in rows) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        app, ["compare", str(path), "--ids", "a", "b", "--delimiter", "|", "-f", "json"]
+    )
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["b"]["id"] == "b"
+    bad = CliRunner().invoke(app, ["compare", str(path), "--ids", "a", "b", "--delimiter", "||"])
+    assert_one_line_error(bad, 2, "--delimiter must be one character")
+    bad = CliRunner().invoke(app, ["compare", str(path), "--ids", "a", "b", "--extractor", "x"])
+    assert_one_line_error(bad, 2, "unknown --extractor")
+    bad = CliRunner().invoke(
+        app, ["compare", str(path), "--ids", "a", "b", "--max-record-bytes", "0"]
+    )
+    assert_one_line_error(bad, 2, "--max-record-bytes")
+
+
+def test_one_document_given_twice_is_said_to_be_the_same_document(tmp_path: Path) -> None:
+    page = ROOT / "sample" / "articles" / "pages" / "census-10053.html"
+    for second in (str(page), str(page.parent / ".." / "pages" / page.name)):
+        res = CliRunner().invoke(app, ["compare", str(page), second])
+        assert res.exit_code == 0, res.stderr
+        assert "note: A and B are the same document: it is compared with itself" in res.stdout
+    res = CliRunner().invoke(app, ["compare", str(page), str(page), "-f", "json"])
+    assert (
+        json.loads(res.stdout)["note"]
+        == "A and B are the same document: it is compared with itself"
+    )
+    # the same text in two files: said as that; two different articles: no note
+    origin, copy, _ = _docs()
+    (tmp_path / "a.txt").write_text(origin.text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(origin.text, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(copy.text, encoding="utf-8")
+    same = dedup.compare([tmp_path / "a.txt", tmp_path / "b.txt"])
+    assert same.note == "A and B have the same text"
+    other = CliRunner().invoke(app, ["compare", str(tmp_path / "a.txt"), str(tmp_path / "c.txt")])
+    assert other.exit_code == 0 and "note:" not in other.stdout
+    assert dedup.compare([tmp_path / "a.txt", tmp_path / "c.txt"]).note is None

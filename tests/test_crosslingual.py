@@ -379,7 +379,7 @@ def test_same_language_pairs_are_not_translations_whatever_their_labels() -> Non
     rows = {r["id"]: r["text"] for r in _notices()}
     texts = [rows["reuters-1734"], rows["reuters-1677"]]  # one table, the longer with more
     anchors = [extract_anchors(t, "en") for t in texts]
-    sets = shingle_batch(texts, ON.shingle.size).sets()
+    sets = shingle_batch(texts, ON.shingle.shingle_size).sets()
     assert same_language(sets[0], sets[1])
     cfg = CrossLingualConfig(enabled=True)
     labels = ["en", "vo"]  # a wrong, different label: the anchors alone would pair them
@@ -431,7 +431,7 @@ def test_two_english_texts_are_never_a_translation_pair() -> None:
 def test_real_translations_keep_their_languages_and_still_match() -> None:
     rows = _wmt()
     assert detect_languages([r["text"] for r in rows]) == [r["lang"] for r in rows]
-    sets = shingle_batch([r["text"] for r in rows], ON.shingle.size).sets()
+    sets = shingle_batch([r["text"] for r in rows], ON.shingle.shingle_size).sets()
     for i, a in enumerate(rows):
         for j, b in enumerate(rows):
             if i < j and a["story"] == b["story"]:

@@ -13,6 +13,7 @@ import gzip
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -189,6 +190,14 @@ def _write(report: Report, inputs: list[Path], out: Path) -> Path:
     return out
 
 
+#: the bidi controls the page shows as escapes (as `dedup.output.literal` does on a terminal)
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(text: str) -> str:
+    return BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _shown(page: Page) -> int:
     return int(page.locator("#shown-count").text_content() or "-1")
 
@@ -305,8 +314,9 @@ def test_hostile_report_runs_nothing_and_shows_the_text(browser: Browser, tmp_pa
     assert pairs.count() == len(cluster.copies)
     for k, m in enumerate(cluster.copies):
         side = pairs.nth(k).locator("[data-side]")
-        assert side.nth(0).text_content() == docs[cluster.origin].text
-        assert side.nth(1).text_content() == docs[m.id].text
+        assert side.nth(0).text_content() == _escaped(docs[cluster.origin].text)
+        assert side.nth(1).text_content() == _escaped(docs[m.id].text)
+    assert "\\u202eReversed\\u202c" in body and not BIDI.search(body)
     # links: http(s) only, and none of them can reach back to the page
     hrefs = page.eval_on_selector_all("a", "els => els.map(a => [a.href, a.rel])")
     assert hrefs, "the origin's https URL is a link"
@@ -391,6 +401,38 @@ def test_a_thousand_clusters(browser: Browser, tmp_path: Path) -> None:
 
 
 @needs_browser
+@needs_browser
+def test_bidi_controls_are_shown_escaped_and_reorder_nothing(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # a Trojan-Source title: shown raw, the override would show "evil" as "live"
+    story = (SAMPLE / "spotify.jsonl").read_text("utf-8").splitlines()[0]
+    text = json.loads(story)["text"]
+    rows = [
+        {"id": "a", "site": "a\u2066.example", "title": "\u202eevil\u202c news", "text": text},
+        {"id": "b\u202e", "site": "b.example", "title": "copy \u2067x\u2069", "text": text},
+    ]
+    path = tmp_path / "bidi.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    report = dedup.scan([path])
+    assert len(report.clusters) == 1
+    page_path = _write(report, [path], tmp_path / "bidi.html")
+    o = _open(browser, page_path)
+    o.page.locator("tr.cluster button.toggle").click()
+    body = o.page.locator("body").inner_text()
+    assert not BIDI.search(body)
+    for shown in (
+        "\\u202eevil\\u202c news",
+        "a\\u2066.example",
+        "copy \\u2067x\\u2069",
+        "b\\u202e",
+    ):
+        assert shown in body, shown
+    titles = o.page.eval_on_selector_all("[title]", "els => els.map(e => e.title)")
+    assert titles and not any(BIDI.search(t) for t in titles)
+    o.clean(page_path.as_uri())
+
+
 def test_a_member_without_its_text(browser: Browser, tmp_path: Path) -> None:
     report = dedup.scan([HOSTILE])
     cluster = report.clusters[0]

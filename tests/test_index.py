@@ -221,7 +221,7 @@ def test_duplicate_ids_are_refused_or_replaced_never_doubled(db: Path) -> None:
 
 
 def test_settings_are_recorded_and_a_mismatch_is_named(db: Path) -> None:
-    four = dedup.ScanConfig(shingle=dedup.ShingleConfig(size=4))
+    four = dedup.ScanConfig(shingle=dedup.ShingleConfig(shingle_size=4))
     with dedup.Index.open(db, four) as index:
         index.add([dedup.Document("x", pair_texts(1)[0])])
     with pytest.raises(dedup.IndexStoreError) as err:
@@ -234,7 +234,7 @@ def test_settings_are_recorded_and_a_mismatch_is_named(db: Path) -> None:
         dedup.Index.open(db, bands)
     # no config: the index's own settings; verification settings may change freely
     with dedup.Index.open(db) as index:
-        assert index.config.shingle.size == 4
+        assert index.config.shingle.shingle_size == 4
         index.config = replace(index.config, verify=dedup.VerifyConfig(min_coverage=0.9))
         with pytest.raises(dedup.IndexStoreError, match="shingle size 4, asked for 5"):
             index.config = dedup.ScanConfig()

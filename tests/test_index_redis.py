@@ -97,7 +97,7 @@ def test_duplicates_settings_and_byte_order(redis_index: str) -> None:
     holders = [k for k in r.scan_iter(match=p + b"b*") if r.sismember(k, "x")]
     assert len(holders) == 85
     with pytest.raises(dedup.IndexStoreError, match="built with shingle size 5, asked for 3"):
-        dedup.Index.open(redis_index, dedup.ScanConfig(shingle=dedup.ShingleConfig(size=3)))
+        dedup.Index.open(redis_index, dedup.ScanConfig(shingle=dedup.ShingleConfig(shingle_size=3)))
 
 
 def test_foreign_data_and_unreachable_servers(redis_index: str) -> None:

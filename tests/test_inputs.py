@@ -18,7 +18,7 @@ from dedup.config import InputConfig
 from dedup.errors import ConfigError
 from dedup.model import Skip
 from dedup.sources import iter_files, read_paths, sniff_format
-from dedup.sources.csvfile import sniff_delimiter
+from dedup.sources.csvfile import delimiter_hint, sniff_delimiter
 from tests.conftest import ROOT, SAMPLE
 
 SPOTIFY = SAMPLE / "articles" / "spotify.jsonl"
@@ -170,9 +170,9 @@ def test_sniffed_formats() -> None:
 
 @pytest.mark.parametrize(
     ("header", "want"),
-    [("id,text", ","), ("id\ttext", "\t"), ("id;text;url", ";"), ("id|text", "|"), ("text", ",")],
+    [("id,text", ","), ("id\ttext", "\t"), ("id;text;url", ";"), ("id|text", "|"), ("text", None)],
 )
-def test_the_delimiter_is_sniffed_from_the_header(header: str, want: str) -> None:
+def test_the_delimiter_is_sniffed_from_the_header(header: str, want: str | None) -> None:
     assert sniff_delimiter(header + "\n") == want
 
 
@@ -279,3 +279,58 @@ def test_standard_input_on_a_terminal_is_an_error_not_a_wait() -> None:
         "dedup: error: -: standard input is a terminal: pipe or redirect the input to read "
         "(dedup scan - < export.jsonl)\n"
     )
+
+
+def test_a_json_array_cut_before_its_end_keeps_the_complete_records(tmp_path: Path) -> None:
+    whole = json.dumps(RECORDS[:3], indent=1)
+    cut = tmp_path / "cut.json"
+    cut.write_text(whole[: whole.index('"id"', whole.index(RECORDS[2]["id"]) - 10) + 8], "utf-8")
+    got = items(cut)
+    assert [getattr(r, "id", None) for r in got[:2]] == [RECORDS[0]["id"], RECORDS[1]["id"]]
+    (skip,) = got[2:]
+    assert isinstance(skip, Skip) and skip.location == "record 3"
+    assert skip.reason.startswith("JSON array broken off after record 2 (malformed JSON at line")
+    # no closing bracket: every record read, one skip saying the file ends before it
+    unclosed = tmp_path / "unclosed.json"
+    unclosed.write_text(whole.rstrip().removesuffix("]"), "utf-8")
+    *recs, skip = items(unclosed)
+    assert len(recs) == 3 and isinstance(skip, Skip) and skip.location is None
+    assert "the file ends before the closing ]" in skip.reason
+    report = dedup.scan(unclosed)
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (4, 3, 1)
+    # a damaged record in the middle: the records before it, one skip located at it
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(whole.replace(f'"{RECORDS[1]["id"]}"', RECORDS[1]["id"]), "utf-8")
+    first, skip = items(damaged)
+    assert getattr(first, "id", None) == RECORDS[0]["id"]
+    assert (
+        isinstance(skip, Skip) and skip.location == "record 2" and "Expecting value" in skip.reason
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("id:text:site", "the header line looks delimited by ':': try --delimiter :"),
+        ("id^text^site", "the header line looks delimited by '^': try --delimiter '^'"),
+        ("text", None),  # one column: no hint
+        ("published_at", None),  # a name's own punctuation is no delimiter
+        ("id:", None),  # nothing on one side: no delimiter
+    ],
+)
+def test_a_header_the_sniffer_cannot_split_hints_at_delimiter(
+    header: str, hint: str | None
+) -> None:
+    assert sniff_delimiter(header) is None
+    assert delimiter_hint(header) == hint
+
+
+def test_a_csv_with_another_delimiter_gets_one_warning_naming_delimiter(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", ["id", "text", "site"], ["id", "text", "site"], "^")
+    proc = _dedup("scan", str(path), "-f", "json", "-j", "1")
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("dedup: warning:")]
+    assert len(warnings) == 1, proc.stderr
+    assert "looks delimited by '^': try --delimiter '^'" in warnings[0]
+    assert warnings[0].startswith(f"dedup: warning: {path}:line ")
+    fixed = _dedup("scan", str(path), "--delimiter", "^", "-f", "json", "-j", "1")
+    assert json.loads(fixed.stdout)["stats"]["clusters"] == 5 and "warning" not in fixed.stderr

@@ -60,9 +60,9 @@ def test_units_cut_large_jsonl_read_gzip_here_and_group_small_files(
     root = Path(str(inputs[-1]))
     files = list(iter_files([root]))
     units = list(
-        parallel.plan_units(
+        parallel.plan(
             [d for d in inputs if isinstance(d, dedup.Document)], files, ScanConfig()
-        )
+        ).units
     )
     docs, rest = units[0], units[1:]
     assert [d.id for d in docs.items] == ["mem-1", "mem-2"] and not docs.parts
@@ -162,3 +162,60 @@ def test_auto_jobs_keeps_small_inputs_in_this_process(monkeypatch: pytest.Monkey
     )
     with pytest.raises(dedup.ConfigError, match="jobs must be at least 1"):
         dedup.scan([SAMPLE / "articles"], jobs=0)
+
+
+def _prepare_calls(inputs: list[object]) -> list[tuple[int, int | None]]:
+    calls: list[tuple[int, int | None]] = []
+
+    def hook(stage: str, done: int, total: int | None) -> None:
+        if stage == "prepare":
+            calls.append((done, total))
+
+    dedup.scan(inputs, progress=hook, jobs=1)
+    return calls
+
+
+def test_prepare_progress_has_the_input_size_as_total(
+    inputs: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cut small: a JSONL file in ranges, the gzip file and large pages read here in chunks
+    _small_units(monkeypatch)
+    root = Path(str(inputs[-1]))
+    on_disk = sum(f.stat().st_size for f, _ in iter_files([root]))
+    in_memory = sum(len(d.text) for d in inputs if isinstance(d, dedup.Document))
+    calls = _prepare_calls(inputs)
+    total = on_disk + in_memory
+    assert {t for _, t in calls} == {total}  # known from the first call on
+    done = [d for d, _ in calls]
+    assert done[0] == 0 and done[-1] == total and done == sorted(done)
+    assert len(set(done)) > 10  # it moves unit by unit, not at the end only
+
+
+def test_prepare_progress_of_a_gzip_file_read_here_moves_with_its_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small_units(monkeypatch)
+    lines = (SAMPLE / "articles" / "spotify.jsonl").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "big.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    assert path.stat().st_size > parallel.READ_HERE_BYTES
+    calls = _prepare_calls([str(path)])
+    size = path.stat().st_size
+    done = [d for d, _ in calls]
+    assert {t for _, t in calls} == {size} and done[-1] == size and done == sorted(done)
+    # 36 records, 7 a chunk: 6 steps between 0 and the end, none of them at the end already
+    steps = sorted(set(done) - {0, size})
+    assert len(steps) == 5 and steps[-1] < size
+
+
+def test_prepare_progress_of_a_damaged_gzip_file_still_ends_at_the_total(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small_units(monkeypatch)
+    path = tmp_path / "cut.jsonl.gz"
+    data = gzip.compress((SAMPLE / "articles" / "spotify.jsonl").read_bytes())
+    path.write_bytes(data[: len(data) // 2])  # no trailer: its last bytes are no size
+    calls = _prepare_calls([str(path)])
+    done = [d for d, _ in calls]
+    assert done[-1] == calls[-1][1] == path.stat().st_size and done == sorted(done)

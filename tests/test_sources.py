@@ -580,7 +580,7 @@ def test_unsupported_files_in_a_directory_are_skipped_by_name(tmp_path: Path) ->
     for s in report.skipped:
         assert s.reason.startswith("unsupported file type")
     # a forced input format reads any extension
-    forced = read_all(tmp_path / "notes.docx", cfg=InputConfig(format="text"))
+    forced = read_all(tmp_path / "notes.docx", cfg=InputConfig(input_format="text"))
     assert [r.text for r in records(forced)] == ["PK\x03\x04 not read"]
 
 

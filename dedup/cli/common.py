@@ -19,12 +19,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
+from rich.text import Text
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from dedup.errors import ConfigError
@@ -137,20 +140,43 @@ class _Bars:
         self._p.update(self._tasks[stage], completed=done, total=total)
 
 
+class _Done(ProgressColumn):
+    """How far a stage is: the share done when its total is known (``42%``), else the count
+    so far (``1,024``: documents read, whose number is not known before they are)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text(f"{int(task.completed):,}")
+        return Text(f"{task.percentage:>3.0f}%")
+
+
+class _Left(ProgressColumn):
+    """The time a stage still needs (``ETA 0:01:12``) when its total is known, else the time
+    it has run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._remaining = TimeRemainingColumn()
+        self._elapsed = TimeElapsedColumn()
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return self._elapsed.render(task)
+        return Text("ETA ") + self._remaining.render(task)
+
+
 @contextmanager
-def progress_bars(show: bool) -> Iterator[ProgressHook | None]:
-    """A progress hook drawing bars on stderr while the block runs when `show` and stderr is
-    a terminal (the bars are removed at the end), else None."""
-    if not (show and err.is_terminal):
+def progress_bars(show: bool, console: Console | None = None) -> Iterator[ProgressHook | None]:
+    """A progress hook drawing bars on stderr (or `console`) while the block runs when `show`
+    and it is a terminal (the bars are removed at the end), else None. A stage whose total is
+    known shows the share done and the time left; one whose total is not, the count so far and
+    the time it has run."""
+    console = console or err
+    if not (show and console.is_terminal):
         yield None
         return
-    columns = (
-        TextColumn("{task.description:>8}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
+    columns = (TextColumn("{task.description:>8}"), BarColumn(), _Done(), _Left())
+    with Progress(*columns, console=console, transient=True) as bar:
         yield _Bars(bar)
 
 

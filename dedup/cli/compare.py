@@ -9,24 +9,30 @@ from typing import Annotated
 import typer
 
 from dedup.api import compare
-from dedup.cli.common import check_output, fail, os_failure, write_output
+from dedup.cli.common import check_output, config_failure, fail, os_failure, write_output
 from dedup.cli.options import (
     DateField,
+    DateFormat,
+    Delimiter,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
     InputFormat,
+    MaxFileBytes,
+    MaxRecordBytes,
     MinCoverage,
     MinSentences,
     MinShared,
     Output,
+    ParagraphSeparator,
     Paths,
     SiteField,
     TextField,
     TitleField,
     UrlField,
     check_format,
-    input_config,
+    input_options,
     verify_config,
 )
 from dedup.config import ExtractConfig, ScanConfig
@@ -38,6 +44,7 @@ _FORMATS = ("text", "json")
 
 
 def compare_cmd(
+    ctx: typer.Context,
     paths: Paths,
     ids: Annotated[
         tuple[str, str] | None,
@@ -64,6 +71,12 @@ def compare_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    delimiter: Delimiter = None,
+    date_format: DateFormat = None,
+    paragraph_separator: ParagraphSeparator = None,
+    max_file_bytes: MaxFileBytes = _D.input.max_file_bytes,
+    max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
@@ -79,21 +92,12 @@ def compare_cmd(
         raise fail(f"--width must be at least 40, got {width}", 2)
     try:
         config = ScanConfig(
-            input=input_config(
-                input_format,
-                id_field,
-                text_field,
-                html_field,
-                url_field,
-                date_field,
-                site_field,
-                title_field,
-            ),
-            extract=ExtractConfig(fast=fast_extract),
+            input=input_options(ctx.params),
+            extract=ExtractConfig(extractor=extractor, fast=fast_extract),
             verify=verify_config(min_sentences, min_coverage, min_shared),
         )
     except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     check_output(output)
     tty = sys.stdout.isatty() and output is None
     try:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+import typer
+
 from dedup.api import extract_documents
 from dedup.cli.common import check_output, config_failure, fail, os_failure, say
 from dedup.cli.options import (
@@ -31,7 +33,7 @@ from dedup.cli.options import (
     TextField,
     TitleField,
     UrlField,
-    input_config,
+    input_options,
     report_config,
 )
 from dedup.config import ExtractConfig, ScanConfig
@@ -44,6 +46,7 @@ _D = ScanConfig()
 
 
 def extract_cmd(
+    ctx: typer.Context,
     paths: Paths,
     output: Output = None,
     input_format: InputFormat = "auto",
@@ -67,21 +70,7 @@ def extract_cmd(
     url, site, title, date, language, text. Skipped records are listed and counted on stderr."""
     try:
         config = ScanConfig(
-            input=input_config(
-                input_format,
-                id_field,
-                text_field,
-                html_field,
-                url_field,
-                date_field,
-                site_field,
-                title_field,
-                max_file_bytes,
-                max_record_bytes,
-                date_format,
-                paragraph_separator,
-                delimiter,
-            ),
+            input=input_options(ctx.params),
             extract=ExtractConfig(extractor=extractor),
             report=report_config(max_listed_skips),
         )

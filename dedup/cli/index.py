@@ -30,6 +30,7 @@ from dedup.cli.options import (
     DateField,
     DateFormat,
     Delimiter,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
@@ -52,7 +53,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
-    input_config,
+    input_options,
     report_config,
     resolve_jobs,
     verify_config,
@@ -116,7 +117,7 @@ def _open(
         return Index.open(location, None, create=create)
     try:
         cfg = ScanConfig(
-            shingle=ShingleConfig(size=_D.shingle.size if size is None else size),
+            shingle=ShingleConfig(shingle_size=_D.shingle.shingle_size if size is None else size),
             minhash=MinHashConfig(
                 num_perm=_D.minhash.num_perm if num_perm is None else num_perm,
                 bands=_D.minhash.bands if bands is None else bands,
@@ -140,6 +141,7 @@ def _print(text: str, output: Path | None = None) -> None:
 
 @index_app.command("add", cls=Command)
 def add_cmd(
+    ctx: typer.Context,
     paths: Paths,
     index: IndexOpt,
     on_duplicate: Annotated[
@@ -199,6 +201,7 @@ def add_cmd(
     fmt: TextFormat = "text",
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     batch_size: Annotated[
         int,
@@ -222,29 +225,14 @@ def add_cmd(
     if batch_size < 1:
         raise fail(f"--batch-size must be at least 1, got {batch_size}", 2)
     try:
-        inp = input_config(
-            input_format,
-            id_field,
-            text_field,
-            html_field,
-            url_field,
-            date_field,
-            site_field,
-            title_field,
-            max_file_bytes,
-            max_record_bytes,
-            date_format,
-            paragraph_separator,
-            delimiter,
-        )
+        inp = input_options(ctx.params)
         rep = report_config(max_listed_skips)
+        ext = ExtractConfig(extractor=extractor, fast=fast_extract)
     except ConfigError as exc:
-        raise config_failure(exc) from None
+        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     try:
         with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
-            ix.config = replace(
-                ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), report=rep
-            )
+            ix.config = replace(ix.config, input=inp, extract=ext, report=rep)
             with progress_bars(not quiet) as hook:
                 result = ix.add(
                     paths,
@@ -265,6 +253,7 @@ def add_cmd(
 
 @index_app.command("query", cls=Command)
 def query_cmd(
+    ctx: typer.Context,
     paths: Paths,
     index: IndexOpt,
     input_format: InputFormat = "auto",
@@ -305,6 +294,7 @@ def query_cmd(
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
     jobs: Jobs = None,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
@@ -316,31 +306,18 @@ def query_cmd(
     if limit is not None and limit < 1:
         raise fail(f"--limit must be at least 1, got {limit}", 2)
     try:
-        inp = input_config(
-            input_format,
-            id_field,
-            text_field,
-            html_field,
-            url_field,
-            date_field,
-            site_field,
-            title_field,
-            max_file_bytes,
-            max_record_bytes,
-            date_format,
-            paragraph_separator,
-            delimiter,
-        )
+        inp = input_options(ctx.params)
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)
+        ext = ExtractConfig(extractor=extractor, fast=fast_extract)
     except ConfigError as exc:
-        raise config_failure(exc) from None
+        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     try:
         with _open(index, False) as ix:
             ix.config = replace(
                 ix.config,
                 input=inp,
-                extract=ExtractConfig(fast=fast_extract),
+                extract=ext,
                 verify=verify,
                 crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
                 report=rep,

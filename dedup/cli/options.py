@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -173,37 +174,32 @@ MaxListedSkips = Annotated[
 ]
 
 
-def input_config(
-    input_format: str,
-    id_field: str,
-    text_field: str,
-    html_field: str,
-    url_field: str,
-    date_field: str,
-    site_field: str,
-    title_field: str,
-    max_file_bytes: int = _INPUT.max_file_bytes,
-    max_record_bytes: int = _INPUT.max_record_bytes,
-    date_format: str | None = None,
-    paragraph_separator: str | None = None,
-    delimiter: str | None = None,
-) -> InputConfig:
-    """The input settings of the reading options; ConfigError names what is wrong."""
-    return InputConfig(
-        delimiter="\t" if delimiter == "\\t" else delimiter,
-        format=input_format,
-        id_field=id_field,
-        text_field=text_field,
-        html_field=html_field,
-        url_field=url_field,
-        date_field=date_field,
-        site_field=site_field,
-        title_field=title_field,
-        max_file_bytes=max_file_bytes,
-        max_record_bytes=max_record_bytes,
-        date_format=date_format,
-        paragraph_separator=paragraph_separator,
-    )
+#: the input options every command reading articles has (scan, compare, extract, index add,
+#: index query), by parameter name: `input_options` reads them
+INPUT_OPTIONS = (
+    "input_format",
+    "id_field",
+    "text_field",
+    "html_field",
+    "url_field",
+    "date_field",
+    "site_field",
+    "title_field",
+    "delimiter",
+    "date_format",
+    "paragraph_separator",
+    "max_file_bytes",
+    "max_record_bytes",
+)
+
+
+def input_options(given: Mapping[str, Any]) -> InputConfig:
+    """The input settings of the reading options (`INPUT_OPTIONS`) among the parameters a
+    command was given (``ctx.params``); ConfigError names what is wrong."""
+    values: dict[str, Any] = {name: given[name] for name in INPUT_OPTIONS}
+    if values["delimiter"] == "\\t":
+        values["delimiter"] = "\t"
+    return InputConfig(**values)
 
 
 def resolve_jobs(jobs: int | None) -> int:

@@ -52,7 +52,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
-    input_config,
+    input_options,
     report_config,
     resolve_scan_jobs,
     verify_config,
@@ -89,6 +89,7 @@ def _span(option: str, text: str) -> int:
 
 
 def scan_cmd(
+    ctx: typer.Context,
     paths: Paths,
     input_format: InputFormat = "auto",
     id_field: IdField = "id",
@@ -105,7 +106,7 @@ def scan_cmd(
     max_record_bytes: MaxRecordBytes = _D.input.max_record_bytes,
     shingle_size: Annotated[
         int, typer.Option(metavar="N", help="Words per shingle.", rich_help_panel=MATCHING)
-    ] = _D.shingle.size,
+    ] = _D.shingle.shingle_size,
     num_perm: Annotated[
         int, typer.Option(metavar="N", help="MinHash permutations.", rich_help_panel=MATCHING)
     ] = _D.minhash.num_perm,
@@ -236,23 +237,9 @@ def scan_cmd(
         raise fail(f"--format {fmt} writes a page for a browser: give --output FILE", 2)
     try:
         config = ScanConfig(
-            input=input_config(
-                input_format,
-                id_field,
-                text_field,
-                html_field,
-                url_field,
-                date_field,
-                site_field,
-                title_field,
-                max_file_bytes,
-                max_record_bytes,
-                date_format,
-                paragraph_separator,
-                delimiter,
-            ),
+            input=input_options(ctx.params),
             extract=ExtractConfig(extractor=extractor, fast=fast_extract),
-            shingle=ShingleConfig(size=shingle_size),
+            shingle=ShingleConfig(shingle_size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
             crosslingual=CrossLingualConfig(enabled=cross_lingual),

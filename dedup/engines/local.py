@@ -8,7 +8,8 @@ on) -> cluster (`dedup.cluster`) -> report (`dedup.report`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ import numpy.typing as npt
 from dedup.candidates import all_candidates
 from dedup.cluster import cluster_documents
 from dedup.config import ScanConfig
-from dedup.engines.pool import auto_jobs, plan_units, prepare_units
+from dedup.engines.pool import Unit, auto_jobs, plan, prepare_units
 from dedup.ids import one_per_id, one_per_text
 from dedup.language import preload as preload_language_model
 from dedup.model import Alignment, Batch, Entry, ProgressHook, Report, no_progress
@@ -42,16 +43,27 @@ def collect(
     progress: ProgressHook = no_progress,
 ) -> tuple[Batch, int]:
     """Every document of `inputs` read, extracted, shingled and signed, one per id sorted by
-    id (`dedup.ids.one_per_id`), with every skip; and the number of files read."""
+    id (`dedup.ids.one_per_id`), with every skip; and the number of files read. `progress` is
+    called as ``progress("prepare", done, total)``: the input prepared so far and the whole
+    input, in bytes of files and characters of documents (`dedup.engines.pool.Plan`)."""
     planned = gather(inputs)
     if jobs is None:
         jobs = auto_jobs(planned.documents, planned.files, cfg)
+    work = plan(planned.documents, planned.files, cfg)
+    sizes: deque[int] = deque()  # of the units handed out, not yet prepared, in order
+
+    def units() -> Iterator[Unit]:
+        for unit in work.units:
+            sizes.append(unit.size)
+            yield unit
+
     batches: list[Batch] = []
-    read = 0
-    for batch in prepare_units(plan_units(planned.documents, planned.files, cfg), cfg, jobs):
+    done = 0
+    progress("prepare", 0, work.size)
+    for batch in prepare_units(units(), cfg, jobs):
         batches.append(batch)
-        read += batch.read
-        progress("prepare", read, None)
+        done += sizes.popleft()  # one batch a unit, in order
+        progress("prepare", done, work.size)
     return one_per_id(Batch.concat(batches, cfg.minhash.num_perm)), len(planned.files)
 
 
@@ -72,7 +84,7 @@ def run(
     docs = [Shingled(*d) for d in zip(corpus.sets, corpus.layouts, sites, strict=True)]
     known: dict[tuple[int, int], Alignment] = {}
     edges = verify_pairs(
-        pairs, docs, docs, cfg.verify, cfg.shingle.size, templates, progress, known
+        pairs, docs, docs, cfg.verify, cfg.shingle.shingle_size, templates, progress, known
     )
     translations = None
     if cfg.crosslingual.enabled:

@@ -54,8 +54,9 @@ _WINDOW_PER_JOB = 4
 PART_BYTES = 1 << 19
 #: whole files in a unit at most (extracting an HTML page costs ~20 ms)
 FILES_PER_UNIT = 16
-#: a file that cannot be cut and is larger than this is read by the main process and its
-#: records sent to the workers in chunks (one worker reading it alone would be the bottleneck)
+#: a file that cannot be cut and is larger than this (decompressed) is read by the main process
+#: and its records sent to the workers in chunks (one worker reading it alone would be the
+#: bottleneck, and the progress display would not move until it is done)
 READ_HERE_BYTES = 4 * PART_BYTES
 
 
@@ -82,7 +83,7 @@ def auto_jobs(
         except OSError:
             continue  # reading it will say what is wrong
         name = path.name.lower()
-        fmt = cfg.input.format if cfg.input.format != "auto" else detect_format(path)
+        fmt = cfg.input.input_format if cfg.input.input_format != "auto" else detect_format(path)
         work += size * (4 if name.endswith(".gz") else 1) * (2.5 if fmt in ("html", "warc") else 1)
         if work > AUTO_ONE_JOB_BYTES:
             return cores
@@ -237,6 +238,8 @@ class Unit:
 
     items: tuple[RawRecord | Document | Skip, ...] = ()
     parts: tuple[FilePart, ...] = ()
+    #: the share of the scan's input it stands for, in `Plan.size`'s unit (for progress)
+    size: int = 0
 
 
 def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
@@ -269,30 +272,87 @@ def prepare_unit(unit: Unit, cfg: ScanConfig) -> Batch:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A scan's work: the units in input order, and the size of the input they cover, known
+    before any is read: bytes of the files (as on disk) and characters of the documents given
+    in memory. The `Unit.size` of all the units adds up to `size`."""
+
+    size: int
+    units: Iterator[Unit]
+
+
+def plan(documents: Sequence[Document], files: Sequence[tuple[Path, str]], cfg: ScanConfig) -> Plan:
+    """The `Plan` of a scan of `documents` and `files` (path, name shown): `plan_units`."""
+    parts = split_files(files, cfg.input, PART_BYTES)
+    size = sum(len(d.text) for d in documents) + sum(p.size for p in parts)
+    return Plan(size, plan_units(documents, parts, cfg))
+
+
 def plan_units(
-    documents: Sequence[Document], files: Sequence[tuple[Path, str]], cfg: ScanConfig
+    documents: Sequence[Document], parts: Sequence[FilePart], cfg: ScanConfig
 ) -> Iterator[Unit]:
-    """The units of a scan of `documents` and `files` (path, name shown), in input order
+    """The units of a scan of `documents` and the file `parts` (`split_files`), in input order
     (module docstring)."""
     for chunk in _chunks(documents, CHUNK_RECORDS):
-        yield Unit(items=tuple(chunk))
+        yield Unit(items=tuple(chunk), size=sum(_text_size(d) for d in chunk))
     group: list[FilePart] = []
     size = 0
-    for part in split_files(files, cfg.input, PART_BYTES):
-        if part.byte_range is None and part.size > READ_HERE_BYTES:
+    for part in parts:
+        if part.byte_range is None and _uncompressed_size(part) > READ_HERE_BYTES:
             if group:
-                yield Unit(parts=tuple(group))
+                yield Unit(parts=tuple(group), size=size)
                 group, size = [], 0
-            for records in _chunks(read_part(part, cfg.input), CHUNK_RECORDS):
-                yield Unit(items=tuple(records))
+            yield from _read_here(part, cfg)
             continue
         group.append(part)
         size += part.size
         if len(group) >= FILES_PER_UNIT or size >= PART_BYTES:
-            yield Unit(parts=tuple(group))
+            yield Unit(parts=tuple(group), size=size)
             group, size = [], 0
     if group:
-        yield Unit(parts=tuple(group))
+        yield Unit(parts=tuple(group), size=size)
+
+
+def _read_here(part: FilePart, cfg: ScanConfig) -> Iterator[Unit]:
+    """The records of a file read in this process, in chunks. The position in the file is not
+    known to the readers: each chunk stands for the share of the file its records' text is of
+    the file's uncompressed size (`_uncompressed_size`), the last one for the rest, so that
+    the file's chunks add up to its size."""
+    expected = max(1, _uncompressed_size(part))
+    credited = 0
+    chunks = _chunks(read_part(part, cfg.input), CHUNK_RECORDS)
+    current = next(chunks, None)
+    while current is not None:
+        following = next(chunks, None)
+        left = part.size - credited
+        share = part.size * sum(_text_size(r) for r in current) // expected
+        size = left if following is None else min(left, share)
+        credited += size
+        yield Unit(items=tuple(current), size=size)
+        current = following
+
+
+def _text_size(item: RawRecord | Document | Skip) -> int:
+    """The characters (HTML: bytes) of text an item holds."""
+    if isinstance(item, Skip):
+        return 0
+    if isinstance(item, Document):
+        return len(item.text)
+    return len(item.text or "") + len(item.html or "")
+
+
+def _uncompressed_size(part: FilePart) -> int:
+    """The size of a file once decompressed: a gzip file's as its trailer gives it (modulo
+    4 GiB: a larger file is only shown moving too fast), any other file's on disk."""
+    if part.byte_range is not None or not part.path.lower().endswith(".gz"):
+        return part.size
+    try:
+        with open(part.path, "rb") as fh:
+            fh.seek(-4, os.SEEK_END)
+            return int.from_bytes(fh.read(4), "little") or part.size
+    except OSError:
+        return part.size
 
 
 @dataclass(slots=True)

@@ -211,6 +211,10 @@ class Store(Protocol):
     def check(self) -> list[str]:
         """Problems found by reading the whole store (empty: none). Slow: reads everything."""
 
+    def refuse_damaged(self, doing: str) -> None:
+        """`IndexStoreError` ("damaged index (...); not `doing`") when the store is found
+        damaged, checked once a connection, before its first write or query."""
+
     def details(self) -> dict[str, Any]:
         """Back-end facts for `stats` (kind, size on disk...)."""
 
@@ -267,7 +271,8 @@ def read_blob(
 
 def _flat(cfg: ScanConfig) -> dict[str, Any]:
     out: dict[str, Any] = {"shingle_scheme": SHINGLE_SCHEME_VERSION}
-    out.update({f"shingle.{k}": v for k, v in asdict(cfg.shingle).items()})
+    # stored under its former name ("shingle.size"): existing indexes stay readable
+    out["shingle.size"] = cfg.shingle.shingle_size
     out.update({f"minhash.{k}": v for k, v in asdict(cfg.minhash).items()})
     out.update({f"candidates.{k}": v for k, v in asdict(cfg.candidates).items()})
     out["byte_order"] = "little"
@@ -392,27 +397,26 @@ def check_meta(location: str, meta: Mapping[str, str], cfg: ScanConfig) -> None:
             raise IndexStoreError(f"{location}: built with {label} {have}, asked for {want}")
 
 
+def _setting(location: str, meta: Mapping[str, str], key: str) -> Any:
+    raw = meta.get(key)
+    if raw is None:
+        raise IndexStoreError(f"{location}: index settings lack {key}")
+    return json.loads(raw)
+
+
 def config_from_meta(location: str, meta: Mapping[str, str], base: ScanConfig) -> ScanConfig:
     """`base` with the shingle, MinHash and passage-fingerprint settings the index was built
     with, and with
     cross-lingual matching on (its anchor settings) if it was built with cross-lingual data."""
     check_format(location, meta)
 
-    def part(
-        prefix: str, cls: type[ShingleConfig] | type[MinHashConfig] | type[CandidateConfig]
-    ) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = meta.get(f"{prefix}.{f.name}")
-            if raw is None:
-                raise IndexStoreError(f"{location}: index settings lack {prefix}.{f.name}")
-            out[f.name] = json.loads(raw)
-        return out
+    def part(prefix: str, cls: type[MinHashConfig] | type[CandidateConfig]) -> dict[str, Any]:
+        return {f.name: _setting(location, meta, f"{prefix}.{f.name}") for f in fields(cls)}
 
     try:
         cfg = replace(
             base,
-            shingle=ShingleConfig(**part("shingle", ShingleConfig)),
+            shingle=ShingleConfig(shingle_size=_setting(location, meta, "shingle.size")),
             minhash=MinHashConfig(**part("minhash", MinHashConfig)),
             candidates=CandidateConfig(**part("candidates", CandidateConfig)),
         )

@@ -411,6 +411,7 @@ class Index:
         preparing, as for `add`; `progress` is called as ``progress("query", documents read,
         None)`` after each chunk."""
         hook = progress or no_progress
+        self._store.refuse_damaged("queried")  # before reading what may be a large input
         reader = Reader(as_inputs(inputs), self._config)
         results: list[QueryResult] = []
         skips = SkipLog(self._config.report.max_listed_skips)
@@ -464,7 +465,9 @@ class Index:
         signature, its layout and site, and with cross-lingual matching its anchors and
         language (as `dedup.prepare.prepare_chunk` makes them; without them no translation is
         looked for, nor for a document whose language is unknown or that has no anchor
-        keys)."""
+        keys). A damaged index is refused (`IndexStoreError`), checked before the first query
+        (SQLite: its quick check)."""
+        self._store.refuse_damaged("queried")
         cfg = self._config
         c = cfg.candidates
         keys = band_keys(np.asarray(signature, dtype=np.uint32)[None, :], self._bands)[0]
@@ -495,7 +498,7 @@ class Index:
                 query,
                 Shingled(theirs, layout, d.site),
                 cfg.verify,
-                cfg.shingle.size,
+                cfg.shingle.shingle_size,
             )
             if al is not None:
                 out.append(IndexMatch.of(d, similarity(shingles, theirs), language, al))
@@ -531,7 +534,7 @@ class Index:
         cfg = self._config
         settings = {
             "shingle_scheme": int(self._meta["shingle_scheme"]),
-            "shingle_size": cfg.shingle.size,
+            "shingle_size": cfg.shingle.shingle_size,
             "num_perm": cfg.minhash.num_perm,
             "bands": cfg.minhash.bands,
             "rows": cfg.minhash.rows,

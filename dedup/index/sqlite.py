@@ -303,15 +303,21 @@ class SQLiteStore:
         con.executemany("DELETE FROM postings WHERE key = ? AND doc = ?", posts)
 
     def _refuse_damaged(self) -> None:
-        """Before the first write through this connection: SQLite's quick check of the whole
-        file (b-tree pages, records, ordering; not the agreement of indexes with their tables),
-        and `IndexStoreError` if it finds damage, so that a damaged file is never written to.
-        Its cost is a read of the file: 0.3-0.7 s for a 21k-document, 164 MB index (README)."""
+        """Before a write: refused when read-only, or damaged (`refuse_damaged`)."""
         if self.read_only:
             raise IndexStoreError(
                 f"{self.location}: opened read-only (asked for, or no write access to the file or "
                 "its directory), not written to"
             )
+        self.refuse_damaged("written to")
+
+    def refuse_damaged(self, doing: str) -> None:
+        """Before the first write or query through this connection: SQLite's quick check of
+        the whole file (b-tree pages, records, ordering; not the agreement of indexes with
+        their tables), and `IndexStoreError` if it finds damage, so that a damaged file is
+        never written to, nor answers queries from the pages that happen to be sound (`doing`:
+        "written to", "queried"). Its cost is a read of the file: 0.3-0.7 s for a
+        21k-document, 164 MB index (README)."""
         if self._sound:
             return
         problems = [
@@ -323,7 +329,7 @@ class SQLiteStore:
         if problems:
             more = f", and {len(problems) - 1} more problems" if len(problems) > 1 else ""
             raise IndexStoreError(
-                f"{self.location}: damaged index ({problems[0]}{more}); not written to: rebuild "
+                f"{self.location}: damaged index ({problems[0]}{more}); not {doing}: rebuild "
                 "it (`dedup index stats --check` lists the damage)"
             )
         self._sound = True

@@ -16,6 +16,7 @@ from dedup.output.sites import render_sites
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl
 from dedup.sources import Input
+from dedup.sources.csvfile import DELIMITER_HINT
 from dedup.sources.records import NO_TEXT
 from dedup.texts import report_documents
 
@@ -84,13 +85,14 @@ def summary_line(report: Report) -> str:
 
 
 def input_warnings(skipped: Sequence[Skip]) -> list[str]:
-    """The lines printed on stderr for skips a user must act on: a file none of whose records
-    has text (the skip names the fields there are and the option that maps them), once a file
-    (a large JSONL file read in parts has such a skip a part)."""
+    """The lines printed on stderr for skips a user must act on, once a file: a file none of
+    whose records has text (the skip names the fields there are and the option that maps
+    them; a large JSONL file read in parts has such a skip a part), and a CSV file whose
+    header looks delimited by a character that was not found (`--delimiter`)."""
     seen: set[str] = set()
     out: list[str] = []
     for s in skipped:
-        if s.reason.startswith(NO_TEXT) and s.source not in seen:
+        if s.source not in seen and (s.reason.startswith(NO_TEXT) or DELIMITER_HINT in s.reason):
             seen.add(s.source)
             out.append(f"dedup: warning: {s}")
     return out

@@ -82,6 +82,8 @@ def render_compare(cmp: Comparison, width: int = 80, color: bool = False) -> str
         ),
         cmp.verdict,
     ]
+    if cmp.note is not None:
+        lines.insert(0, f"note: {cmp.note}")
     for line in lines:
         con.print(literal(line))
     return buf.getvalue()

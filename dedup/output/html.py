@@ -11,6 +11,8 @@ Contracts:
 - No text of the input is ever HTML: in the blob ``<``, ``>`` and ``&`` are JSON escapes
   (``\\u003c``...), so no ``</script>`` can end it, and the script puts text in text nodes.
   A link is made only of an ``http:``/``https:`` URL (``rel="noopener noreferrer"``).
+  A bidi control (U+202A-202E, U+2066-2069, U+061C, U+200E/F) in a text, title or tooltip is
+  shown as its escape (``\u202e``), as on a terminal: it never reorders the page.
 - The Content-Security-Policy allows nothing but the page's own style sheet and script, by
   their SHA-256 hashes (``default-src 'none'``): the page makes no network request, and a
   script that escaping let through by mistake would still not run (a hash, unlike
@@ -120,19 +122,29 @@ _JS = r"""
     setAll(e, attrs, kids);
     return e;
   }
+  // bidi controls (embeddings, overrides, isolates, marks) shown as escapes ("\u202e"), as on
+  // the terminal: a title or text holding one must not reorder what the page shows
+  var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function visible(v) {
+    return String(v).replace(BIDI, function (c) {
+      return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
+    });
+  }
+  function textNode(v) { return document.createTextNode(visible(v)); }
   function setAll(e, attrs, kids) {
     if (attrs) {
       Object.keys(attrs).forEach(function (k) {
         var v = attrs[k];
         if (v === null || v === undefined || v === false) return;
-        if (k === "text") e.textContent = String(v);
+        if (k === "text") e.textContent = visible(v);
         else if (k === "class") e.setAttribute("class", v);
+        else if (k === "title" || k === "placeholder") e.setAttribute(k, visible(v));
         else e.setAttribute(k, String(v));
       });
     }
     (kids || []).forEach(function (k) {
       if (k === null || k === undefined) return;
-      e.appendChild(typeof k === "object" ? k : document.createTextNode(String(k)));
+      e.appendChild(typeof k === "object" ? k : textNode(k));
     });
   }
   function show(v) { return v === null || v === undefined ? "" : String(v); }
@@ -151,7 +163,7 @@ _JS = r"""
         }
       } catch (e) { /* not a URL: text */ }
     }
-    return document.createTextNode(text);
+    return textNode(text);
   }
   function extras(obj, known) {
     var keys = Object.keys(obj).filter(function (k) { return known.indexOf(k) < 0; });
@@ -381,7 +393,7 @@ _JS = r"""
       for (var q = 0; q < rs.length; q++) {
         if (rs[q][0] <= s && e <= rs[q][1]) { inside = rs[q]; break; }
       }
-      if (inside === null) box.appendChild(document.createTextNode(piece));
+      if (inside === null) box.appendChild(textNode(piece));
       else box.appendChild(el("mark", { class: "passage" + (inside[2] % 2 ? " alt" : ""),
         "data-n": inside[2], title: "passage " + (inside[2] + 1), text: piece }));
     }

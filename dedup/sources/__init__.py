@@ -3,10 +3,10 @@
 Directories are walked recursively in sorted order; a file reached through several of the
 paths given (``sample sample/articles``) is read once, where it is met first. ``-`` and
 ``/dev/stdin`` are standard input: read once into a temporary file (`stdin_file`), its format
-`InputConfig.format` or sniffed from its first bytes. The format of a file is chosen by its
-extension (a trailing ``.gz`` is decompressed transparently) unless `InputConfig.format` forces
-one. Files of other types met inside a directory are skipped and listed; a missing path or an
-unreadable directory is an `InputError`.
+`InputConfig.input_format` or sniffed from its first bytes. The format of a file is chosen by
+its extension (a trailing ``.gz`` is decompressed transparently) unless
+`InputConfig.input_format` forces one. Files of other types met inside a directory are skipped
+and listed; a missing path or an unreadable directory is an `InputError`.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ _stdin: Path | None = None
 def sniff_format(head: bytes) -> str | None:
     """The input format of data from its first bytes: ``WARC/`` a WARC file, ``{`` JSON
     Lines, ``[`` a JSON array, ``<`` HTML; None for anything else (CSV and plain text do not
-    tell themselves apart: `InputConfig.format` must say)."""
+    tell themselves apart: `InputConfig.input_format` must say)."""
     start = head.lstrip(b"\xef\xbb\xbf").lstrip()
     for prefix, fmt in ((b"WARC/", "warc"), (b"{", "jsonl"), (b"[", "json"), (b"<", "html")):
         if start.startswith(prefix):
@@ -293,7 +293,7 @@ def read_file(
     if not_file is not None:
         yield Skip(shown, not_file)
         return
-    fmt = cfg.format if cfg.format != "auto" else detect_format(path)
+    fmt = cfg.input_format if cfg.input_format != "auto" else detect_format(path)
     if fmt is None:
         if shown == STDIN_SHOWN:
             yield Skip(
@@ -350,7 +350,7 @@ def split_files(
     ranges of `part_bytes` (consecutive ranges read every line once: `read_file`)."""
     parts: list[FilePart] = []
     for path, shown in files:
-        fmt = cfg.format if cfg.format != "auto" else detect_format(path)
+        fmt = cfg.input_format if cfg.input_format != "auto" else detect_format(path)
         try:
             size = path.stat().st_size
         except OSError:

@@ -17,7 +17,7 @@ from dedup.config import InputConfig
 from dedup.errors import RecordError, describe
 from dedup.model import Skip
 from dedup.sources.base import RawRecord, read_failure
-from dedup.sources.records import TextHint, from_mapping, lacks_text
+from dedup.sources.records import TextHint, from_mapping, lacks_text, shell_word
 from dedup.sources.streams import Oversize, record_limit, text_stream
 
 # News articles are long: lift the csv module's 128 KiB default field limit.
@@ -80,13 +80,34 @@ class _Rows:
 DELIMITERS = ",\t;|"
 
 
-def sniff_delimiter(header: str) -> str:
+def sniff_delimiter(header: str) -> str | None:
     """The delimiter of a CSV file from its header line: the one of `DELIMITERS` that
-    `csv.Sniffer` finds, a comma when it finds none (a one-column header)."""
+    `csv.Sniffer` finds; None when it finds none (read with a comma: a one-column header, or
+    another delimiter: `delimiter_hint`)."""
     try:
         return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        return ","
+        return None
+
+
+#: DELIMITER_HINT starts the hint of a header that looks delimited by another character
+DELIMITER_HINT = "the header line looks delimited by"
+#: characters of field names, never taken for a delimiter
+_NAME_PUNCTUATION = set("_-.'\"()[]/ ")
+
+
+def delimiter_hint(header: str) -> str | None:
+    """When no delimiter was found in `header`: the hint naming --delimiter if it looks
+    delimited by another character (the commonest punctuation character in it that splits it
+    into non-empty names), else None (a header of one column)."""
+    counts: dict[str, int] = {}
+    for c in header.strip():
+        if not c.isalnum() and not c.isspace() and c not in _NAME_PUNCTUATION:
+            counts[c] = counts.get(c, 0) + 1
+    for c, _ in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if all(part.strip() for part in header.strip().split(c)):
+            return f"{DELIMITER_HINT} {c!r}: try --delimiter {shell_word(c)}"
+    return None
 
 
 def read_csv(
@@ -98,6 +119,7 @@ def read_csv(
     lines = _Rows(cfg.max_record_bytes)
     stream = text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows)
     delimiter = cfg.delimiter or ("\t" if tab else None)
+    header_hint = None  # a header not split (`delimiter_hint`): said in the file's skips
     if delimiter is None:
         try:
             first = next(stream, None)
@@ -106,10 +128,14 @@ def read_csv(
             stream = text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows)
         if first is not None:
             stream = itertools.chain([first], stream)
-        delimiter = sniff_delimiter(first[1]) if first and isinstance(first[1], str) else ","
+        header_line = first[1] if first and isinstance(first[1], str) else ""
+        delimiter = sniff_delimiter(header_line) if header_line else ","
+        if delimiter is None:
+            delimiter, header_hint = ",", delimiter_hint(header_line)
     lines.feed(stream)
     reader = csv.reader(lines, delimiter=delimiter)
     hint = TextHint(cfg)
+    hint.header_hint = header_hint
     too_long = record_limit("row", cfg.max_record_bytes)
     try:
         try:
@@ -144,7 +170,8 @@ def read_csv(
                 continue
             rows += 1
             if len(row) != len(header):
-                yield Skip(shown, f"row has {len(row)} fields, header has {len(header)}", where)
+                why = f"row has {len(row)} fields, header has {len(header)}"
+                yield Skip(shown, why + (f" ({header_hint})" if header_hint else ""), where)
                 continue
             fields = dict(zip(header, row, strict=True))
             if not hint.found:

@@ -87,6 +87,9 @@ class TextHint:
         self.found = False  # a record with text was met: records lacking it are skips at once
         self._lines = array("q")
         self._fields: dict[str, int] = {}  # field -> characters of string values seen
+        #: said instead of the field options when the header was not split into fields (a CSV
+        #: delimiter not found: `dedup.sources.csvfile.delimiter_hint`)
+        self.header_hint: str | None = None
 
     def hold(self, obj: Mapping[str, object], line: int) -> None:
         self._lines.append(line)
@@ -122,6 +125,8 @@ class TextHint:
             f"{NO_TEXT}: {records} non-empty {cfg.text_field!r} or {cfg.html_field!r} field"
             f"; fields: {shown or 'none'}"
         )
+        if self.header_hint is not None:
+            return f"{out}; {self.header_hint}"
         hints = self.hints()
         return out + (f"; try {' '.join(hints)}" if hints else "")
 
@@ -137,7 +142,7 @@ class TextHint:
             texts = [(size, k) for k, size in fields.items() if size and k not in taken]
             text = max(texts)[1] if texts else None
         if text is not None:
-            out.append(f"--text-field {_shell_word(text)}")
+            out.append(f"--text-field {shell_word(text)}")
         for option, field, names in (
             ("--id-field", cfg.id_field, _ID_NAMES),
             ("--url-field", cfg.url_field, _URL_NAMES),
@@ -151,11 +156,11 @@ class TextHint:
             if found is None and option == "--date-field":
                 found = next((k for k in fields if any(w in k.lower() for w in _DATE_WORDS)), None)
             if found is not None:
-                out.append(f"{option} {_shell_word(found)}")
+                out.append(f"{option} {shell_word(found)}")
         return out
 
 
-def _shell_word(name: str) -> str:
+def shell_word(name: str) -> str:
     """`name` as one shell word (quoted unless it is plain)."""
     import shlex
 

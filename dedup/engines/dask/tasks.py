@@ -351,7 +351,7 @@ def verify_pairs(
             lookup[ref(q, i)] = d
     local = np.stack((pairs[:, 0] & MASK, pairs[:, 1]), axis=1).reshape(-1, 2)
     first = {i: _doc(part, i) for i in np.unique(local[:, 0]).tolist()}
-    edges = verify_stage(local, first, lookup, cfg.verify, cfg.shingle.size, templates)
+    edges = verify_stage(local, first, lookup, cfg.verify, cfg.shingle.shingle_size, templates)
     edges[:, 0] = ref(p, edges[:, 0])
     return edges
 
