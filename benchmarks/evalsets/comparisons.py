@@ -144,8 +144,8 @@ def articlecomparisons() -> EvalSet:
             {"copy": gold, "ignore": ignore}.get(label, set()).add(pair)
     notes = (
         f"{len(docs)} real pages (census 32, helsinki 612, spotify 36); {len(aligned)} pairs "
-        f"aligned (sharing a >= 8-word sentence, read, or in one copy group); {len(gold)} copy pairs "
-        "(>= 3 shared sentences, >= 2 not quotations, >= 1/4 of the shorter body), "
+        f"aligned (sharing a >= 8-word sentence, read, or in one copy group); {len(gold)} copy "
+        "pairs (>= 3 shared sentences, >= 2 not quotations, >= 1/4 of the shorter body), "
         f"{len(ignore)} ignored (story-less pages); {len(READ_PAIRS)} pairs read, "
         f"{overridden} overriding the rule."
     )
