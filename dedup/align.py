@@ -13,7 +13,7 @@ shingle sets and layouts (`dedup.model.Layout`; the texts themselves are not nee
    passage); a passage shorter than `min_passage_words` words (a stock phrase) is dropped.
 4. Figures: the words of each text inside passages (`covered`), the words that count at all
    (`body`: not furniture, not only in template shingles), and the sentences of each text at
-   least half covered (`sentences`).
+   least 60% covered (`sentences`, `SENTENCE_SHARE`).
 
 Steps 1-3 are `match` (cheap: what verification screens first), step 4 is `figures`;
 `dedup.verify.compare` runs both.
@@ -63,13 +63,17 @@ def _cover(lo: IntArray, hi: IntArray, n: int) -> npt.NDArray[np.bool_]:
 #: a sentence counts as shared only if it has at least this many words that count (a dateline,
 #: a "Posted!" or a one-line caption is not one of the definition's three sentences)
 SENTENCE_WORDS = 6
+#: ...and at least this share of them inside passages, as a fraction (numerator, denominator):
+#: a near-verbatim sentence, not a clause that a rewritten sentence keeps ("Trump told CBS
+#: News that he's going into the Helsinki summit with" and a quote: half of the sentence)
+SENTENCE_SHARE = (3, 5)
 
 
 def _shared_sentences(
     lay: Layout, covered: npt.NDArray[np.bool_], body: npt.NDArray[np.bool_] | None
 ) -> tuple[int, int]:
-    """Sentences of at least `SENTENCE_WORDS` counting words, at least half covered (`covered`
-    holds only counting words); and how many of them are not quotations."""
+    """Sentences of at least `SENTENCE_WORDS` counting words, at least `SENTENCE_SHARE` of them
+    covered (`covered` holds only counting words); and how many of them are not quotations."""
     if lay.words == 0 or lay.sentences.size == 0:
         return 0, 0
     at = lay.sentences
@@ -80,7 +84,8 @@ def _shared_sentences(
     else:
         counted = np.add.reduceat(body, at, dtype=np.int64)
     hit = np.add.reduceat(covered, at, dtype=np.int64)
-    shared = (counted >= SENTENCE_WORDS) & (2 * hit >= counted)
+    num, den = SENTENCE_SHARE
+    shared = (counted >= SENTENCE_WORDS) & (den * hit >= num * counted)
     return int(np.count_nonzero(shared)), int(np.count_nonzero(shared & ~lay.quoted))
 
 

@@ -289,7 +289,7 @@ class VerifyConfig:
     A pair is a copy when its passages are near-verbatim (at least `min_density` of the
     shingles inside them are shared) and either
     - at least `min_sentences` sentences are shared on each side (a sentence of six words or
-      more, at least half inside passages), at least `min_own_sentences` of them not
+      more, at least 60% inside passages), at least `min_own_sentences` of them not
       quotations, the two share at least `min_shared` shingles, and the shorter text has at
       least `min_coverage` of its body inside passages; or
     - both texts are at least `near_duplicate` inside passages (a short brief sent twice),

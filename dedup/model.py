@@ -399,7 +399,7 @@ class Alignment:
 
     `covered_a`: words of A inside shared passages that count; `body_a`: words of A that count
     (not furniture, not only in site template text); `sentences_a`: sentences of A at least
-    half covered (`own_a`: those that are not quotations); the same for B; `shared`: distinct
+    60% covered (`own_a`: those that are not quotations); the same for B; `shared`: distinct
     shingles the two have in common; `density`: the share of A's shingles inside the passages
     that are shared (1.0 for verbatim passages). The shorter text is the one with the smaller
     body.

@@ -108,7 +108,7 @@ def test_cli_text_marks_passages_and_fits_80_columns() -> None:
     assert "[[" in out and "]]" in out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert out.rstrip().splitlines()[-1] == (
-        "copy: 6 shared sentences, 72% of the shorter body, 4 passages"
+        "copy: 5 shared sentences, 72% of the shorter body, 4 passages"
     )
 
 

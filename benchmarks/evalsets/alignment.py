@@ -382,14 +382,16 @@ def label_by_alignment(
     paragraphs: dict[str, list[str]],
     *,
     sentence_end: bool = True,
+    also: Iterable[tuple[str, str]] = (),
 ) -> tuple[set[frozenset[str]], set[frozenset[str]], dict[tuple[str, str], Alignment]]:
     """Gold and ignored pairs of a collection, by sentence alignment of candidate pairs.
 
     Documents with no body text are labelled on their whole text: identical pages are copies.
+    `also`: more pairs to align (pairs read that share only reworded sentences).
     Returns (gold, ignore, alignments of all candidate pairs).
     """
     prepared = {k: prepare(v, sentence_end=sentence_end) for k, v in paragraphs.items()}
-    cands = candidate_pairs(prepared)
+    cands = candidate_pairs(prepared) | {(min(a, b), max(a, b)) for a, b in also}
     # identical pages (also those whose text is all furniture) are candidates too
     by_text: dict[str, list[str]] = defaultdict(list)
     for k, v in paragraphs.items():
