@@ -173,12 +173,19 @@ def _places(
 ) -> tuple[IntArray, IntArray]:
     """The positions of A holding the common shingles ``a_set[ia]`` (in text order), and the
     position of B each is paired with (`_partners`)."""
-    m = int(ia.size)
     if a.order.size == a_set.size and b.order.size == b_set.size:
         # no shingle repeats in either text: each common shingle has one place on each side
         at_a, at_b = _place_of(a.order)[ia], _place_of(b.order)[ib]
         by_a = at_a.argsort()
         return at_a[by_a], at_b[by_a]
+    return _places_any(a_set, a, b_set, b, ia, ib)
+
+
+def _places_any(
+    a_set: HashArray, a: Layout, b_set: HashArray, b: Layout, ia: IntArray, ib: IntArray
+) -> tuple[IntArray, IntArray]:
+    """`_places` of any two texts, shingles repeating or not."""
+    m = int(ia.size)
     # the common index of the shingle at each position (-1: not common or not counting)
     ka = np.full(a_set.size, -1, dtype=np.int64)
     ka[ia] = np.arange(m)

@@ -27,8 +27,8 @@ from dedup.report import (
     describe_clusters,
     matches_of,
     number_clusters,
-    same_texts,
     same_text_matches,
+    same_texts,
 )
 from dedup.sources import Input, gather
 from dedup.templates import Templates, learn, site_pages
