@@ -24,6 +24,7 @@ from dedup.candidates import (
     hits_of,
     pair_hits,
     posting_pairs,
+    union_pairs,
 )
 from dedup.cluster import cluster_documents
 from dedup.config import CandidateConfig, ScanConfig, TemplateConfig
@@ -303,10 +304,7 @@ def passage_candidates(min_hits: int, *found: Hits) -> RefArray:
 
 def unique_pairs(*arrays: RefArray) -> RefArray:
     """The distinct pairs of several arrays, sorted."""
-    pairs = np.concatenate(arrays) if arrays else np.empty((0, 2), dtype=np.int64)
-    if pairs.shape[0] == 0:
-        return pairs.reshape(0, 2)
-    return np.unique(pairs, axis=0)
+    return union_pairs(*arrays)
 
 
 def needed(pairs: RefArray, q: int) -> npt.NDArray[np.int64]:
