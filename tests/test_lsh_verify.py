@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dedup import Document, MinHasher, ScanConfig, VerifyConfig
-from dedup.candidates import band_keys, bucket_pairs, candidate_pairs
+from dedup.candidates import band_keys, bucket_pairs, candidate_pairs, distinct_rows
 from dedup.prepare import prepare_chunk
 from dedup.verify import Shingled, similarity, verified, verify_pairs
 
@@ -156,3 +156,16 @@ def test_verify_pairs_keeps_the_copies_in_order_from_either_kind_of_lookup() -> 
     # the passage: offsets into both texts, the 16 sentences of 15 words
     assert len(al.passages) == 1 and al.passages[0].a_words == 16 * 15
     assert al.sentences_a == al.sentences_b == 16 and al.coverage == 240 / 285
+
+
+@pytest.mark.parametrize("high", [2, 50, 2**40, 2**62])
+def test_distinct_rows_is_numpys_unique_of_rows(high: int) -> None:
+    """`distinct_rows` gives `np.unique(axis=0, return_inverse=True)`'s rows and places, for
+    small ids and for the Dask engine's (partition << 32 | index) references."""
+    rng = np.random.default_rng(high)
+    for m in (0, 1, 2, 7, 1000):
+        pairs = rng.integers(0, high, size=(m, 2), dtype=np.int64)
+        want, place = np.unique(pairs, axis=0, return_inverse=True)
+        got, got_place = distinct_rows(pairs)
+        assert np.array_equal(got, want.reshape(-1, 2))
+        assert np.array_equal(got_place, place.reshape(-1))

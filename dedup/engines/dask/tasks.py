@@ -24,6 +24,7 @@ from dedup.candidates import (
     hits_of,
     pair_hits,
     posting_pairs,
+    union_pairs,
 )
 from dedup.cluster import cluster_documents
 from dedup.config import CandidateConfig, ScanConfig, TemplateConfig
@@ -37,7 +38,7 @@ from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
 from dedup.engines.pool import Unit, prepare_unit
 from dedup.ids import dedupe_key, duplicate_skip, losers, same_text_rows
 from dedup.model import Batch, Document, Entry, HashArray, SkipLog
-from dedup.report import KeyedCluster, SameText, describe_clusters, same_text
+from dedup.report import KeyedCluster, SameText, describe_clusters, same_texts
 from dedup.shingle import mix64
 from dedup.sources import FilePart
 from dedup.templates import (
@@ -128,12 +129,9 @@ def same_text_groups(
     templates: Templates,
 ) -> list[SameText]:
     """The `dedup.report.SameText` of each (kept document's index, the others of its text)."""
-    out = []
-    for i, others in wanted:
-        group = same_text(part.entries[i], _doc(part, i), others, cfg, templates)
-        if group is not None:
-            out.append(group)
-    return out
+    return same_texts(
+        [(part.entries[i], _doc(part, i), others) for i, others in wanted], cfg, templates
+    )
 
 
 def part_summary(part: Batch) -> tuple[int, int, SkipLog]:
@@ -306,10 +304,7 @@ def passage_candidates(min_hits: int, *found: Hits) -> RefArray:
 
 def unique_pairs(*arrays: RefArray) -> RefArray:
     """The distinct pairs of several arrays, sorted."""
-    pairs = np.concatenate(arrays) if arrays else np.empty((0, 2), dtype=np.int64)
-    if pairs.shape[0] == 0:
-        return pairs.reshape(0, 2)
-    return np.unique(pairs, axis=0)
+    return union_pairs(*arrays)
 
 
 def needed(pairs: RefArray, q: int) -> npt.NDArray[np.int64]:
