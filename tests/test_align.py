@@ -339,7 +339,7 @@ def test_match_finds_the_passages_of_runs_joined_step_by_step(max_gap: int) -> N
     """`match` cuts passages from the shared places in one step, and reads places directly
     where no shingle repeats: on real pairs both give what the two-step rule of the module
     (`_passages_by_runs`) and the general placing (`_places_any`) give."""
-    k, mpw = CFG.shingle.size, CFG.verify.min_passage_words
+    k, mpw = CFG.shingle.shingle_size, CFG.verify.min_passage_words
     fast = 0
     for a, b in _pairs_of_real_texts():
         ia, ib = align.common(a.set, b.set)
