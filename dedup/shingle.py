@@ -57,13 +57,31 @@ CHUNK_CHARS = 1 << 21
 
 
 def mix64(x: HashArray) -> HashArray:
-    """splitmix64's finaliser: a bijective 64-bit avalanche, elementwise."""
+    """splitmix64's finaliser: a bijective 64-bit avalanche, elementwise (a new array)."""
+    if not isinstance(x, np.ndarray) or x.ndim == 0:
+        with np.errstate(over="ignore"):
+            x = x ^ (x >> U64(30))
+            x = x * _MIX1
+            x = x ^ (x >> U64(27))
+            x = x * _MIX2
+            return x ^ (x >> U64(31))
+    return mix64_inplace(np.array(x, dtype=U64))
+
+
+def mix64_inplace(x: HashArray) -> HashArray:
+    """`mix64` of a contiguous ``uint64`` array, computed in it (one temporary instead of
+    eight); returns it."""
+    y = np.empty_like(x)
     with np.errstate(over="ignore"):
-        x = x ^ (x >> U64(30))
-        x = x * _MIX1
-        x = x ^ (x >> U64(27))
-        x = x * _MIX2
-        return x ^ (x >> U64(31))
+        np.right_shift(x, U64(30), out=y)
+        x ^= y
+        x *= _MIX1
+        np.right_shift(x, U64(27), out=y)
+        x ^= y
+        x *= _MIX2
+        np.right_shift(x, U64(31), out=y)
+        x ^= y
+    return x
 
 
 def _inverse(a: int) -> int:
@@ -184,7 +202,8 @@ def _coded_points(texts: Sequence[str], slow: list[int] | None = None) -> npt.ND
     cp = np.frombuffer("\x00".join(texts).encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     if cp.size == 0:
         return np.empty(0, dtype=np.uint32)
-    coded = _fold_nfkc_table().take(cp)
+    # every index is in range (uint16): "wrap" skips the bounds checks of the default "raise"
+    coded = _fold_nfkc_table().take(cp, mode="wrap")
     if int(coded.max()) != MULTI:
         return coded
     bad = np.flatnonzero(coded == MULTI)
@@ -319,14 +338,22 @@ def _token_hashes_chunk(
         next_word = np.concatenate((is_word[1:], [False]))
         starts = np.flatnonzero(is_tok & ~(is_word & prev_word))
         ends = np.flatnonzero(is_tok & ~(is_word & next_word)) + 1  # exclusive
+        edges = np.empty(2 * starts.size, dtype=starts.dtype)
+        edges[0::2], edges[1::2] = starts, ends
     else:
         # tokens are the runs of WORD characters: their edges are where is_word flips
         padded = np.zeros(n + 2, dtype=bool)
         padded[1:-1] = is_word
         edges = np.flatnonzero(padded[1:] != padded[:-1])
-        starts, ends = edges[0::2], edges[1::2]
-    # tokens per text: how many tokens start before each NUL separator
-    doc_breaks = np.flatnonzero(cp == 0)
+        # contiguous copies: searchsorted would copy a strided array at every call
+        starts, ends = edges[0::2].copy(), edges[1::2].copy()
+    # tokens per text: how many tokens start before each NUL separator. With no text on the
+    # string path every text is as many code units as characters (a surrogate sends its
+    # text there): the separators' places follow from the lengths, without a pass over `cp`
+    if slow:
+        doc_breaks = np.flatnonzero(cp == 0)
+    else:
+        doc_breaks = np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1)[:-1] - 1
     bounds = np.concatenate(([0], np.searchsorted(starts, doc_breaks), [starts.size]))
     counts = np.diff(bounds).astype(np.int64)
     # polynomial hashes from prefix sums: prefix[i] = sum of cp[j] * P**j for j < i, over the
@@ -340,11 +367,16 @@ def _token_hashes_chunk(
         prefix[1:] = cp
         np.multiply(prefix[1:], pw, out=prefix[1:])
         np.cumsum(prefix[1:], out=prefix[1:])
-        poly = (prefix[ends] - prefix[starts]) * inv[starts]
+        # one gather at the token edges (starts and ends interleaved: a contiguous index)
+        at_edges = prefix[edges]
+        poly = at_edges[1::2] - at_edges[0::2]
+        poly *= inv[starts]
         lengths = ends - starts
         if inner.size:
             _without_apostrophes(poly, lengths, prefix, inv, starts, ends, inner)
-        th = mix64(poly ^ (lengths.view(U64) * U64(_G)) ^ U64(_K))
+        poly ^= lengths.view(U64) * U64(_G)
+        poly ^= U64(_K)
+        th = mix64_inplace(poly)
     where = _words(texts, cp, th, starts, ends, doc_breaks, bounds, slow) if words else None
     return th, counts, where
 
@@ -565,7 +597,7 @@ def shingles_from_tokens(th: HashArray, counts: IndexArray, k: int) -> tuple[Has
     full = acc[valid]
     short_docs = np.flatnonzero((counts > 0) & (counts < k))
     if short_docs.size == 0:
-        return mix64(full), sh_counts
+        return mix64_inplace(full), sh_counts
     # texts shorter than k: one shingle of all their tokens, put in text order
     shorts = np.empty(short_docs.size, dtype=U64)
     with np.errstate(over="ignore"):
@@ -581,7 +613,7 @@ def shingles_from_tokens(th: HashArray, counts: IndexArray, k: int) -> tuple[Has
     is_short[sh_start[short_docs]] = True
     out[is_short] = shorts
     out[~is_short] = full
-    return mix64(out), sh_counts
+    return mix64_inplace(out), sh_counts
 
 
 @dataclass(frozen=True, slots=True)
