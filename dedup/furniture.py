@@ -47,11 +47,15 @@ _MORE = re.compile(r"(?:\.\.\.|\u2026)[ \t]*more[ \t]*$", re.MULTILINE)
 _LESS = re.compile(r"[.!?\"\u201d)][ \t]*less[ \t]*$", re.MULTILINE)
 #: a gallery's counter ("Image 3 of 12"): the lines on either side of it are its captions
 _COUNTER = re.compile(r"^\s*(?:Image|Photo) \d+ of \d+\s*$", re.MULTILINE)
-#: text every match of these patterns holds: one scan of a batch finds the lines worth testing
-_TRIGGER = re.compile(
-    r"Photo|via AP|\(AP\)|Getty|REUTERS/|Reuters/|AFP|EPA|Credit:|Image|FILE|"
-    r"window\.|\.push\(|googletag\.|function|\}\);|_taboola|(?:less|more)(?=[ \t]*(?:\n|\Z))"
-)
+#: text every match of these patterns holds (a line holding none cannot match them): the
+#: lines worth testing are those holding one of `_TRIGGERS`, or ending with one of `_TOGGLES`
+#: (spaces and tabs after it aside)
+_TRIGGERS = (
+    "Photo", "via AP", "(AP)", "Getty", "REUTERS/", "Reuters/", "AFP", "EPA", "Credit:", "Image",
+    "FILE", "window.", ".push(", "googletag.", "function", "});", "_taboola",
+)  # fmt: skip
+_TOGGLES = ("less", "more")
+_TO_LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
 #: a credit line this short is the credit alone: the caption is the line before it
 _CREDIT_ALONE = 80
 
@@ -60,21 +64,38 @@ _SEP = "\n\x00\n"  # joins texts: no line runs from one text into the next
 
 
 def _trigger_lines(joined: str) -> list[tuple[int, int]]:
-    """The distinct lines of `joined` (spans, in order) that hold a `_TRIGGER`."""
+    """The distinct lines of `joined` (spans, in order) that hold a trigger (`_TRIGGERS`,
+    `_TOGGLES`). Each text is found with ``str.find`` (a fast substring search over the
+    whole batch, one per text): several times faster than one regular expression of them
+    all, whose lower-case first letters make it try at most characters."""
+    at: list[int] = []
+    for word in _TRIGGERS:
+        i = joined.find(word)
+        while i >= 0:
+            at.append(i)
+            i = joined.find(word, i + 1)
+    for word in _TOGGLES:
+        i = joined.find(word)
+        while i >= 0:
+            if _TO_LINE_END.match(joined, i + len(word)) is not None:
+                at.append(i)
+            i = joined.find(word, i + 1)
     found: list[tuple[int, int]] = []
-    pos = 0
-    while (m := _TRIGGER.search(joined, pos)) is not None:
-        start = joined.rfind("\n", 0, m.start()) + 1
-        end = joined.find("\n", m.end())
+    last = -1
+    for i in sorted(at):
+        if i <= last:  # on the line found last
+            continue
+        start = joined.rfind("\n", 0, i) + 1
+        end = joined.find("\n", i)
         end = len(joined) if end < 0 else end
         found.append((start, end))
-        pos = end
+        last = end
     return found
 
 
 def furniture_batch(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-    """`furniture_lines` of every text: the text the patterns need (`_TRIGGER`) is searched
-    once in all the texts joined, and the patterns run only on the lines that hold it."""
+    """`furniture_lines` of every text: the text the patterns need (`_trigger_lines`) is
+    searched once in all the texts joined, and the patterns run only on the lines that hold it."""
     joined = _SEP.join(texts)
     begins = np.cumsum([0] + [len(t) + len(_SEP) for t in texts[:-1]]).tolist()
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
