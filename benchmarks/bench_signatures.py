@@ -194,9 +194,7 @@ def methods() -> list[Method]:
         out = []
         for c in _chunks(texts):
             b = shingle_batch(c, NGRAM)
-            out.append(
-                sketch.batch_csr(b.hashes, b.offsets.astype(np.uint64), True, num_threads=1)
-            )
+            out.append(sketch.batch_csr(b.hashes, b.offsets.astype(np.uint64), True, num_threads=1))
         return out
 
     def fsl_hashed_est(a: str, b: str) -> tuple[float, float]:

@@ -166,21 +166,26 @@ class SameText:
     others: tuple[Entry, ...]
 
 
-def same_text(
-    kept: Entry,
-    doc: Shingled,
-    others: Sequence[Entry],
+def same_texts(
+    groups: Sequence[tuple[Entry, Shingled, Sequence[Entry]]],
     cfg: ScanConfig,
     templates: Templates = NO_TEMPLATES,
-) -> SameText | None:
-    """The `SameText` of `kept` and the `others` of its text, or None when two documents of
-    that text are not copies of each other (too short for the copy rule)."""
-    al = compare(doc, doc, cfg.verify, cfg.shingle.size, templates)
-    if not is_copy(al, cfg.verify):
-        return None
-    (language,) = languages_of([kept])
-    ordered = tuple(sorted(others, key=lambda e: origin_key(e, int(doc.set.size))))
-    return SameText(kept, int(doc.set.size), al, language, ordered)
+) -> list[SameText]:
+    """The `SameText` of every (kept document, its `Shingled`, the others of its text) in
+    `groups`, in order, leaving out the texts whose two documents would not be copies of each
+    other (too short for the copy rule). The languages are identified in one batch."""
+    found: list[tuple[Entry, int, Alignment, tuple[Entry, ...]]] = []
+    for kept, doc, others in groups:
+        al = compare(doc, doc, cfg.verify, cfg.shingle.size, templates)
+        if is_copy(al, cfg.verify):
+            size = int(doc.set.size)
+            ordered = tuple(sorted(others, key=lambda e: origin_key(e, size)))
+            found.append((kept, size, al, ordered))
+    languages = languages_of([f[0] for f in found])
+    return [
+        SameText(kept, size, al, language, ordered)
+        for (kept, size, al, ordered), language in zip(found, languages, strict=True)
+    ]
 
 
 def _twin(kept: Member, other: Entry, group: SameText, origin_title: str | None) -> Member:
