@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -411,7 +412,7 @@ def _words(
         # full-width terminals (Chinese, Japanese) are not followed by a space
         wide = cp[stops] >= np.uint32(0x3000)
         ok = (starts[after] > stops + 1) | wide
-        ok &= ~np.isin(th[after - 1], _abbreviations())
+        ok &= ~_in_sorted(th[after - 1], _abbreviations())
         ok &= ((ends[after - 1] - starts[after - 1]) > 1) | wide
         ok &= ~_lower_case(texts, doc[after], local_s[after], slow)
         new[after[ok]] = True
@@ -422,12 +423,13 @@ def _words(
         new[twice] = True
         # a line that ends a sentence ends a paragraph too (extracted pages put one line
         # break between paragraphs; hard-wrapped text breaks lines inside sentences)
-        broken = np.intersect1d(after[ok], lines[lines < starts.size])
+        broken = _sorted_unique(after[ok])  # both sorted: their common values, sorted
+        broken = broken[_in_sorted(broken, lines[lines < starts.size])]
     else:
         twice = broken = np.empty(0, dtype=np.int64)
     first = bounds[:-1][np.diff(bounds) > 0]
     new[first] = True
-    paragraphs = np.union1d(np.union1d(first, twice), broken)
+    paragraphs = np.unique(np.concatenate((first, twice, broken)))
     # where each paragraph's text begins: at the line break before it, or where its text does
     breaks = np.flatnonzero(marks == 2)
     before = (
@@ -435,7 +437,7 @@ def _words(
         if breaks.size
         else starts[paragraphs]
     )
-    begins = np.where(np.isin(paragraphs, first), text_start[doc[paragraphs]], before)
+    begins = np.where(_in_sorted(paragraphs, first), text_start[doc[paragraphs]], before)
     quoted = _quoted(marks, starts, paragraphs, begins)
     # a sentence of too few tokens runs on into the next one of its paragraph
     begin = np.flatnonzero(new)
@@ -451,6 +453,25 @@ def _words(
             local_s[lo:hi] = back[np.minimum(local_s[lo:hi], back.size - 1)]
             local_e[lo:hi] = back[np.minimum(local_e[lo:hi] - 1, back.size - 1)] + 1
     return Words(local_s.astype(np.int32), local_e.astype(np.int32), new, quoted)
+
+
+def _sorted_unique(a: IndexArray) -> IndexArray:
+    """The distinct values of sorted `a` (`np.unique` without its sort)."""
+    if a.size == 0:
+        return a
+    keep = np.empty(a.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
+def _in_sorted(x: npt.NDArray[Any], table: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Whether each value of `x` is in sorted `table` (`np.isin` by binary search)."""
+    if table.size == 0:
+        return np.zeros(x.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(table, x), table.size - 1)
+    found: npt.NDArray[np.bool_] = table[at] == x
+    return found
 
 
 #: a paragraph naming a handle with at most this many tokens is a post's signature line
@@ -502,7 +523,10 @@ def _quoted(
         return np.zeros(0, dtype=bool)
     quotes = np.flatnonzero(marks == 3)
     marks_before = np.searchsorted(quotes, starts)
-    para = np.searchsorted(paragraphs, np.arange(starts.size), side="right") - 1
+    # the paragraph of each token: how many paragraphs begin at or before it, less one
+    begun = np.zeros(starts.size, dtype=np.int64)
+    begun[paragraphs] = 1
+    para = np.cumsum(begun) - 1
     inside = (marks_before - np.searchsorted(quotes, begins)[para]) % 2 == 1
     handles = np.flatnonzero(marks == 4) + 1
     at = np.searchsorted(starts, handles)
