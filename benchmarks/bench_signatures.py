@@ -5,7 +5,8 @@ Usage::
     python -m benchmarks.bench_signatures [--repeats 5] [--full]
 
 Every row is measured in the same run, on the same texts, in one thread (``RAYON_NUM_THREADS=1``
-for rensa; numpy's elementwise work is single-threaded), with 128 permutations and word 5-grams:
+for rensa, ``num_threads=1`` for FastSketchLSH; numpy's elementwise work is single-threaded), with
+128 permutations and word 5-grams:
 
 * ``dedup MinHasher``: `dedup.signature.MinHasher` on batches of `CHUNK_RECORDS` texts, as a
   scan runs it (vectorised tokenisation and shingle hashing, one-permutation MinHash);
@@ -13,6 +14,9 @@ for rensa; numpy's elementwise work is single-threaded), with 128 permutations a
   ``MinHash.bulk`` with ``xxhash.xxh32_intdigest``;
 * rensa ``RMinHash`` and ``CMinHash`` one document at a time (``update`` then ``digest``), and
   rensa's batch ``RMinHash.digest_matrix_from_token_sets``;
+* FastSketchLSH's ``FastSimilaritySketch`` (C++/SIMD, a sketch of 64-bit values), one document
+  at a time from the shingle strings, and on a batch of pre-hashed shingles (``batch_csr`` with
+  ``prehashed=True`` on dedup's `shingle_batch` hashes: dedup's front end, its signing);
 * two hash-once floors (tokenise and hash each shingle once, no permutations): dedup's
   `shingle_batch`, and a Python regex tokenisation with one ``xxh3_64`` per shingle string;
 * the string front end alone (regex tokenisation and 5-gram strings, no hashing): what the
@@ -54,7 +58,7 @@ import xxhash
 from datasketch import MinHash
 
 from benchmarks import corpora
-from benchmarks.data import run
+from benchmarks.data import cpu_model, run
 from dedup.engines.pool import CHUNK_RECORDS
 from dedup.shingle import shingle_batch, shingle_set
 from dedup.signature import MinHasher, estimate_jaccard
@@ -107,6 +111,7 @@ def _string_jaccard(a: str, b: str) -> float:
 
 
 def methods() -> list[Method]:
+    import FastSketchLSH
     import rensa  # after RAYON_NUM_THREADS is set (see main)
 
     hasher = MinHasher(NUM_PERM, NGRAM, SEED)
@@ -176,6 +181,29 @@ def methods() -> list[Method]:
         ).to_rows()
         return float(np.mean(np.array(m[0]) == np.array(m[1]))), _string_jaccard(a, b)
 
+    sketch = FastSketchLSH.FastSimilaritySketch(NUM_PERM, SEED)
+
+    def fsl_strings(texts: Sequence[str]) -> object:
+        return [sketch(shingle_strings(t)) for t in texts]
+
+    def fsl_strings_est(a: str, b: str) -> tuple[float, float]:
+        sa, sb = (np.array(sketch(shingle_strings(t)), dtype=np.uint64) for t in (a, b))
+        return float(FastSketchLSH.estimate_jaccard(sa, sb)), _string_jaccard(a, b)
+
+    def fsl_hashed(texts: Sequence[str]) -> object:
+        out = []
+        for c in _chunks(texts):
+            b = shingle_batch(c, NGRAM)
+            out.append(sketch.batch_csr(b.hashes, b.offsets.astype(np.uint64), True, num_threads=1))
+        return out
+
+    def fsl_hashed_est(a: str, b: str) -> tuple[float, float]:
+        sh = shingle_batch([a, b], NGRAM)
+        m = sketch.batch_csr(sh.hashes, sh.offsets.astype(np.uint64), True, num_threads=1)
+        sa, sb = shingle_set(a, NGRAM), shingle_set(b, NGRAM)
+        exact = np.intersect1d(sa, sb).size / np.union1d(sa, sb).size
+        return float(FastSketchLSH.estimate_jaccard(m[0], m[1])), float(exact)
+
     def floor_ours(texts: Sequence[str]) -> object:
         return [shingle_batch(c, NGRAM) for c in _chunks(texts)]
 
@@ -195,6 +223,8 @@ def methods() -> list[Method]:
         Method("rensa RMinHash", rensa_one(rensa.RMinHash), rensa_est(rensa.RMinHash)),
         Method("rensa CMinHash", rensa_one(rensa.CMinHash), rensa_est(rensa.CMinHash)),
         Method("rensa RMinHash digest_matrix", rensa_matrix, rensa_matrix_est),
+        Method("FastSketchLSH from strings", fsl_strings, fsl_strings_est),
+        Method("FastSketchLSH pre-hashed (dedup shingles)", fsl_hashed, fsl_hashed_est),
         Method("floor: dedup shingle_batch", floor_ours),
         Method("floor: regex + xxh3_64", floor_regex),
         Method("front end: regex + 5-gram str", front_end),
@@ -316,6 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     os.environ["RAYON_NUM_THREADS"] = "1"  # rensa's batch calls: one thread like the others
+    os.environ["OMP_NUM_THREADS"] = "1"  # FastSketchLSH's OpenMP (num_threads=1 as well)
     if args.full:
         args.n600 = args.n200 = args.nlong = None
         args.pairs = max(args.pairs, 300)
@@ -333,8 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"# {name}: {len(texts)} texts", file=sys.stderr, flush=True)
         rows.extend(measure(name, texts, ms, args.repeats, args.pairs))
     print(
-        f"# numpy {np.__version__}, {NUM_PERM} permutations, word {NGRAM}-grams, one thread, "
-        f"CPU time, median of {args.repeats} repeats"
+        f"# CPU: {cpu_model()}; numpy {np.__version__}, {NUM_PERM} permutations, word "
+        f"{NGRAM}-grams, one thread, CPU time, median of {args.repeats} repeats"
     )
     print(format_table(rows))
     for line in check_targets(rows):

@@ -56,3 +56,15 @@ def run(main: Callable[[], int | None]) -> NoReturn:
     except MissingDataError as exc:
         print(f"{Path(sys.argv[0]).stem}: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux ``/proc/cpuinfo``), printed with every timing table: the
+    ratios between methods depend on it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"

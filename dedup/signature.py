@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from dedup.errors import ConfigError
 from dedup.model import HashArray
-from dedup.shingle import IndexArray, ShingleBatch, mix64, shingle_batch
+from dedup.shingle import IndexArray, ShingleBatch, mix64, mix64_inplace, shingle_batch
 
 U64 = np.uint64
 SigArray = npt.NDArray[np.uint32]
@@ -45,12 +45,17 @@ def oph_signatures(
     n = int(offsets.size - 1)
     flat = np.full(n * num_perm, EMPTY_VALUE, dtype=np.uint32)
     if hashes.size:
-        x = mix64(hashes ^ _seed_key(seed))
+        x = mix64_inplace(hashes ^ _seed_key(seed))
+        values = x.astype(np.uint32)  # the low 32 bits
+        # the flat index of each hash's bin, computed in place: bin < num_perm, so the
+        # uint64 bits read as int64 are the same number
+        x >>= U64(32)
         with np.errstate(over="ignore"):
-            bins = (((x >> U64(32)) * U64(num_perm)) >> U64(32)).astype(np.int64)
-        values = (x & U64(0xFFFFFFFF)).astype(np.uint32)
-        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
-        np.minimum.at(flat, doc * num_perm + bins, values)
+            x *= U64(num_perm)
+        x >>= U64(32)
+        at = x.view(np.int64)
+        at += np.repeat(np.arange(0, n * num_perm, num_perm, dtype=np.int64), np.diff(offsets))
+        np.minimum.at(flat, at, values)
     sig = flat.reshape(n, num_perm)
     _densify(sig, np.diff(offsets) > 0, num_perm, seed)
     return sig
