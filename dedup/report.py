@@ -166,21 +166,27 @@ class SameText:
     others: tuple[Entry, ...]
 
 
-def same_text(
-    kept: Entry,
-    doc: Shingled,
-    others: Sequence[Entry],
+def same_texts(
+    groups: Sequence[tuple[Entry, Shingled, Sequence[Entry]]],
     cfg: ScanConfig,
     templates: Templates = NO_TEMPLATES,
-) -> SameText | None:
-    """The `SameText` of `kept` and the `others` of its text, or None when two documents of
-    that text are not copies of each other (too short for the copy rule)."""
-    al = compare(doc, doc, cfg.verify, cfg.shingle.size, templates)
-    if not is_copy(al, cfg.verify):
-        return None
-    (language,) = languages_of([kept])
-    ordered = tuple(sorted(others, key=lambda e: origin_key(e, int(doc.set.size))))
-    return SameText(kept, int(doc.set.size), al, language, ordered)
+) -> list[SameText]:
+    """The `SameText` of each (kept document, its `Shingled`, the others of its text), in
+    order, but for a text whose two documents are not copies of each other (too short for the
+    copy rule). The languages of the kept documents are identified in one batch (one at a
+    time cost ~5 ms each: a scan of pages each saved twice spent 15% of its time there)."""
+    found = []
+    for kept, doc, others in groups:
+        al = compare(doc, doc, cfg.verify, cfg.shingle.size, templates)
+        if is_copy(al, cfg.verify):
+            found.append((kept, doc, others, al))
+    languages = languages_of([kept for kept, _, _, _ in found])
+    out = []
+    for (kept, doc, others, al), language in zip(found, languages, strict=True):
+        size = int(doc.set.size)
+        ordered = tuple(sorted(others, key=lambda e: origin_key(e, size)))
+        out.append(SameText(kept, size, al, language, ordered))
+    return out
 
 
 def _twin(kept: Member, other: Entry, group: SameText, origin_title: str | None) -> Member:

@@ -27,8 +27,8 @@ from dedup.report import (
     describe_clusters,
     matches_of,
     number_clusters,
-    same_text,
     same_text_matches,
+    same_texts,
 )
 from dedup.sources import Input, gather
 from dedup.templates import Templates, learn, site_pages
@@ -143,10 +143,8 @@ def _same_texts(
     others: dict[int, list[Entry]] = {}
     for dropped, kept in twins:
         others.setdefault(kept, []).append(everything.entries[dropped])
-    out = []
+    groups = []
     for kept, entries in sorted(others.items()):
         k = at[everything.entries[kept].id]
-        group = same_text(corpus.entries[k], docs[k], entries, cfg, templates)
-        if group is not None:
-            out.append(group)
-    return out
+        groups.append((corpus.entries[k], docs[k], entries))
+    return same_texts(groups, cfg, templates)

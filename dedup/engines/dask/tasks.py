@@ -37,7 +37,7 @@ from dedup.engines.dask.refs import MASK, SHIFT, RefArray, ref
 from dedup.engines.pool import Unit, prepare_unit
 from dedup.ids import dedupe_key, duplicate_skip, losers, same_text_rows
 from dedup.model import Batch, Document, Entry, HashArray, SkipLog
-from dedup.report import KeyedCluster, SameText, describe_clusters, same_text
+from dedup.report import KeyedCluster, SameText, describe_clusters, same_texts
 from dedup.shingle import mix64
 from dedup.sources import FilePart
 from dedup.templates import (
@@ -128,12 +128,9 @@ def same_text_groups(
     templates: Templates,
 ) -> list[SameText]:
     """The `dedup.report.SameText` of each (kept document's index, the others of its text)."""
-    out = []
-    for i, others in wanted:
-        group = same_text(part.entries[i], _doc(part, i), others, cfg, templates)
-        if group is not None:
-            out.append(group)
-    return out
+    return same_texts(
+        [(part.entries[i], _doc(part, i), others) for i, others in wanted], cfg, templates
+    )
 
 
 def part_summary(part: Batch) -> tuple[int, int, SkipLog]:
