@@ -14,7 +14,14 @@ import dedup
 from dedup.cli import app
 from dedup.config import EXTRACTORS, ExtractConfig
 from dedup.errors import ConfigError, RecordError
-from dedup.extract import PageMetadata, _decode, extract_html, looks_wrong, page_metadata
+from dedup.extract import (
+    PageMetadata,
+    _decode,
+    article_lines,
+    extract_html,
+    looks_wrong,
+    page_metadata,
+)
 from tests.conftest import assert_one_line_error
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -155,12 +162,21 @@ PROSE = (
 ) * 4
 
 
-def test_looks_wrong_tells_furniture_from_prose() -> None:
+def test_looks_wrong_when_too_short_for_an_article() -> None:
     assert not looks_wrong(PROSE)
-    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact us", "Most read"] * 10)
-    assert looks_wrong(PROSE + menu)  # most lines are not sentences
     assert looks_wrong("Too short to be an article.")
     assert looks_wrong(PROSE, min_words=1000)
+
+
+def test_article_lines_drops_the_furniture_around_the_article() -> None:
+    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact us", "Most read"])
+    related = "Related articles\nCouncil votes on parking fees\nRead more\nComments (12)"
+    subhead = "What happens next"  # between article lines: kept
+    closing = "Officials declined to comment."  # a short sentence next to the article: kept
+    body = PROSE.strip() + "\n" + subhead + "\n" + PROSE.strip() + "\n" + closing
+    assert article_lines(menu + "\n" + body + "\n" + related) == body
+    caption = "share\nmore_vert\n" + PROSE.split("\n")[1]  # one article line: no block to cut
+    assert article_lines(caption) == caption
 
 
 def _meta(head: str, body: str = "<p>x</p>") -> PageMetadata:
