@@ -73,7 +73,12 @@ _ATTRIBUTE = r"""(?>\s+[^\s=<>/"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"']*))?)""
 _CROWDED_TAG = rf"(<[A-Za-z][^\s/<>]*{_ATTRIBUTE}{{{MAX_ATTRIBUTES}}}){_ATTRIBUTE}+"
 _CROWDED_TAG_STR = re.compile(_CROWDED_TAG)
 _CROWDED_TAG_BYTES = re.compile(_CROWDED_TAG.encode())
-_CHAR_REF = r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}))(?![0-9a-fA-F]);?"
+#: a reference to a character `_not_xml` may be (below U+0020, or U+FFFE / U+FFFF): other
+#: references (``&#8217;``, most of a page's) are not matched, so no Python call is made for them
+_CHAR_REF = (
+    r"&#(?:[xX]0*([01]?[0-9a-fA-F]|[fF]{3}[eEfF])|0*([12]?[0-9]|3[01]|6553[45]))"
+    r"(?![0-9a-fA-F]);?"
+)
 _CHAR_REF_STR = re.compile(_CHAR_REF)
 _CHAR_REF_BYTES = re.compile(_CHAR_REF.encode())
 
