@@ -12,6 +12,7 @@ from dedup.api import compare
 from dedup.cli.common import check_output, fail, os_failure, write_output
 from dedup.cli.options import (
     DateField,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
@@ -26,10 +27,11 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
+    extract_config,
     input_config,
     verify_config,
 )
-from dedup.config import ExtractConfig, ScanConfig
+from dedup.config import ScanConfig
 from dedup.errors import ConfigError, DedupError
 from dedup.output.compare import render_compare, render_compare_json
 
@@ -64,6 +66,7 @@ def compare_cmd(
     date_field: DateField = "date",
     site_field: SiteField = "site",
     title_field: TitleField = "title",
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     min_sentences: MinSentences = _D.verify.min_sentences,
     min_coverage: MinCoverage = _D.verify.min_coverage,
@@ -89,7 +92,7 @@ def compare_cmd(
                 site_field,
                 title_field,
             ),
-            extract=ExtractConfig(fast=fast_extract),
+            extract=extract_config(extractor, fast_extract),
             verify=verify_config(min_sentences, min_coverage, min_shared),
         )
     except ConfigError as exc:

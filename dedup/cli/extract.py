@@ -31,10 +31,11 @@ from dedup.cli.options import (
     TextField,
     TitleField,
     UrlField,
+    extract_config,
     input_config,
     report_config,
 )
-from dedup.config import ExtractConfig, ScanConfig
+from dedup.config import ScanConfig
 from dedup.errors import ConfigError, DedupError
 from dedup.model import Extraction, Skip, SkipLog
 from dedup.output.literal import plural
@@ -82,11 +83,11 @@ def extract_cmd(
                 paragraph_separator,
                 delimiter,
             ),
-            extract=ExtractConfig(extractor=extractor),
+            extract=extract_config(extractor),
             report=report_config(max_listed_skips),
         )
     except ConfigError as exc:
-        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
+        raise config_failure(exc) from None
     check_output(output)
     skips = SkipLog(config.report.max_listed_skips)
     counts = {"read": 0, "extracted": 0}

@@ -30,6 +30,7 @@ from dedup.cli.options import (
     DateField,
     DateFormat,
     Delimiter,
+    Extractor,
     FastExtract,
     HtmlField,
     IdField,
@@ -52,6 +53,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
+    extract_config,
     input_config,
     report_config,
     resolve_jobs,
@@ -60,7 +62,6 @@ from dedup.cli.options import (
 from dedup.config import (
     DUPLICATE_POLICIES,
     CrossLingualConfig,
-    ExtractConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
@@ -199,6 +200,7 @@ def add_cmd(
     fmt: TextFormat = "text",
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
     batch_size: Annotated[
         int,
@@ -238,13 +240,12 @@ def add_cmd(
             delimiter,
         )
         rep = report_config(max_listed_skips)
+        extract = extract_config(extractor, fast_extract)
     except ConfigError as exc:
         raise config_failure(exc) from None
     try:
         with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
-            ix.config = replace(
-                ix.config, input=inp, extract=ExtractConfig(fast=fast_extract), report=rep
-            )
+            ix.config = replace(ix.config, input=inp, extract=extract, report=rep)
             with progress_bars(not quiet) as hook:
                 result = ix.add(
                     paths,
@@ -305,6 +306,7 @@ def query_cmd(
     max_listed_skips: MaxListedSkips = _D.report.max_listed_skips,
     quiet: Quiet = False,
     jobs: Jobs = None,
+    extractor: Extractor = _D.extract.extractor,
     fast_extract: FastExtract = _D.extract.fast,
 ) -> None:
     """Check each article under PATHS against the index: its verified matches, best first."""
@@ -333,6 +335,7 @@ def query_cmd(
         )
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)
+        extract = extract_config(extractor, fast_extract)
     except ConfigError as exc:
         raise config_failure(exc) from None
     try:
@@ -340,7 +343,7 @@ def query_cmd(
             ix.config = replace(
                 ix.config,
                 input=inp,
-                extract=ExtractConfig(fast=fast_extract),
+                extract=extract,
                 verify=verify,
                 crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
                 report=rep,

@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from dedup.cli.common import fail
-from dedup.config import EXTRACTORS, INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
+from dedup.config import (
+    EXTRACTORS,
+    INPUT_FORMATS,
+    ExtractConfig,
+    InputConfig,
+    ReportConfig,
+    VerifyConfig,
+)
 from dedup.engines.pool import default_jobs
 from dedup.errors import ConfigError
 
@@ -253,6 +260,17 @@ def verify_config(min_sentences: int, min_coverage: float, min_shared: int) -> V
     return VerifyConfig(
         min_sentences=min_sentences, min_coverage=min_coverage, min_shared=min_shared
     )
+
+
+def extract_config(extractor: str, fast_extract: bool = False) -> ExtractConfig:
+    """The HTML extraction settings of --extractor (and the deprecated --fast-extract);
+    ConfigError names the option."""
+    try:
+        return ExtractConfig(extractor=extractor, fast=fast_extract)
+    except ConfigError:
+        raise ConfigError(
+            f"unknown --extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}"
+        ) from None
 
 
 def report_config(max_listed_skips: int) -> ReportConfig:
