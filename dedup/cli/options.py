@@ -122,7 +122,7 @@ Extractor = Annotated[
 #: workers; not given, all cores (a scan: one for a small input, `dedup.engines.pool.auto_jobs`)
 JOBS_HELP = (
     "Processes reading, extracting and signing: this one and N-1 workers [default: all "
-    "cores; a scan of under ~32 MB of text or ~13 MB of HTML: one]."
+    "cores; a scan of under ~32 MB of text or HTML: one]."
 )
 Jobs = Annotated[
     int | None,
