@@ -102,7 +102,8 @@ def _check_date_format(fmt: str) -> None:
 
 
 #: HTML extractors (`dedup.extract`): trafilatura with and without (``fast``) its fallbacks,
-#: resiliparse, and resiliparse with trafilatura ``fast`` where its text looks wrong (``hybrid``)
+#: resiliparse, and resiliparse cut to the article with trafilatura ``fast`` where that is too
+#: short (``hybrid``)
 EXTRACTORS = ("trafilatura", "fast", "resiliparse", "hybrid")
 
 

@@ -164,8 +164,8 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
 
 
 def _second_opinion(html: bytes | str, cfg: ExtractConfig, url: str | None) -> str:
-    """trafilatura ``fast``'s text of a page whose resiliparse text looks wrong; empty when it
-    finds none (resiliparse's is then kept)."""
+    """trafilatura ``fast``'s text of a page whose resiliparse text `looks_wrong`; empty when
+    it finds none (resiliparse's is then kept)."""
     try:
         return _by_trafilatura(html, cfg, url, fast=True, metadata=False).text
     except RecordError:
@@ -207,7 +207,7 @@ def _by_trafilatura(
 
 
 # ---------------------------------------------------------------------------------------------
-# resiliparse, and when its text looks wrong
+# resiliparse, cut to the article (`article_lines`), and when that looks wrong
 # ---------------------------------------------------------------------------------------------
 
 #: a line ends as a sentence does (or a quotation or parenthesis closing one)
