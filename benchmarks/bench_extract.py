@@ -204,10 +204,11 @@ def _page_metadata() -> Callable[[Page], Output]:
 
 def fallback_share(pages: Sequence[Page]) -> float:
     """Share of `pages` where the hybrid extractor calls trafilatura."""
-    from dedup.extract import _decode, _parse, _resiliparse_text, looks_wrong
+    from dedup.extract import _decode, _parse, _resiliparse_text, article_lines, defuse, looks_wrong
 
     return statistics.fmean(
-        looks_wrong(_resiliparse_text(_parse(_decode(p.raw))), 0) for p in pages
+        looks_wrong(article_lines(_resiliparse_text(_parse(str(defuse(_decode(p.raw)))))))
+        for p in pages
     )
 
 

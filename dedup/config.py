@@ -148,7 +148,8 @@ def _check_date_format(fmt: str) -> None:
 
 
 #: HTML extractors (`dedup.extract`): trafilatura with and without (``fast``) its fallbacks,
-#: resiliparse, and resiliparse with trafilatura ``fast`` where its text looks wrong (``hybrid``)
+#: resiliparse, and resiliparse cut to the article with trafilatura ``fast`` where that is too
+#: short (``hybrid``)
 EXTRACTORS = ("trafilatura", "fast", "resiliparse", "hybrid")
 
 
@@ -156,9 +157,9 @@ EXTRACTORS = ("trafilatura", "fast", "resiliparse", "hybrid")
 class ExtractConfig:
     """HTML article extraction (`EXTRACTORS`; measured in README, "Extraction")."""
 
-    # hybrid: on the 181 ScrapingHub pages token F1 0.944 (trafilatura 0.965), the whole scan
-    # of pages 5x trafilatura's pages/s (130 vs 26), and the quality benchmark's HTML floors hold
-    # (benchmarks/bench_extract.py, benchmarks/quality.py --html)
+    # hybrid: on the 181 ScrapingHub pages token F1 0.950 (trafilatura 0.965) with 1% of pages
+    # sent to trafilatura, and detection from HTML as good as from text on the quality
+    # benchmark (benchmarks/bench_extract.py, benchmarks/quality.py --html; README, "Extraction")
     extractor: str = "hybrid"
     # Deprecated alias of ``extractor="fast"`` (trafilatura without its fallback extractors),
     # kept for ``--fast-extract`` and existing callers.

@@ -7,8 +7,9 @@ Extractors (`ExtractConfig.extractor`):
 - ``fast``: trafilatura without the fallbacks.
 - ``resiliparse``: resiliparse's main-content plain text (lexbor parser, about 10x faster than
   trafilatura), metadata read from the page's own tags (`page_metadata`).
-- ``hybrid``: resiliparse, and trafilatura ``fast`` for the text of a page where resiliparse's
-  looks wrong (`looks_wrong`); metadata as for resiliparse.
+- ``hybrid``: resiliparse's text without the furniture around the article (`article_lines`),
+  and trafilatura ``fast``'s for a page where that looks too short to be the article
+  (`looks_wrong`); metadata as for resiliparse.
 
 Measured on real pages by ``python -m benchmarks.bench_extract`` (README, "Extraction").
 
@@ -72,7 +73,12 @@ _ATTRIBUTE = r"""(?>\s+[^\s=<>/"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"']*))?)""
 _CROWDED_TAG = rf"(<[A-Za-z][^\s/<>]*{_ATTRIBUTE}{{{MAX_ATTRIBUTES}}}){_ATTRIBUTE}+"
 _CROWDED_TAG_STR = re.compile(_CROWDED_TAG)
 _CROWDED_TAG_BYTES = re.compile(_CROWDED_TAG.encode())
-_CHAR_REF = r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}))(?![0-9a-fA-F]);?"
+#: a reference to a character `_not_xml` may be (below U+0020, or U+FFFE / U+FFFF): other
+#: references (``&#8217;``, most of a page's) are not matched, so no Python call is made for them
+_CHAR_REF = (
+    r"&#(?:[xX]0*([01]?[0-9a-fA-F]|[fF]{3}[eEfF])|0*([12]?[0-9]|3[01]|6553[45]))"
+    r"(?![0-9a-fA-F]);?"
+)
 _CHAR_REF_STR = re.compile(_CHAR_REF)
 _CHAR_REF_BYTES = re.compile(_CHAR_REF.encode())
 
@@ -144,8 +150,10 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
     else:
         page = _decode(html)
         text = _resiliparse_text(_parse(str(defuse(page))))
-        if cfg.extractor == "hybrid" and looks_wrong(text, cfg.min_words):
-            text = _second_opinion(html, cfg, url) or text
+        if cfg.extractor == "hybrid":
+            text = article_lines(text)
+            if looks_wrong(text, cfg.min_words):
+                text = _second_opinion(html, cfg, url) or text
         meta = page_metadata(page)
         if meta.date is None:
             meta = replace(meta, date=_htmldate(html, meta.url or url))
@@ -156,8 +164,8 @@ def extract_html(html: bytes | str, cfg: ExtractConfig, url: str | None = None) 
 
 
 def _second_opinion(html: bytes | str, cfg: ExtractConfig, url: str | None) -> str:
-    """trafilatura ``fast``'s text of a page whose resiliparse text looks wrong; empty when it
-    finds none (resiliparse's is then kept)."""
+    """trafilatura ``fast``'s text of a page whose resiliparse text `looks_wrong`; empty when
+    it finds none (resiliparse's is then kept)."""
     try:
         return _by_trafilatura(html, cfg, url, fast=True, metadata=False).text
     except RecordError:
@@ -199,32 +207,55 @@ def _by_trafilatura(
 
 
 # ---------------------------------------------------------------------------------------------
-# resiliparse, and when its text looks wrong
+# resiliparse, cut to the article (`article_lines`), and when that looks wrong
 # ---------------------------------------------------------------------------------------------
 
 #: a line ends as a sentence does (or a quotation or parenthesis closing one)
 _SENTENCE_END = re.compile(r"[.!?\u2026:;\"'\u201d\u2019\u00bb)\]]\s*$")
 
-#: `looks_wrong` thresholds, tuned on html_scrapinghub_aeb and checked on html_trafilatura_eval
-#: (benchmarks/bench_extract.py): above these shares of words / lines that are not sentences
-#: (menus, link lists, headline teasers), resiliparse kept the page's furniture
-NON_SENTENCE_WORDS = 0.16
-NON_SENTENCE_LINES = 0.65
-#: under this many words resiliparse may have missed the article (a teaser-sized text)
+#: `article_lines`: a line of at least this many words ending as a sentence is article prose;
+#: tuned on html_scrapinghub_aeb (8-12 within 0.003 token F1), checked on html_trafilatura_eval
+#: (benchmarks/bench_extract.py; benchmarks/README.md, "Extraction")
+ARTICLE_LINE_WORDS = 10
+#: a line next to the article that ends as a sentence and has this many words is kept with it
+#: (a closing "Officials did not comment." or "(Reporting by ...)")
+ADJACENT_LINE_WORDS = 2
+#: with fewer article lines than this the text has no article block to delimit (a caption,
+#: a video page) and is kept whole
+MIN_ARTICLE_LINES = 3
+#: under this many words (after `article_lines`) resiliparse may have missed the article (a
+#: teaser-sized text): `looks_wrong`
 SHORT_TEXT_WORDS = 50
 
 
-def looks_wrong(text: str, min_words: int = 0) -> bool:
-    """Whether resiliparse's main text of a page looks like furniture rather than an article:
-    too short (under `SHORT_TEXT_WORDS` or `min_words`), or too many of its words or lines in
-    lines that do not end as a sentence ends (`NON_SENTENCE_WORDS`, `NON_SENTENCE_LINES`)."""
+def article_lines(text: str) -> str:
+    """resiliparse's main text without the page furniture before and after the article: its
+    lines from the first to the last article line (`ARTICLE_LINE_WORDS` words or more, ending
+    as a sentence ends), widened over the sentence lines next to them (`ADJACENT_LINE_WORDS`).
+    Menus, bylines, "Related articles", share and comment boxes around an article are lines
+    that are short or do not end as sentences; what lies between article lines is kept (a
+    subheading, a list). A text with fewer than `MIN_ARTICLE_LINES` article lines is returned
+    as it is."""
     lines = [line for line in text.split("\n") if line.strip()]
-    words = sum(len(line.split()) for line in lines)
-    if words < max(SHORT_TEXT_WORDS, min_words):
-        return True
-    loose = [line for line in lines if not _SENTENCE_END.search(line)]
-    loose_words = sum(len(line.split()) for line in loose)
-    return loose_words > NON_SENTENCE_WORDS * words or len(loose) > NON_SENTENCE_LINES * len(lines)
+    prose = [i for i, line in enumerate(lines) if _is_sentence(line, ARTICLE_LINE_WORDS)]
+    if len(prose) < MIN_ARTICLE_LINES:
+        return text
+    first, last = prose[0], prose[-1]
+    while first > 0 and _is_sentence(lines[first - 1], ADJACENT_LINE_WORDS):
+        first -= 1
+    while last + 1 < len(lines) and _is_sentence(lines[last + 1], ADJACENT_LINE_WORDS):
+        last += 1
+    return "\n".join(lines[first : last + 1])
+
+
+def _is_sentence(line: str, min_words: int) -> bool:
+    return len(line.split()) >= min_words and _SENTENCE_END.search(line) is not None
+
+
+def looks_wrong(text: str, min_words: int = 0) -> bool:
+    """Whether resiliparse's text of a page (`article_lines`) may have missed the article: too
+    short to be one (under `SHORT_TEXT_WORDS` or `min_words` words)."""
+    return len(text.split()) < max(SHORT_TEXT_WORDS, min_words)
 
 
 @functools.cache

@@ -14,8 +14,15 @@ import dedup
 from dedup.cli import app
 from dedup.config import EXTRACTORS, ExtractConfig
 from dedup.errors import ConfigError, RecordError
-from dedup.extract import PageMetadata, _decode, extract_html, looks_wrong, page_metadata
-from tests.conftest import assert_one_line_error
+from dedup.extract import (
+    PageMetadata,
+    _decode,
+    article_lines,
+    extract_html,
+    looks_wrong,
+    page_metadata,
+)
+from tests.conftest import ROOT, assert_one_line_error
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = FIXTURES / "io" / "corpus"
@@ -155,12 +162,21 @@ PROSE = (
 ) * 4
 
 
-def test_looks_wrong_tells_furniture_from_prose() -> None:
+def test_looks_wrong_when_too_short_for_an_article() -> None:
     assert not looks_wrong(PROSE)
-    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact us", "Most read"] * 10)
-    assert looks_wrong(PROSE + menu)  # most lines are not sentences
     assert looks_wrong("Too short to be an article.")
     assert looks_wrong(PROSE, min_words=1000)
+
+
+def test_article_lines_drops_the_furniture_around_the_article() -> None:
+    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact us", "Most read"])
+    related = "Related articles\nCouncil votes on parking fees\nRead more\nComments (12)"
+    subhead = "What happens next"  # between article lines: kept
+    closing = "Officials declined to comment."  # a short sentence next to the article: kept
+    body = PROSE.strip() + "\n" + subhead + "\n" + PROSE.strip() + "\n" + closing
+    assert article_lines(menu + "\n" + body + "\n" + related) == body
+    caption = "share\nmore_vert\n" + PROSE.split("\n")[1]  # one article line: no block to cut
+    assert article_lines(caption) == caption
 
 
 def _meta(head: str, body: str = "<p>x</p>") -> PageMetadata:
@@ -192,3 +208,26 @@ def test_html_fixture_pages_are_valid_utf8_decoded() -> None:
     # valid UTF-8 is read as UTF-8 (detection alone took some UTF-8 pages for TIS-620)
     page = "<html><head><title>Hit Parader’s Top 100</title></head><body></body></html>"
     assert page_metadata(_decode(page.encode("utf-8"))).title == "Hit Parader’s Top 100"
+
+
+def _match_share(tmp_path: Path, extractor: str) -> float:
+    """The share of the indexed text of a page added with `extractor` that its text as
+    trafilatura extracts it covers (a query's match)."""
+    page = ROOT / "sample" / "articles" / "pages" / "census-8818.html"
+    db = str(tmp_path / f"{extractor}.db")
+    added = run("index", "add", str(page), "-i", db, "--extractor", extractor, "-q", "-j", "1")
+    assert added.exit_code == 0, added.stderr
+    query = tmp_path / "query.jsonl"
+    text = records(run("extract", str(page), "--extractor", "trafilatura"))[0]["text"]
+    query.write_text(json.dumps({"id": "q", "text": text}) + "\n", encoding="utf-8")
+    found = run("index", "query", str(query), "-i", db, "--format", "json", "-q", "-j", "1")
+    assert found.exit_code == 0, found.stderr
+    (match,) = json.loads(found.stdout)["results"][0]["matches"]
+    return float(match["match_share"])
+
+
+def test_index_add_extracts_with_the_extractor_given(tmp_path: Path) -> None:
+    assert _match_share(tmp_path, "trafilatura") == 1.0
+    assert _match_share(tmp_path, "resiliparse") < 1.0  # resiliparse keeps some furniture
+    bad = run("index", "add", str(CORPUS), "-i", str(tmp_path / "x.db"), "--extractor", "nope")
+    assert_one_line_error(bad, 2, "unknown --extractor 'nope'", "hybrid")

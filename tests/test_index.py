@@ -130,7 +130,7 @@ _WEAK_LSH = dedup.MinHashConfig(num_perm=32, bands=2)
     ("minhash", "candidates", "pairs"),
     [
         (dedup.MinHashConfig(), CandidateConfig(), 49),
-        (_WEAK_LSH, CandidateConfig(sample=4, min_hits=3, max_df=2), 16),
+        (_WEAK_LSH, CandidateConfig(sample=4, min_hits=3, max_df=2), 17),
         (_WEAK_LSH, CandidateConfig(sample=4, min_hits=3, max_df=3), 21),
     ],
     ids=["default", "passages-max-df-2", "passages-max-df-3"],

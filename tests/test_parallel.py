@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import pickle
@@ -219,3 +220,57 @@ def test_prepare_progress_of_a_damaged_gzip_file_still_ends_at_the_total(
     calls = _prepare_calls([str(path)])
     done = [d for d, _ in calls]
     assert done[-1] == calls[-1][1] == path.stat().st_size and done == sorted(done)
+
+
+def _crawl(path: Path, compress: bool) -> int:
+    """The sample's saved pages as one crawl (a request record before each response, and a
+    404 response): fixed record ids and dates, so that its bytes are the same every run.
+    Returns the number of pages."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = sorted((SAMPLE / "articles" / "pages").iterdir())
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=compress)
+        for n, page in enumerate(pages):
+            url = f"https://news.example/{page.stem}"
+            fixed = {"WARC-Date": "2019-06-01T00:00:00Z"}
+            request = StatusAndHeaders(f"GET /{page.stem} HTTP/1.1", [], is_http_request=True)
+            fixed["WARC-Record-ID"] = f"<urn:uuid:00000000-0000-4000-8000-{2 * n:012d}>"
+            w.write_record(
+                w.create_warc_record(
+                    url, "request", http_headers=request, warc_headers_dict=dict(fixed)
+                )
+            )
+            status = "404 Not Found" if n == 5 else "200 OK"
+            http = StatusAndHeaders(status, [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            fixed["WARC-Record-ID"] = f"<urn:uuid:00000000-0000-4000-8000-{2 * n + 1:012d}>"
+            w.write_record(
+                w.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(page.read_bytes()),
+                    http_headers=http,
+                    warc_headers_dict=dict(fixed),
+                )
+            )
+    return len(pages)
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_the_records_of_one_crawl_are_shared_by_the_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    crawl = tmp_path / name
+    pages = _crawl(crawl, compress=name.endswith(".gz"))
+    reference = dedup.scan([crawl], jobs=1)
+    _small_units(monkeypatch)  # the crawl is over READ_HERE_BYTES: read here, records sent
+    units = list(parallel.plan_units([], [(crawl, name)], ScanConfig()))
+    assert len(units) > 4 and all(u.items and not u.parts for u in units)
+    assert sum(len(u.items) for u in units) == pages  # the 404 is a skip: also an item
+    two = dedup.scan([crawl], jobs=2)
+    three = dedup.scan([crawl], jobs=3)
+    assert render(two, "json") == render(reference, "json") == render(three, "json")
+    stats = reference.stats
+    assert (stats.read, stats.extracted, stats.skipped) == (pages, pages - 1, 1)
+    assert reference.clusters  # the sample's copies are found inside the crawl

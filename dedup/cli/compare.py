@@ -32,10 +32,11 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
+    extract_config,
     input_options,
     verify_config,
 )
-from dedup.config import ExtractConfig, ScanConfig
+from dedup.config import ScanConfig
 from dedup.errors import ConfigError, DedupError
 from dedup.output.compare import render_compare, render_compare_json
 
@@ -93,7 +94,7 @@ def compare_cmd(
     try:
         config = ScanConfig(
             input=input_options(ctx.params),
-            extract=ExtractConfig(extractor=extractor, fast=fast_extract),
+            extract=extract_config(extractor, fast_extract),
             verify=verify_config(min_sentences, min_coverage, min_shared),
         )
     except ConfigError as exc:

@@ -33,10 +33,11 @@ from dedup.cli.options import (
     TextField,
     TitleField,
     UrlField,
+    extract_config,
     input_options,
     report_config,
 )
-from dedup.config import ExtractConfig, ScanConfig
+from dedup.config import ScanConfig
 from dedup.errors import ConfigError, DedupError
 from dedup.model import Extraction, Skip, SkipLog
 from dedup.output.literal import plural
@@ -71,11 +72,11 @@ def extract_cmd(
     try:
         config = ScanConfig(
             input=input_options(ctx.params),
-            extract=ExtractConfig(extractor=extractor),
+            extract=extract_config(extractor),
             report=report_config(max_listed_skips),
         )
     except ConfigError as exc:
-        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
+        raise config_failure(exc) from None
     check_output(output)
     skips = SkipLog(config.report.max_listed_skips)
     counts = {"read": 0, "extracted": 0}

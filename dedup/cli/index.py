@@ -53,6 +53,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
+    extract_config,
     input_options,
     report_config,
     resolve_jobs,
@@ -61,7 +62,6 @@ from dedup.cli.options import (
 from dedup.config import (
     DUPLICATE_POLICIES,
     CrossLingualConfig,
-    ExtractConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
@@ -227,12 +227,12 @@ def add_cmd(
     try:
         inp = input_options(ctx.params)
         rep = report_config(max_listed_skips)
-        ext = ExtractConfig(extractor=extractor, fast=fast_extract)
+        extract = extract_config(extractor, fast_extract)
     except ConfigError as exc:
         raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     try:
         with _open(index, True, (shingle_size, num_perm, bands), cross_lingual) as ix:
-            ix.config = replace(ix.config, input=inp, extract=ext, report=rep)
+            ix.config = replace(ix.config, input=inp, extract=extract, report=rep)
             with progress_bars(not quiet) as hook:
                 result = ix.add(
                     paths,
@@ -309,7 +309,7 @@ def query_cmd(
         inp = input_options(ctx.params)
         verify = verify_config(min_sentences, min_coverage, min_shared)
         rep = report_config(max_listed_skips)
-        ext = ExtractConfig(extractor=extractor, fast=fast_extract)
+        extract = extract_config(extractor, fast_extract)
     except ConfigError as exc:
         raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
     try:
@@ -317,7 +317,7 @@ def query_cmd(
             ix.config = replace(
                 ix.config,
                 input=inp,
-                extract=ext,
+                extract=extract,
                 verify=verify,
                 crosslingual=replace(ix.config.crosslingual, enabled=cross_lingual),
                 report=rep,

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from dedup.cli.common import fail
-from dedup.config import EXTRACTORS, INPUT_FORMATS, InputConfig, ReportConfig, VerifyConfig
+from dedup.config import (
+    EXTRACTORS,
+    INPUT_FORMATS,
+    ExtractConfig,
+    InputConfig,
+    ReportConfig,
+    VerifyConfig,
+)
 from dedup.engines.pool import default_jobs
 from dedup.errors import ConfigError
 
@@ -116,7 +123,7 @@ Extractor = Annotated[
 #: workers; not given, all cores (a scan: one for a small input, `dedup.engines.pool.auto_jobs`)
 JOBS_HELP = (
     "Processes reading, extracting and signing: this one and N-1 workers [default: all "
-    "cores; a scan of under ~32 MB of text or ~13 MB of HTML: one]."
+    "cores; a scan of under ~32 MB of text or HTML: one]."
 )
 Jobs = Annotated[
     int | None,
@@ -249,6 +256,17 @@ def verify_config(min_sentences: int, min_coverage: float, min_shared: int) -> V
     return VerifyConfig(
         min_sentences=min_sentences, min_coverage=min_coverage, min_shared=min_shared
     )
+
+
+def extract_config(extractor: str, fast_extract: bool = False) -> ExtractConfig:
+    """The HTML extraction settings of --extractor (and the deprecated --fast-extract);
+    ConfigError names the option."""
+    try:
+        return ExtractConfig(extractor=extractor, fast=fast_extract)
+    except ConfigError:
+        raise ConfigError(
+            f"unknown --extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}"
+        ) from None
 
 
 def report_config(max_listed_skips: int) -> ReportConfig:

@@ -52,6 +52,7 @@ from dedup.cli.options import (
     TitleField,
     UrlField,
     check_format,
+    extract_config,
     input_options,
     report_config,
     resolve_scan_jobs,
@@ -60,7 +61,6 @@ from dedup.cli.options import (
 from dedup.config import (
     CrossLingualConfig,
     DaskEngine,
-    ExtractConfig,
     MinHashConfig,
     ScanConfig,
     ShingleConfig,
@@ -238,7 +238,7 @@ def scan_cmd(
     try:
         config = ScanConfig(
             input=input_options(ctx.params),
-            extract=ExtractConfig(extractor=extractor, fast=fast_extract),
+            extract=extract_config(extractor, fast_extract),
             shingle=ShingleConfig(shingle_size=shingle_size),
             minhash=MinHashConfig(num_perm=num_perm, bands=bands),
             verify=verify_config(min_sentences, min_coverage, min_shared),
@@ -260,7 +260,7 @@ def scan_cmd(
             else None
         )
     except ConfigError as exc:
-        raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
+        raise config_failure(exc) from None
     check_output(output)
     graph_writer = None
     if graph is not None:

@@ -40,11 +40,13 @@ from dedup.config import ScanConfig
 from dedup.errors import EngineError
 from dedup.model import Batch, Document, Skip, SkipLog
 from dedup.prepare import prepare_chunk
-from dedup.sources import FilePart, RawRecord, detect_format, read_part, split_files
+from dedup.sources import FilePart, RawRecord, read_part, split_files
 
 #: work units a chunk: 256 plain texts (enough for vectorised signing to pay off) or 16 HTML
-#: pages (extraction is ~90% of the cost: small chunks spread it evenly over the workers;
-#: measured in benchmarks/bench_scan.py, 1.25x -> 1.6x at --jobs 2)
+#: pages (small chunks spread extraction evenly over the workers; measured in
+#: benchmarks/bench_scan.py, 1.25x -> 1.6x at --jobs 2). A page costs 20-40 texts (CPU time of
+#: `prepare_chunk`, hybrid extractor, ScrapingHub pages against BBC texts: 4.3 ms vs 0.15 ms):
+#: 16 pages are ~65 ms of work, 256 texts ~40 ms
 CHUNK_RECORDS = 256
 HTML_WEIGHT = 16
 #: units handed out a job in `prepare_units` (results held at most: this many a job)
@@ -52,7 +54,7 @@ _WINDOW_PER_JOB = 4
 #: input bytes a unit of work covers: large uncompressed JSONL files are cut into ranges of
 #: this size (~256 news texts), small files grouped up to it
 PART_BYTES = 1 << 19
-#: whole files in a unit at most (extracting an HTML page costs ~20 ms)
+#: whole files in a unit at most (preparing an HTML page costs ~4 ms)
 FILES_PER_UNIT = 16
 #: a file that cannot be cut and is larger than this (decompressed) is read by the main process
 #: and its records sent to the workers in chunks (one worker reading it alone would be the
@@ -60,8 +62,9 @@ FILES_PER_UNIT = 16
 READ_HERE_BYTES = 4 * PART_BYTES
 
 
-#: `auto_jobs`: below this much work (bytes of text; HTML and WARC bytes count 2.5 times, as
-#: extraction costs ~0.13 ms a kB where preparing text costs ~0.055; gzip bytes 4 times more)
+#: `auto_jobs`: below this much work (bytes of text, HTML and WARC alike: preparing a page
+#: with the hybrid extractor costs 0.025 ms a kB of HTML on ScrapingHub pages, text ~0.08 ms
+#: a kB, and small pages cost more a kB than large ones; gzip bytes count 4 times)
 #: one process does the scan: starting a worker (~0.4 s: a forkserver, imports, tables) and
 #: shipping its results cost more than it saves. Measured with benchmarks/bench_scan.py: a
 #: 22 MB JSONL file scans no faster with 2 processes, 61 MB of HTML pages 1.6x faster.
@@ -82,9 +85,7 @@ def auto_jobs(
             size = path.stat().st_size
         except OSError:
             continue  # reading it will say what is wrong
-        name = path.name.lower()
-        fmt = cfg.input.input_format if cfg.input.input_format != "auto" else detect_format(path)
-        work += size * (4 if name.endswith(".gz") else 1) * (2.5 if fmt in ("html", "warc") else 1)
+        work += size * (4 if path.name.lower().endswith(".gz") else 1)
         if work > AUTO_ONE_JOB_BYTES:
             return cores
     return 1
