@@ -5,6 +5,7 @@ files."""
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,8 +35,8 @@ class Reader:
     of a list or tuple are checked up front, so that a missing one stops the run before it
     adds anything, and the size of such inputs is known before reading: `total`, in the
     measure of a scan's prepare stage (`dedup.engines.pool.Plan`: bytes of the files on disk,
-    characters of the documents), of which `done` is read so far (a file's records credited
-    chunk by chunk as a scan credits a file it reads whole)."""
+    characters of the documents; a file's records credited chunk by chunk as a scan credits a
+    file it reads whole), of which `done` is prepared so far (`prepared`)."""
 
     inputs: Iterable[Input]
     cfg: ScanConfig
@@ -43,7 +44,13 @@ class Reader:
     files: int = 0
     read: int = 0
     total: int | None = None
+    #: the input prepared so far (in `total`'s measure), and the records
     done: int = 0
+    done_records: int = 0
+    #: the input read, up to each record given and not yet prepared
+    _marks: deque[int] = field(default_factory=deque)
+    _read_size: int = 0
+    _read_all: bool = False
     #: the real paths of the files read so far: one met again under another path is not
     _files_read: set[str] = field(default_factory=set)
     #: the size of each file under `inputs` by real path, taken once with `total`
@@ -71,7 +78,8 @@ class Reader:
         for item in self.inputs:
             if isinstance(item, Document):
                 self.read += 1
-                self.done += len(item.text)
+                self._read_size += len(item.text)
+                self._marks.append(self._read_size)
                 yield item
                 continue
             check_path(item)
@@ -80,20 +88,31 @@ class Reader:
                 size = self._sizes.get(os.path.realpath(path))
                 part = FilePart(str(path), shown, None, _file_size(path) if size is None else size)
                 for unit in _read_here(part, self.cfg):
-                    self.done += unit.size
+                    self._read_size += unit.size
                     for rec in unit.items:
                         if isinstance(rec, Skip):
                             self.read += rec.records
                             self.skips.add(rec)
                         elif isinstance(rec, RawRecord):
                             self.read += 1
+                            self._marks.append(self._read_size)
                             yield rec
+        self._read_all = True
+
+    def prepared(self, records: int) -> None:
+        """The next `records` records given have been prepared (all of them, and every skip,
+        once the records are read to the end)."""
+        for _ in range(records):
+            self.done = self._marks.popleft()
+        self.done_records += records
+        if not self._marks and self._read_all:
+            self.done = self._read_size
 
     def report(self, hook: ProgressHook, stage: str) -> None:
-        """``hook(stage, done, total)`` when the total is known, else the records read so
-        far: ``hook(stage, read, None)``."""
+        """``hook(stage, done, total)`` when the total is known, else the records prepared so
+        far: ``hook(stage, done_records, None)``."""
         if self.total is None:
-            hook(stage, self.read, None)
+            hook(stage, self.done_records, None)
         else:
             hook(stage, self.done, self.total)
 

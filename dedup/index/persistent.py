@@ -263,6 +263,7 @@ class Index:
         pending = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
         reader.report(hook, "add")
         for part in prepare_all(reader.records(), cfg, jobs):
+            reader.prepared(part.read)
             total.skipped.merge(part.skips)
             part.skips = SkipLog(cfg.report.max_listed_skips)
             pending = Batch.concat([pending, part])
@@ -272,6 +273,8 @@ class Index:
                 total.update(self._write(head, replace_))
             reader.report(hook, "add")
         total.update(self._write(pending, replace_))
+        reader.prepared(0)
+        reader.report(hook, "add")
         total.skipped.merge(reader.skips)
         return AddResult(
             added=tuple(total.added),
@@ -418,6 +421,7 @@ class Index:
         skips = SkipLog(self._config.report.max_listed_skips)
         reader.report(hook, "query")
         for part in prepare_all(reader.records(), self._config, jobs):
+            reader.prepared(part.read)
             skips.merge(part.skips)
             for e, s, sig, lay in zip(
                 part.entries, part.sets, part.sigs, part.layouts, strict=True
@@ -438,6 +442,8 @@ class Index:
                     )
                 )
             reader.report(hook, "query")
+        reader.prepared(0)
+        reader.report(hook, "query")
         skips.merge(reader.skips)
         return QueryReport(
             tuple(results),
