@@ -217,14 +217,16 @@ def test_index_add_and_query_report_progress(tmp_path: Path) -> None:
     assert len({d for s, d, _ in calls if s == "add"}) > 2  # not only at the start and end
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_index_progress_of_documents_in_memory_counts_their_characters(
-    tmp_path: Path,
+    tmp_path: Path, jobs: int
 ) -> None:
+    # with workers the reader runs ahead of preparation: a batch is counted once prepared
     texts = [f"Story {i}. " + "Words of a sentence here. " * 20 for i in range(600)]
     docs = [dedup.Document(id=f"d{i}", text=t) for i, t in enumerate(texts)]
     calls: list[tuple[str, int, int | None]] = []
     with dedup.Index.open(tmp_path / "i.db") as ix:
-        ix.add(docs, progress=lambda *a: calls.append(a))
+        ix.add(docs, jobs=jobs, progress=lambda *a: calls.append(a))
         ix.add(iter(docs[:3]), on_duplicate="replace", progress=lambda *a: calls.append(a))
     total = sum(len(t) for t in texts)
     listed = [c for c in calls if c[2] is not None]
