@@ -242,10 +242,10 @@ class Index:
         """Add documents: `inputs` are paths (files or directories, every format `scan` reads;
         one given alone is one path) and/or `Document`s, read, extracted and signed as a scan
         does (in `jobs` processes: this one and ``jobs - 1`` workers). `progress` is called as
-        ``progress("add", done, total)`` before the first chunk and after each: the input read
-        so far and the whole input in the measure of a scan's "prepare" stage (bytes of files,
-        characters of documents) when `inputs` is a path, a list or a tuple; else
-        ``progress("add", records read, None)``.
+        ``progress("add", done, total)`` before the first chunk and after each: the input
+        prepared so far and the whole input in the measure of a scan's "prepare" stage (bytes
+        of files, characters of documents) when `inputs` is a path, a list or a tuple; else
+        ``progress("add", records prepared, None)``.
 
         A document whose id is already in the index is refused (a skip saying so) with
         ``on_duplicate="refuse"``, or replaces the indexed one with ``"replace"``; an id is
