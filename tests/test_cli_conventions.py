@@ -202,12 +202,65 @@ def test_scan_progress_on_a_terminal_shows_the_share_done_and_the_time_left(
 
 def test_index_add_and_query_report_progress(tmp_path: Path) -> None:
     calls: list[tuple[str, int, int | None]] = []
+    articles = SAMPLE / "articles"
+    one = articles / "spotify.jsonl"
     with dedup.Index.open(tmp_path / "i.db") as ix:
-        ix.add(SAMPLE / "articles", progress=lambda *a: calls.append(a))
-        ix.query_many(SAMPLE / "articles" / "spotify.jsonl", progress=lambda *a: calls.append(a))
-    assert {c[0] for c in calls} == {"add", "query"}
-    assert [c for c in calls if c[0] == "add"][-1][1] == 68
-    assert [c for c in calls if c[0] == "query"][-1][1] == 36
+        ix.add(articles, progress=lambda *a: calls.append(a))
+        ix.query_many(one, progress=lambda *a: calls.append(a))
+    # the input's bytes, known from the first call on, read up to the end in steps
+    on_disk = sum(f.stat().st_size for f in articles.rglob("*") if f.is_file())
+    for stage, total in (("add", on_disk), ("query", one.stat().st_size)):
+        got = [(d, t) for s, d, t in calls if s == stage]
+        done = [d for d, _ in got]
+        assert {t for _, t in got} == {total}
+        assert done[0] == 0 and done[-1] == total and done == sorted(done)
+    assert len({d for s, d, _ in calls if s == "add"}) > 2  # not only at the start and end
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_index_progress_of_documents_in_memory_counts_their_characters(
+    tmp_path: Path, jobs: int
+) -> None:
+    # with workers the reader runs ahead of preparation: a batch is counted once prepared
+    texts = [f"Story {i}. " + "Words of a sentence here. " * 20 for i in range(600)]
+    docs = [dedup.Document(id=f"d{i}", text=t) for i, t in enumerate(texts)]
+    calls: list[tuple[str, int, int | None]] = []
+    with dedup.Index.open(tmp_path / "i.db") as ix:
+        ix.add(docs, jobs=jobs, progress=lambda *a: calls.append(a))
+        ix.add(iter(docs[:3]), on_duplicate="replace", progress=lambda *a: calls.append(a))
+    total = sum(len(t) for t in texts)
+    listed = [c for c in calls if c[2] is not None]
+    assert {t for _, _, t in listed} == {total}
+    chunks = [0, 256, 512, 600]  # prepared 256 documents a chunk
+    done = [d for _, d, _ in listed]
+    assert done == sorted(done)
+    assert sorted(set(done)) == [sum(len(t) for t in texts[:n]) for n in chunks]
+    # a generator's size is not known before it is read: the records prepared so far
+    assert {c for c in calls if c[2] is None} == {("add", 0, None), ("add", 3, None)}
+
+
+@pytest.mark.parametrize("command", ["add", "query"])
+def test_index_progress_on_a_terminal_shows_the_share_done_and_the_time_left(
+    tmp_path: Path, command: str
+) -> None:
+    index = str(tmp_path / "i.db")
+    articles = str(SAMPLE / "articles")
+    if command == "query":
+        _on_a_terminal("index", "add", articles, "-i", index, "-q")
+    shown = _on_a_terminal("index", command, articles, "-i", index, "-j", "1", term="xterm")
+    assert re.search(rf"{command} \S+ +100% ETA \S*0:00:00", shown)  # the input size is known
+    assert "68 records" in shown or "68 read" in shown
+    quiet = _on_a_terminal("index", command, articles, "-i", index, "-q", term="xterm")
+    assert "ETA" not in quiet
+    cli = [sys.executable, "-c", "from dedup.cli import main; main()"]
+    piped = subprocess.run(
+        [*cli, "index", command, articles, "-i", index, "-j", "1"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert piped.returncode == 0 and "ETA" not in piped.stderr  # not a terminal
 
 
 def test_shell_completion_completes_commands_and_options() -> None:

@@ -325,6 +325,41 @@ def test_a_header_the_sniffer_cannot_split_hints_at_delimiter(
     assert delimiter_hint(header) == hint
 
 
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("id|text, sub|site", "the header line looks delimited by '|': try --delimiter '|'"),
+        ("id|title, sub|text|site", "the header line looks delimited by '|': try --delimiter '|'"),
+        ("id;title, sub;body;site", "the header line looks delimited by ';': try --delimiter ';'"),
+        ("id,text|x,site", None),  # the text column is there: records can have text
+        ("id,body|x,site", None),  # '|' splits it into fewer known names than the comma
+        ("a|b, c|d", None),  # no known name either way
+    ],
+)
+def test_a_header_split_by_the_wrong_delimiter_hints_at_another(
+    header: str, hint: str | None
+) -> None:
+    assert sniff_delimiter(header) == ","
+    assert delimiter_hint(header, ",", InputConfig()) == hint
+
+
+def test_a_csv_sniffed_with_the_wrong_delimiter_gets_one_warning_naming_delimiter(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.csv"
+    write_csv(path, ["id", "title, sub", "text", "site"], ["id", "title", "text", "site"], "|")
+    assert path.read_text(encoding="utf-8").startswith("id|title, sub|text|site\n")
+    proc = _dedup("scan", str(path), "-f", "json", "-j", "1")
+    report = json.loads(proc.stdout)
+    assert report["stats"]["clusters"] == 0  # read with a comma: no record has text
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("dedup: warning:")]
+    assert len(warnings) == 1, proc.stderr
+    assert "looks delimited by '|': try --delimiter '|'" in warnings[0]
+    assert "--text-field" not in proc.stderr  # not the hint of a file with other names
+    fixed = _dedup("scan", str(path), "--delimiter", "|", "-f", "json", "-j", "1")
+    assert json.loads(fixed.stdout)["stats"]["clusters"] == 5 and "warning" not in fixed.stderr
+
+
 def test_a_csv_with_another_delimiter_gets_one_warning_naming_delimiter(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", ["id", "text", "site"], ["id", "text", "site"], "^")
     proc = _dedup("scan", str(path), "-f", "json", "-j", "1")

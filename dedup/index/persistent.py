@@ -242,7 +242,10 @@ class Index:
         """Add documents: `inputs` are paths (files or directories, every format `scan` reads;
         one given alone is one path) and/or `Document`s, read, extracted and signed as a scan
         does (in `jobs` processes: this one and ``jobs - 1`` workers). `progress` is called as
-        ``progress("add", documents read, None)`` after each chunk.
+        ``progress("add", done, total)`` before the first chunk and after each: the input
+        prepared so far and the whole input in the measure of a scan's "prepare" stage (bytes
+        of files, characters of documents) when `inputs` is a path, a list or a tuple; else
+        ``progress("add", records prepared, None)``.
 
         A document whose id is already in the index is refused (a skip saying so) with
         ``on_duplicate="refuse"``, or replaces the indexed one with ``"replace"``; an id is
@@ -258,9 +261,9 @@ class Index:
         reader = Reader(as_inputs(inputs), cfg)
         total = Totals(skipped=SkipLog(cfg.report.max_listed_skips))
         pending = Batch(sigs=np.empty((0, cfg.minhash.num_perm), dtype=np.uint32))
-        done = 0
+        reader.report(hook, "add")
         for part in prepare_all(reader.records(), cfg, jobs):
-            done += part.read
+            reader.prepared(part.read)
             total.skipped.merge(part.skips)
             part.skips = SkipLog(cfg.report.max_listed_skips)
             pending = Batch.concat([pending, part])
@@ -268,8 +271,10 @@ class Index:
                 n = len(pending)
                 head, pending = pending.take(range(batch_size)), pending.take(range(batch_size, n))
                 total.update(self._write(head, replace_))
-            hook("add", done, None)
+            reader.report(hook, "add")
         total.update(self._write(pending, replace_))
+        reader.prepared(0)
+        reader.report(hook, "add")
         total.skipped.merge(reader.skips)
         return AddResult(
             added=tuple(total.added),
@@ -408,15 +413,15 @@ class Index:
         """`query` every document under `inputs` (paths and/or `Document`s, read as `add`
         reads them; one given alone is one path); results in input order, unusable records as
         skips. `limit`: at most this many matches a document; `jobs`: processes reading and
-        preparing, as for `add`; `progress` is called as ``progress("query", documents read,
-        None)`` after each chunk."""
+        preparing, as for `add`; `progress` is called as for `add`, with the stage "query"."""
         hook = progress or no_progress
         self._store.refuse_damaged("queried")  # before reading what may be a large input
         reader = Reader(as_inputs(inputs), self._config)
         results: list[QueryResult] = []
         skips = SkipLog(self._config.report.max_listed_skips)
-        done = 0
+        reader.report(hook, "query")
         for part in prepare_all(reader.records(), self._config, jobs):
+            reader.prepared(part.read)
             skips.merge(part.skips)
             for e, s, sig, lay in zip(
                 part.entries, part.sets, part.sigs, part.layouts, strict=True
@@ -436,8 +441,9 @@ class Index:
                         e.id, e.url, e.site, e.title, e.date, e.source, tuple(matches), e.language
                     )
                 )
-            done += part.read
-            hook("query", done, None)
+            reader.report(hook, "query")
+        reader.prepared(0)
+        reader.report(hook, "query")
         skips.merge(reader.skips)
         return QueryReport(
             tuple(results),

@@ -96,18 +96,48 @@ DELIMITER_HINT = "the header line looks delimited by"
 _NAME_PUNCTUATION = set("_-.'\"()[]/ ")
 
 
-def delimiter_hint(header: str) -> str | None:
-    """When no delimiter was found in `header`: the hint naming --delimiter if it looks
-    delimited by another character (the commonest punctuation character in it that splits it
-    into non-empty names), else None (a header of one column)."""
+def delimiter_hint(
+    header: str, used: str | None = None, cfg: InputConfig | None = None
+) -> str | None:
+    """The hint naming --delimiter for a header line read with the wrong delimiter, else None.
+
+    `used` None (no delimiter was found in `header`): the commonest punctuation character in it
+    that splits it into non-empty names (else it is a header of one column). `used` a
+    delimiter: only when none of the columns it gives is `cfg`'s text or HTML field (so that
+    no record can have text), another such character that splits the header into more of
+    `cfg`'s field names (id, text, site...) than `used` does (``id|text, sub|site`` read with a
+    comma: ``'|'``)."""
+    line = header.strip()
     counts: dict[str, int] = {}
-    for c in header.strip():
-        if not c.isalnum() and not c.isspace() and c not in _NAME_PUNCTUATION:
+    for c in line:
+        if not c.isalnum() and not c.isspace() and c not in _NAME_PUNCTUATION and c != used:
             counts[c] = counts.get(c, 0) + 1
+    cfg = cfg or InputConfig()
+    fields = {
+        cfg.id_field,
+        cfg.text_field,
+        cfg.html_field,
+        cfg.url_field,
+        cfg.date_field,
+        cfg.site_field,
+        cfg.title_field,
+    }
+    known = 0
+    if used is not None:
+        columns = _names(line, used)
+        if cfg.text_field in columns or cfg.html_field in columns:
+            return None
+        known = len(fields & set(columns))
     for c, _ in sorted(counts.items(), key=lambda kv: -kv[1]):
-        if all(part.strip() for part in header.strip().split(c)):
+        names = _names(line, c)
+        if all(names) and (used is None or len(fields & set(names)) > known):
             return f"{DELIMITER_HINT} {c!r}: try --delimiter {shell_word(c)}"
     return None
+
+
+def _names(header: str, delimiter: str) -> list[str]:
+    """The column names of a header line split at each `delimiter` (quotes taken off)."""
+    return [name.strip().strip('"').strip() for name in header.split(delimiter)]
 
 
 def read_csv(
@@ -119,7 +149,7 @@ def read_csv(
     lines = _Rows(cfg.max_record_bytes)
     stream = text_stream(path, cfg.max_record_bytes, cfg.max_file_bytes, lines.between_rows)
     delimiter = cfg.delimiter or ("\t" if tab else None)
-    header_hint = None  # a header not split (`delimiter_hint`): said in the file's skips
+    header_hint = None  # a header split wrong (`delimiter_hint`): said in the file's skips
     if delimiter is None:
         try:
             first = next(stream, None)
@@ -129,9 +159,9 @@ def read_csv(
         if first is not None:
             stream = itertools.chain([first], stream)
         header_line = first[1] if first and isinstance(first[1], str) else ""
-        delimiter = sniff_delimiter(header_line) if header_line else ","
-        if delimiter is None:
-            delimiter, header_hint = ",", delimiter_hint(header_line)
+        sniffed = sniff_delimiter(header_line) if header_line else ","
+        header_hint = delimiter_hint(header_line, sniffed, cfg) if header_line else None
+        delimiter = sniffed or ","
     lines.feed(stream)
     reader = csv.reader(lines, delimiter=delimiter)
     hint = TextHint(cfg)
