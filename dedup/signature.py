@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.config import renamed
 from dedup.errors import ConfigError
 from dedup.model import HashArray
 from dedup.shingle import IndexArray, ShingleBatch, mix64, mix64_inplace, shingle_batch
@@ -266,22 +267,25 @@ def _densify_sparse(
     return ok
 
 
+@renamed("ngram", "shingle_size")
 class MinHasher:
     """MinHash signatures of texts: normalisation, k-word shingles and hashing included.
 
-    ``MinHasher(num_perm=128, ngram=5, seed=1).signatures(texts)`` returns a ``uint32`` array of
-    shape ``(len(texts), num_perm)``. A text with no words gets all positions `EMPTY_VALUE`.
+    ``MinHasher(num_perm=128, shingle_size=5, seed=1).signatures(texts)`` returns a ``uint32``
+    array of shape ``(len(texts), num_perm)``. A text with no words gets all positions
+    `EMPTY_VALUE`.
 
     `num_perm`: positions of a signature (`MinHashConfig.num_perm`, ``--num-perm``; a scan
-    uses 255). `ngram`: words a shingle (`ShingleConfig.size`, ``--shingle-size``). `seed`:
-    the hashing seed (`MinHashConfig.seed`).
+    uses 255). `shingle_size`: words a shingle (`ShingleConfig.shingle_size`,
+    ``--shingle-size``; ``ngram=`` is its deprecated name). `seed`: the hashing seed
+    (`MinHashConfig.seed`).
     """
 
-    def __init__(self, num_perm: int = 128, ngram: int = 5, seed: int = 1) -> None:
-        if num_perm < 1 or ngram < 1:
-            raise ValueError("num_perm and ngram must be positive")
+    def __init__(self, num_perm: int = 128, shingle_size: int = 5, seed: int = 1) -> None:
+        if num_perm < 1 or shingle_size < 1:
+            raise ValueError("num_perm and shingle_size must be positive")
         self.num_perm = num_perm
-        self.ngram = ngram
+        self.shingle_size = shingle_size
         self.seed = seed
 
     def signatures(self, texts: str | Sequence[str]) -> npt.NDArray[np.uint32]:
@@ -291,7 +295,7 @@ class MinHasher:
             texts = [texts]
         elif not all(isinstance(t, str) for t in texts):
             raise ConfigError("MinHasher.signatures: texts must be a str or a sequence of str")
-        return self.sign_batch(shingle_batch(texts, self.ngram))
+        return self.sign_batch(shingle_batch(texts, self.shingle_size))
 
     def sign_batch(self, batch: ShingleBatch) -> npt.NDArray[np.uint32]:
         """Signatures of texts already shingled (`dedup.shingle.shingle_batch`)."""

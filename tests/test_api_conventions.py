@@ -176,3 +176,17 @@ def test_an_index_built_before_the_rename_is_still_read(tmp_path: Path) -> None:
     # the fingerprints indexes built before the rename record (README: index stats)
     assert cfg.fingerprint() == "965ff833e8a2baba"
     assert dedup.ScanConfig().fingerprint() == "1e6ee926aaf830cf"
+
+
+def test_minhasher_names_the_shingle_size_as_the_config_does() -> None:
+    text = "The central bank raised its main rate by a quarter point on Tuesday, as expected."
+    new = dedup.MinHasher(num_perm=16, shingle_size=3, seed=1)
+    assert new.shingle_size == 3
+    with pytest.warns(DeprecationWarning, match=r"MinHasher\(ngram=\.\.\.\) is deprecated"):
+        old = dedup.MinHasher(num_perm=16, ngram=3, seed=1)  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match=r"MinHasher\.ngram is deprecated"):
+        assert old.ngram == 3  # type: ignore[attr-defined]
+    assert (old.signatures(text) == new.signatures(text)).all()
+    assert not (new.signatures(text) == dedup.MinHasher(16, 5, 1).signatures(text)).all()
+    with pytest.raises(ValueError, match="shingle_size must be positive"):
+        dedup.MinHasher(shingle_size=0)

@@ -75,7 +75,7 @@ def test_golden_values() -> None:
         "0x1df3b12cf8c73021",
         "0x4d47d331383d05b4",
     ]
-    sig = MinHasher(num_perm=8, ngram=5, seed=1).signatures([TEXT])
+    sig = MinHasher(num_perm=8, shingle_size=5, seed=1).signatures([TEXT])
     assert sig.dtype == np.uint32 and sig.shape == (1, 8)
     assert sig[0].tolist() == [
         3763424414,
@@ -272,5 +272,5 @@ GOLDEN_255 = 11452606850990713572
 def test_golden_signature_of_a_short_text_with_many_empty_bins() -> None:
     # Pinned (255 permutations, the scan's default, on texts of 9 and 10 shingles:
     # densification decides ~245 of each 255 values). If this changes, stored signatures change.
-    sig = MinHasher(num_perm=255, ngram=5, seed=1).signatures([TEXT[:60], TEXT])
+    sig = MinHasher(num_perm=255, shingle_size=5, seed=1).signatures([TEXT[:60], TEXT])
     assert int(xxhash.xxh3_64_intdigest(sig.astype("<u4").tobytes())) == GOLDEN_255

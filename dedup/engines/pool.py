@@ -304,7 +304,7 @@ def plan_units(
             if group:
                 yield Unit(parts=tuple(group), size=size)
                 group, size = [], 0
-            yield from _read_here(part, cfg)
+            yield from read_here(part, cfg)
             continue
         group.append(part)
         size += part.size
@@ -315,7 +315,7 @@ def plan_units(
         yield Unit(parts=tuple(group), size=size)
 
 
-def _read_here(part: FilePart, cfg: ScanConfig) -> Iterator[Unit]:
+def read_here(part: FilePart, cfg: ScanConfig) -> Iterator[Unit]:
     """The records of a file read in this process, in chunks. The position in the file is not
     known to the readers: each chunk stands for the share of the file its records' text is of
     the file's uncompressed size (`_uncompressed_size`), the last one for the rest, so that

@@ -14,7 +14,7 @@ import numpy as np
 
 from dedup.candidates import sampled
 from dedup.config import ScanConfig
-from dedup.engines.pool import _read_here
+from dedup.engines.pool import read_here
 from dedup.index.base import KeyArray, StoredDoc, layout_to_bytes, shingles_to_bytes
 from dedup.index.translations import keys_to_bytes
 from dedup.model import Batch, Document, ProgressHook, Skip, SkipLog
@@ -87,7 +87,7 @@ class Reader:
                 self.files += 1
                 size = self._sizes.get(os.path.realpath(path))
                 part = FilePart(str(path), shown, None, _file_size(path) if size is None else size)
-                for unit in _read_here(part, self.cfg):
+                for unit in read_here(part, self.cfg):
                     self._read_size += unit.size
                     for rec in unit.items:
                         if isinstance(rec, Skip):
