@@ -265,7 +265,7 @@ def test_the_records_of_one_crawl_are_shared_by_the_jobs(
     pages = _crawl(crawl, compress=name.endswith(".gz"))
     reference = dedup.scan([crawl], jobs=1)
     _small_units(monkeypatch)  # the crawl is over READ_HERE_BYTES: read here, records sent
-    units = list(parallel.plan_units([], [(crawl, name)], ScanConfig()))
+    units = list(parallel.plan([], [(crawl, name)], ScanConfig()).units)
     assert len(units) > 4 and all(u.items and not u.parts for u in units)
     assert sum(len(u.items) for u in units) == pages  # the 404 is a skip: also an item
     two = dedup.scan([crawl], jobs=2)

@@ -344,14 +344,16 @@ def _text_size(item: RawRecord | Document | Skip) -> int:
 
 
 def _uncompressed_size(part: FilePart) -> int:
-    """The size of a file once decompressed: a gzip file's as its trailer gives it (modulo
-    4 GiB: a larger file is only shown moving too fast), any other file's on disk."""
+    """The size of a file once decompressed, at least its size on disk: a gzip file's as its
+    trailer gives it (modulo 4 GiB: a larger file is only shown moving too fast; the trailer of
+    a file of many members, a ``.warc.gz``, gives its last member only, hence the floor), any
+    other file's on disk."""
     if part.byte_range is not None or not part.path.lower().endswith(".gz"):
         return part.size
     try:
         with open(part.path, "rb") as fh:
             fh.seek(-4, os.SEEK_END)
-            return int.from_bytes(fh.read(4), "little") or part.size
+            return max(part.size, int.from_bytes(fh.read(4), "little"))
     except OSError:
         return part.size
 
