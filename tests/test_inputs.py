@@ -284,28 +284,38 @@ def test_standard_input_on_a_terminal_is_an_error_not_a_wait() -> None:
 def test_a_json_array_cut_before_its_end_keeps_the_complete_records(tmp_path: Path) -> None:
     whole = json.dumps(RECORDS[:3], indent=1)
     cut = tmp_path / "cut.json"
-    cut.write_text(whole[: whole.index('"id"', whole.index(RECORDS[2]["id"]) - 10) + 8], "utf-8")
+    cut_text = whole[: whole.index('"id"', whole.index(RECORDS[2]["id"]) - 10) + 8]
+    cut.write_text(cut_text, "utf-8")
     got = items(cut)
     assert [getattr(r, "id", None) for r in got[:2]] == [RECORDS[0]["id"], RECORDS[1]["id"]]
     (skip,) = got[2:]
     assert isinstance(skip, Skip) and skip.location == "record 3"
     assert skip.reason.startswith("JSON array broken off after record 2 (malformed JSON at line")
-    # no closing bracket: every record read, one skip saying the file ends before it
+    # where it broke: the unterminated string on the last line; the skip is record 3, once
+    assert f"at line {cut_text.count(chr(10)) + 1} column" in skip.reason and skip.records == 1
+    report = dedup.scan(cut)
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (3, 2, 1)
+    # no closing bracket: every record read, one skip saying where the file ends before it;
+    # it stands for no record (none was lost), so the counts are those of the records
     unclosed = tmp_path / "unclosed.json"
-    unclosed.write_text(whole.rstrip().removesuffix("]"), "utf-8")
+    text = whole.rstrip().removesuffix("]")
+    unclosed.write_text(text, "utf-8")
     *recs, skip = items(unclosed)
-    assert len(recs) == 3 and isinstance(skip, Skip) and skip.location is None
-    assert "the file ends before the closing ]" in skip.reason
+    end = f"line {text.count(chr(10)) + 1} column {len(text.rsplit(chr(10), 1)[-1]) + 1}"
+    assert len(recs) == 3 and isinstance(skip, Skip) and skip.location == end
+    assert skip.records == 0
+    assert f"the file ends before the closing ] at {end}" in skip.reason
     report = dedup.scan(unclosed)
-    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (4, 3, 1)
-    # a damaged record in the middle: the records before it, one skip located at it
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (3, 3, 0)
+    assert [s.location for s in report.skipped] == [end]
+    # a damaged record in the middle whose end its brackets still show: one skip located at
+    # it, the records before and after it read
     damaged = tmp_path / "damaged.json"
     damaged.write_text(whole.replace(f'"{RECORDS[1]["id"]}"', RECORDS[1]["id"]), "utf-8")
-    first, skip = items(damaged)
-    assert getattr(first, "id", None) == RECORDS[0]["id"]
-    assert (
-        isinstance(skip, Skip) and skip.location == "record 2" and "Expecting value" in skip.reason
-    )
+    first, skip, third = items(damaged)
+    assert [getattr(r, "id", None) for r in (first, third)] == [RECORDS[0]["id"], RECORDS[2]["id"]]
+    assert isinstance(skip, Skip) and skip.location == "record 2"
+    assert skip.reason.startswith("malformed JSON at line ") and "Expecting value" in skip.reason
 
 
 @pytest.mark.parametrize(
@@ -369,3 +379,120 @@ def test_a_csv_with_another_delimiter_gets_one_warning_naming_delimiter(tmp_path
     assert warnings[0].startswith(f"dedup: warning: {path}:line ")
     fixed = _dedup("scan", str(path), "--delimiter", "^", "-f", "json", "-j", "1")
     assert json.loads(fixed.stdout)["stats"]["clusters"] == 5 and "warning" not in fixed.stderr
+
+
+# --- one bad record costs only itself -------------------------------------------------------
+
+
+def _ids(got: list[object]) -> list[str | None]:
+    return [getattr(r, "id", None) for r in got if not isinstance(r, Skip)]
+
+
+def _skips(got: list[object]) -> list[tuple[str | None, str]]:
+    return [(s.location, s.reason) for s in got if isinstance(s, Skip)]
+
+
+def test_a_stray_nul_in_the_first_bytes_costs_only_its_record(tmp_path: Path) -> None:
+    lines = [json.dumps(r) for r in RECORDS[:4]]
+    lines[1] = lines[1].replace('", "', '\x00", "', 1)  # a NUL inside record 2, in the first KiB
+    path = tmp_path / "nul.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    got = items(path)
+    assert _ids(got) == [RECORDS[i]["id"] for i in (0, 2, 3)]
+    ((where, why),) = _skips(got)
+    assert where == "line 2" and why.startswith("malformed JSON at column ")
+    report = dedup.scan(path)
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (4, 3, 1)
+    # in a CSV file the row holding it is read (its text keeps the NUL: a character like any)
+    table = write_csv(tmp_path / "nul.csv", ["id", "text"], ["id", "text"])
+    text = table.read_text("utf-8")
+    table.write_text(text.replace("\n", "\x00\n", 2).replace("\x00\n", "\n", 1), "utf-8")
+    assert _ids(items(table)) == [r["id"] for r in RECORDS]
+    # NUL bytes among many control bytes, or in bytes that are not UTF-8, are a binary file
+    for name, data in [
+        ("ctl.jsonl", b'{"id": "a"}\n' + bytes(range(32)) * 4),
+        ("latin.csv", b"id,text\n1,caf\xe9\x00\n"),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        assert _skips(items(tmp_path / name)) == [(None, "binary file, not text")]
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "where"),
+    [
+        ("deep.json", "[{0},{1},{deep},{2}]", "record 3"),
+        ("deep.jsonl", '{0}\n{{"text": {deep}}}\n{1}\n{2}\n', "line 2"),
+    ],
+)
+def test_an_element_nested_too_deeply_is_one_located_skip(
+    tmp_path: Path, name: str, layout: str, where: str
+) -> None:
+    path = tmp_path / name
+    deep = "[" * 200_000 + "]" * 200_000
+    path.write_text(layout.format(*(json.dumps(r) for r in RECORDS[:3]), deep=deep), "utf-8")
+    got = items(path)
+    assert _ids(got) == [r["id"] for r in RECORDS[:3]]
+    assert _skips(got) == [
+        (where, "JSON nested too deeply (too many levels of [ ] or { } to read)")
+    ]
+    report = dedup.scan(path)
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (4, 3, 1)
+
+
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n"])
+def test_csv_and_jsonl_with_any_line_end_are_read(tmp_path: Path, end: str) -> None:
+    table = write_csv(tmp_path / "a.csv", ["id", "text"], ["id", "text"])
+    text = table.read_text("utf-8").replace("\r\n", "\n")
+    table.write_bytes(text.replace("\n", end).encode("utf-8"))
+    got = items(table)
+    assert _ids(got) == [r["id"] for r in RECORDS] and not _skips(got)
+    lines = tmp_path / "a.jsonl"
+    lines.write_bytes(end.join(json.dumps(r) for r in RECORDS).encode("utf-8") + end.encode())
+    assert _ids(items(lines)) == [r["id"] for r in RECORDS]
+
+
+def test_a_csv_error_is_a_located_skip(tmp_path: Path) -> None:
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b"id,text\n1,one two\n2,bro\rken\n3,three four\n")
+    got = items(path)
+    assert _ids(got) == ["1", "3"]
+    assert _skips(got) == [("line 3", "malformed CSV: a line break (CR) inside an unquoted field")]
+    path.write_bytes(b"id,te\rxt\n1,one two\n")
+    assert _skips(items(path)) == [
+        (
+            "line 1",
+            "malformed CSV header, file not read: a line break (CR) inside an unquoted field",
+        )
+    ]
+
+
+def test_max_record_bytes_applies_to_each_element_of_a_json_array(tmp_path: Path) -> None:
+    big = {"id": "big", "text": "word " * 30_000}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([RECORDS[0], big, RECORDS[1]]), "utf-8")
+    got = items(path, InputConfig(max_record_bytes=20_000))
+    assert _ids(got) == [RECORDS[0]["id"], RECORDS[1]["id"]]
+    assert _skips(got) == [("record 2", "record over 20,000 bytes (--max-record-bytes), not read")]
+    assert _ids(items(path)) == [RECORDS[0]["id"], "big", RECORDS[1]["id"]]  # under the default
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(big), "utf-8")
+    assert _skips(items(one, InputConfig(max_record_bytes=20_000))) == [
+        (None, "record over 20,000 bytes (--max-record-bytes), not read")
+    ]
+
+
+def test_a_csv_header_naming_a_column_twice_reads_the_first_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("id,text,text,site,site\n1,first,second,a.com,b.com\n", "utf-8")
+    got = items(path)
+    (rec,) = [r for r in got if not isinstance(r, Skip)]
+    assert (getattr(rec, "text", None), getattr(rec, "site", None)) == ("first", "a.com")
+    (warning,) = [s for s in got if isinstance(s, Skip)]
+    assert (warning.location, warning.records) == ("line 1", 0)
+    assert warning.reason == (
+        "header repeats column 'text' (columns 2, 3); 'site' (columns 4, 5):"
+        " the first of each is read"
+    )
+    report = dedup.scan(path)
+    assert (report.stats.read, report.stats.extracted, report.stats.skipped) == (1, 1, 0)
+    assert [s.reason for s in report.skipped] == [warning.reason]  # listed, counting no record

@@ -766,7 +766,9 @@ def test_jsonl_parsing_accepts_and_refuses_what_json_does(tmp_path: Path) -> Non
     assert records[3].text == "café — ok"
     (bad,) = [i for i in items if isinstance(i, Skip)]
     with pytest.raises(json.JSONDecodeError) as exc:
-        json.loads(lines[4] + "\n")
+        json.loads(lines[4])
+    # the column is the parser's, on the line (not "column 1" of the line after its line end)
+    assert exc.value.colno == len(lines[4]) + 1
     assert bad.location == "line 5" and f"column {exc.value.colno}: {exc.value.msg}" in bad.reason
 
 

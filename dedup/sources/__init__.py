@@ -32,7 +32,7 @@ from dedup.sources.csvfile import read_csv
 from dedup.sources.files import read_html, read_text
 from dedup.sources.jsonfile import read_json
 from dedup.sources.jsonl import read_jsonl
-from dedup.sources.streams import newlines_before
+from dedup.sources.streams import cr_only, newlines_before
 from dedup.sources.warc import read_warc
 
 __all__ = [
@@ -357,7 +357,7 @@ def split_files(
             size = 0  # reading it will say what is wrong
         where = os.path.abspath(path)  # the link itself: a dangling or looping one is a skip
         if fmt == "jsonl" and not path.name.lower().endswith(".gz") and size > part_bytes:
-            if _starts_with_bom(path):  # UTF-16 or UTF-32: read whole, not cut at any byte
+            if _read_whole(path):  # UTF-16, UTF-32, CR line ends: not cut at any byte
                 parts.append(FilePart(where, shown, None, size))
                 continue
             # past the file limit nothing is read: the range holding the byte at the limit
@@ -375,10 +375,13 @@ def split_files(
     return parts
 
 
-def _starts_with_bom(path: Path) -> bool:
+def _read_whole(path: Path) -> bool:
+    """True for a file read whole, never in byte ranges: UTF-16 or UTF-32 (a byte-order mark),
+    or lines ended by CR alone (`cr_only`)."""
     try:
         with open(path, "rb") as fh:
-            return bom_encoding(fh.read(4)) is not None
+            head = fh.read(8192)
+            return bom_encoding(head) is not None or cr_only(head)
     except OSError:
         return False  # reading it will say what is wrong
 

@@ -70,10 +70,33 @@ def is_binary(data: bytes) -> bool:
     return bom_encoding(data) is None and b"\x00" in data[:_SNIFF]
 
 
+#: control bytes that text does not hold (tab, line ends, form feed and escape are text's)
+_CONTROL = bytes(c for c in range(32) if c not in b"\t\n\r\f\v\x1b")
+
+
+def is_binary_text(data: bytes) -> bool:
+    """True for the start of a file of records or text that is not text, judged on its first
+    8 KiB: NUL bytes in it and either many control bytes (at least 8, and 1 in 32 bytes) or
+    bytes that are not UTF-8. A stray NUL in UTF-8 text is text: it costs only the line or
+    record that holds it. Text starting with a UTF-16 or UTF-32 byte-order mark is text."""
+    head = data[:_SNIFF]
+    if bom_encoding(head) is not None or b"\x00" not in head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if controls >= max(8, len(head) // 32):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a character cut by the end of the block is UTF-8
+        return exc.reason != "unexpected end of data" or exc.start < len(head) - 3
+    return False
+
+
 def decode_text(data: bytes) -> str:
     """Decode bytes of text: UTF-16 or UTF-32 with a byte-order mark; UTF-8 (with or without
-    BOM) if valid; else the detected legacy encoding."""
-    if is_binary(data):
+    BOM) if valid; else the detected legacy encoding. RecordError for data that is not text
+    (`is_binary_text`)."""
+    if is_binary_text(data):
         raise RecordError("binary file, not text")
     unicode = bom_encoding(data)
     if unicode is not None:

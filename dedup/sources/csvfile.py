@@ -2,6 +2,10 @@
 
 The delimiter is `InputConfig.delimiter` when set, a tab for `.tsv` files, else the one of
 ``, TAB ; |`` that `csv.Sniffer` finds in the header line (a comma when it finds none).
+Lines may end with LF, CRLF or CR alone (`streams.text_stream`). A header that names a column
+twice (``id,text,text``) is read with the first column of that name, as a spreadsheet lookup
+or pandas would, and the file gets one warning: a skip standing for no record, at line 1,
+naming the repeated columns.
 """
 
 from __future__ import annotations
@@ -140,6 +144,29 @@ def _names(header: str, delimiter: str) -> list[str]:
     return [name.strip().strip('"').strip() for name in header.split(delimiter)]
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """A csv module error in plain words."""
+    text = str(exc)
+    if text.startswith("new-line character seen in unquoted field"):
+        return "a line break (CR) inside an unquoted field"
+    return text
+
+
+def _repeated(header: list[str]) -> str | None:
+    """The warning for a header naming a column more than once, else None."""
+    where: dict[str, list[int]] = {}
+    for i, name in enumerate(header, start=1):
+        where.setdefault(name, []).append(i)
+    twice = [
+        f"{name!r} (columns {', '.join(map(str, cols))})"
+        for name, cols in where.items()
+        if len(cols) > 1
+    ]
+    if not twice:
+        return None
+    return f"header repeats column {'; '.join(twice)}: the first of each is read"
+
+
 def read_csv(
     path: Path, shown: str, cfg: InputConfig, tab: bool = False
 ) -> Iterator[RawRecord | Skip]:
@@ -176,7 +203,13 @@ def read_csv(
         except _RowTooLong:
             yield Skip(shown, f"CSV header {too_long}", "line 1")
             return
+        except csv.Error as exc:
+            yield Skip(shown, f"malformed CSV header, file not read: {_csv_error(exc)}", "line 1")
+            return
         header = [h.strip() for h in header]
+        repeated = _repeated(header)
+        if repeated:
+            yield Skip(shown, repeated, "line 1", records=0)
         rows = 0
         while True:
             lines.next_row()
@@ -193,7 +226,7 @@ def read_csv(
                 continue
             except csv.Error as exc:
                 rows += 1
-                yield Skip(shown, f"malformed CSV: {exc}", f"line {lines.first}")
+                yield Skip(shown, f"malformed CSV: {_csv_error(exc)}", f"line {lines.first}")
                 continue
             where = f"line {lines.first}"
             if not any(cell.strip() for cell in row):
@@ -203,7 +236,13 @@ def read_csv(
                 why = f"row has {len(row)} fields, header has {len(header)}"
                 yield Skip(shown, why + (f" ({header_hint})" if header_hint else ""), where)
                 continue
-            fields = dict(zip(header, row, strict=True))
+            fields: dict[str, str]
+            if repeated:
+                fields = {}
+                for name, cell in zip(header, row, strict=True):
+                    fields.setdefault(name, cell)  # the first column of a name is read
+            else:
+                fields = dict(zip(header, row, strict=True))
             if not hint.found:
                 if lacks_text(fields, cfg):
                     hint.hold(fields, lines.first)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from dedup.errors import RecordError
-from dedup.sources.base import bom_encoding, decode_line, is_binary
+from dedup.sources.base import bom_encoding, decode_line, is_binary_text
 
 _SNIFF = 8192
 _BLOCK = 1 << 16  # read buffer: large enough that runs of blank lines go by in few calls
@@ -137,6 +137,27 @@ class _ToUtf8(io.RawIOBase):
         return n
 
 
+class _CrToLf(io.RawIOBase):
+    """The bytes of `fh` with each CR made a LF: the lines of a file with CR-only line ends
+    (old Mac files, some spreadsheet exports) for a reader that splits lines at LF."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = self._fh.read(len(b)).replace(b"\r", b"\n")
+        b[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def cr_only(head: bytes) -> bool:
+    """True when the first bytes of a file end lines with CR alone: a CR and no LF in them."""
+    return b"\r" in head and b"\n" not in head
+
+
 def open_binary(path: Path) -> IO[bytes]:
     """Open a file for reading bytes, decompressing `.gz` transparently."""
     if path.name.lower().endswith(".gz"):
@@ -173,7 +194,8 @@ def text_stream(
 
     Lines are decoded as UTF-8; a line that is not valid UTF-8 is decoded with the encoding
     detected for it (legacy encodings such as cp1252 or latin-1), so one bad line costs nothing
-    else. A file starting with a UTF-16 or UTF-32 byte-order mark is decoded as such.
+    else. A file starting with a UTF-16 or UTF-32 byte-order mark is decoded as such. A file
+    whose first 8 KiB end lines with CR alone (`cr_only`) is read with every CR a line end.
     A line longer than `max_line` bytes (its line end not counted) is an `Oversize`; past
     `max_file` bytes of the file a RecordError says which lines were not read. `skip_blank`:
     runs of blank lines are passed over (numbered, not given) at the speed of C; if it is a
@@ -185,11 +207,13 @@ def text_stream(
             fh = _Limited(raw, max_file)
             head = fh.read(_SNIFF) or b""
             unicode = bom_encoding(head)
-            if unicode is None and is_binary(head):
+            if unicode is None and is_binary_text(head):
                 raise RecordError("binary file, not text")
             source: io.RawIOBase = _Prefixed(head, cast(IO[bytes], fh))
             if unicode is not None:
                 source = _ToUtf8(cast(IO[bytes], source), unicode)
+            elif cr_only(head):
+                source = _CrToLf(cast(IO[bytes], source))
             stream = io.BufferedReader(source, _BLOCK)
             cap = -1 if max_line is None else max_line + 1
             while raw_line := stream.readline(cap):
@@ -269,7 +293,7 @@ def text_range_stream(
     `max_line`, `max_file`, `skip_blank`: as `text_stream`, which this gives the same lines
     and errors as (the range holding the first line that ends past `max_file` raises)."""
     with cast(io.BufferedReader, open(path, "rb", buffering=_BLOCK)) as fh:
-        if is_binary(fh.read(_SNIFF)):
+        if is_binary_text(fh.read(_SNIFF)):
             if start == 0:
                 raise RecordError("binary file, not text")
             return  # the range at 0 reports it
