@@ -568,11 +568,16 @@ class Index:
         then every stored document is decoded and checked (`stored_text`), each damaged one
         named. Takes time proportional to the index."""
         problems = self._store.check()
-        for doc_id, shingles, layout in self._store.texts():
-            try:
-                stored_text(self.location, doc_id, shingles, layout)
-            except IndexStoreError as exc:
-                problems.append(str(exc).removeprefix(f"{self.location}: "))
+        if problems:  # damaged pages: the documents are not read through them
+            return problems
+        try:
+            for doc_id, shingles, layout in self._store.texts():
+                try:
+                    stored_text(self.location, doc_id, shingles, layout)
+                except IndexStoreError as exc:
+                    problems.append(str(exc).removeprefix(f"{self.location}: "))
+        except IndexStoreError as exc:  # the store itself unreadable part way
+            problems.append(str(exc).removeprefix(f"{self.location}: "))
         return problems
 
     def __len__(self) -> int:
