@@ -290,6 +290,90 @@ def test_a_lying_content_length_is_a_located_skip_and_never_merges_records() -> 
     ]
 
 
+def _response_record(uri: str, http: bytes) -> bytes:
+    """One uncompressed WARC response record holding `http` (status line, headers, body)."""
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n"
+        f"WARC-Record-ID: <urn:uuid:{uri[-1]}>\r\nContent-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return head + http + b"\r\n\r\n"
+
+
+_PAGE = (
+    b"<html><body><article><p>"
+    + b"The bank said on Monday that rates would rise. " * 20
+    + b"</p></article></body></html>"
+)
+
+
+def _http_ok(body: bytes, encoding: str | None = None) -> bytes:
+    coding = f"Content-Encoding: {encoding}\r\n".encode() if encoding else b""
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + coding + b"\r\n" + body
+
+
+def test_junk_between_two_warc_records_is_a_skip_and_both_records_are_read(
+    tmp_path: Path,
+) -> None:
+    # record 1 was refused (its Content-Length "did not end the record") and the junk uncounted
+    first = _response_record("http://a.example/1", _http_ok(_PAGE))
+    junk = b"GARBAGE NOT WARC\r\n\r\n"
+    crawl = tmp_path / "junk.warc"
+    crawl.write_bytes(first + junk + _response_record("http://a.example/2", _http_ok(_PAGE)))
+    items = _read(crawl, InputConfig())
+    assert [type(i) for i in items] == [RawRecord, Skip, RawRecord]
+    assert items[0].location == "record 1 (http://a.example/1)"
+    assert items[2].location == "record 2 (http://a.example/2)"
+    assert items[1] == Skip(
+        str(crawl),
+        f"damaged WARC record at byte {len(first)}: no WARC record header where a record "
+        f"should start; not read, reading resumes at the next record (byte "
+        f"{len(first) + len(junk)})",
+        f"byte {len(first)}",
+    )
+
+
+def test_a_damaged_compressed_body_says_so(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    bulk = " ".join(str(rng.random()) for _ in range(20_000)).encode()  # several read blocks
+    broken = bytearray(gzip.compress(_PAGE, mtime=0))
+    broken[40:48] = b"\xff" * 8
+    late = bytearray(gzip.compress(_PAGE + bulk, mtime=0))
+    late[len(late) // 2 : len(late) // 2 + 8] = b"\xff" * 8
+    bodies = [
+        _http_ok(gzip.compress(_PAGE, mtime=0), "gzip"),  # sound: read
+        _http_ok(bytes(broken), "gzip"),  # damaged in its first block
+        _http_ok(bytes(late), "gzip"),  # damaged further on (warcio wrote to stderr)
+        _http_ok(gzip.compress(_PAGE, mtime=0)[:-30], "gzip"),  # cut short
+        _http_ok(_PAGE, "gzip"),  # sent decoded under a stale header: read as it is
+    ]
+    crawl = tmp_path / "coded.warc"
+    crawl.write_bytes(
+        b"".join(_response_record(f"http://a.example/{i}", b) for i, b in enumerate(bodies))
+    )
+    items = _read(crawl, InputConfig())
+    assert isinstance(items[0], RawRecord) and items[0].html == _PAGE
+    assert isinstance(items[4], RawRecord) and items[4].html == _PAGE
+    for skip in items[1:4]:
+        assert isinstance(skip, Skip)
+        assert skip.reason == "response body could not be decompressed (Content-Encoding gzip)"
+    out = runner.invoke(app, ["scan", str(crawl), "-f", "json", "-q", "-j", "1"])
+    assert out.exit_code == 0 and out.stderr == ""
+    assert json.loads(out.stdout)["stats"]["skipped"] == 3
+
+
+def test_a_response_without_an_http_status_line_says_so(tmp_path: Path) -> None:
+    crawl = tmp_path / "nostatus.warc"
+    headless = b"Content-Type: text/html\r\n\r\n" + _PAGE
+    crawl.write_bytes(
+        _response_record("http://a.example/1", headless)
+        + _response_record("http://a.example/2", b"no status here\r\n\r\n" + _PAGE)
+    )
+    assert [(i.reason, i.location) for i in _read(crawl, InputConfig())] == [
+        ("no HTTP status line", "record 1 (http://a.example/1)"),
+        ("no HTTP status line", "record 2 (http://a.example/2)"),
+    ]
+
+
 def _crawl(path: Path, bodies: list[tuple[bytes, str | None]], compress: bool = False) -> None:
     """A crawl of HTML responses: (body as sent, Content-Encoding or None)."""
     with open(path, "wb") as fh:

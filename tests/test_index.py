@@ -471,3 +471,37 @@ def test_reads_every_input_format_scan_reads(tmp_path: Path) -> None:
         copy, wire = index.query(dedup.Document("q", b))
         assert copy.id == str(data / "copy.txt") and copy.jaccard == 1.0
         assert wire.id == "wire-1" and wire.site == "wire.example" and wire.jaccard < 1.0
+
+
+@pytest.mark.parametrize("form", ["plain", "gzip", "gzip-members"])
+def test_add_progress_of_one_file_moves_chunk_by_chunk(tmp_path: Path, form: str) -> None:
+    """One 1,200-record file is five chunks of 256: progress rises at each one and reaches
+    the total only with the last (it showed 100% after the first chunk of five). A gzip file
+    of many members (its trailer gives the size of its last one only) included."""
+    import random
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(5000)]
+    lines = [
+        json.dumps({"id": f"d{i}", "text": " ".join(rng.choices(words, k=60))}) + "\n"
+        for i in range(1200)
+    ]
+    data = "".join(lines).encode()
+    path = tmp_path / ("docs.jsonl" if form == "plain" else "docs.jsonl.gz")
+    if form == "plain":
+        path.write_bytes(data)
+    elif form == "gzip":
+        path.write_bytes(gzip.compress(data, mtime=0))
+    else:
+        members = ("".join(lines[i : i + 100]).encode() for i in range(0, 1200, 100))
+        path.write_bytes(b"".join(gzip.compress(m, mtime=0) for m in members))
+    calls: list[tuple[str, int, int | None]] = []
+    with dedup.Index.open(tmp_path / "index.db") as index:
+        result = index.add([path], progress=lambda *c: calls.append(c))
+    assert len(result.added) == 1200
+    size = path.stat().st_size
+    assert {(stage, total) for stage, _, total in calls} == {("add", size)}
+    done = [d for _, d, _ in calls]
+    assert done[0] == 0 and done[-1] == size and done == sorted(done)
+    steps = sorted(set(done) - {0, size})
+    assert len(steps) == 4, done  # one step a chunk but the last, none at the total

@@ -104,7 +104,7 @@ def test_a_bad_blob_names_the_document(
         copy.write_text(json.dumps({**d5, "id": "q5"}) + "\n", encoding="utf-8")
         args = ["index", "query", str(copy), "--index", str(bad)]
     assert_one_line_error(
-        _dedup(*args), 1, f"damaged index: the {column} blob of document 'd5' is unreadable"
+        _dedup(*args), 1, f"damaged index: document 'd5': its {column} blob is unreadable"
     )
 
 
@@ -213,5 +213,58 @@ def test_a_bad_blob_on_redis_names_the_document(
     assert_one_line_error(
         _dedup("index", "query", str(copy), "--index", redis_index),
         1,
-        "damaged index: the shingles blob of document 'd5' is unreadable",
+        "damaged index: document 'd5': its shingles blob is unreadable",
     )
+
+
+def _overwrite_layout(path: Path, doc_id: str, at: int, value: int) -> None:
+    """Overwrite, in the file itself (as a disk fault would, behind SQLite's back), the
+    little-endian int32 at byte `at` of the stored layout of `doc_id`."""
+    with sqlite3.connect(path) as con:
+        (blob,) = con.execute("SELECT layout FROM docs WHERE id = ?", (doc_id,)).fetchone()
+    con.close()
+    raw = bytearray(path.read_bytes())
+    where = raw.find(bytes(blob[:64]))
+    assert where > 0 and raw.find(bytes(blob[:64]), where + 1) < 0
+    raw[where + at : where + at + 4] = value.to_bytes(4, "little", signed=True)
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    ("at", "value", "needle"),
+    [
+        (16, 0x5E3A_1B7F, "a shingle position is outside its"),  # order[0]
+        (24, -7, "a shingle position is outside its"),  # order[2]
+        (4, 0, "shingle positions do not fit 0 words and"),  # the word count, sizes kept whole
+    ],
+)
+def test_a_damaged_layout_is_named_by_query_and_check(
+    built: tuple[Path, Path, Path], tmp_path: Path, at: int, value: int, needle: str
+) -> None:
+    index, docs, _ = built
+    bad = _copy(index, tmp_path / "bad.db")
+    if at == 4:  # keep the blob's size consistent: move two words into the sentence count
+        with sqlite3.connect(bad) as con:
+            (blob,) = con.execute("SELECT layout FROM docs WHERE id = 'd5'").fetchone()
+        con.close()
+        nw = int.from_bytes(blob[4:8], "little")
+        ns = int.from_bytes(blob[8:12], "little")
+        _overwrite_layout(bad, "d5", 8, ns + nw)
+    _overwrite_layout(bad, "d5", at, value)
+    d5 = json.loads(docs.read_text(encoding="utf-8").splitlines()[5])
+    copy = tmp_path / "q5.jsonl"
+    copy.write_text(json.dumps({**d5, "id": "q5"}) + "\n", encoding="utf-8")
+    assert_one_line_error(
+        _dedup("index", "query", str(copy), "--index", str(bad)),
+        1,
+        "damaged index: document 'd5': ",
+        needle,
+    )
+    with Index.open(bad) as ix, pytest.raises(IndexStoreError, match="document 'd5'"):
+        ix.query_many([copy])
+    checked = _dedup("index", "stats", "--check", "--index", str(bad))
+    assert checked.exit_code == 1
+    assert "document 'd5'" in checked.stdout + checked.stderr
+    assert "check: ok" not in checked.stdout
+    good = _dedup("index", "stats", "--check", "--index", str(index))
+    assert good.exit_code == 0 and "check: ok" in good.stdout

@@ -317,18 +317,26 @@ def plan_units(
 
 def read_here(part: FilePart, cfg: ScanConfig) -> Iterator[Unit]:
     """The records of a file read in this process, in chunks. The position in the file is not
-    known to the readers: each chunk stands for the share of the file its records' text is of
-    the file's uncompressed size (`_uncompressed_size`), the last one for the rest, so that
-    the file's chunks add up to its size."""
+    known to the readers: the chunks read so far stand for the share of the file their
+    records' text is of the file's uncompressed size (`_uncompressed_size`), the last chunk
+    for the rest, so that the file's chunks add up to its size. Where that size proves too
+    small (a gzip file of many members: its trailer gives its last one), each chunk stands
+    for half of what is left: the file is never credited whole before its last chunk."""
     expected = max(1, _uncompressed_size(part))
-    credited = 0
+    credited = text = 0
     chunks = _chunks(read_part(part, cfg.input), CHUNK_RECORDS)
     current = next(chunks, None)
     while current is not None:
         following = next(chunks, None)
         left = part.size - credited
-        share = part.size * sum(_text_size(r) for r in current) // expected
-        size = left if following is None else min(left, share)
+        text += sum(_text_size(r) for r in current)
+        target = part.size * text // expected
+        if following is None:
+            size = left
+        elif target < part.size:
+            size = max(0, target - credited)
+        else:
+            size = left // 2
         credited += size
         yield Unit(items=tuple(current), size=size)
         current = following

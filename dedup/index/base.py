@@ -22,7 +22,7 @@ cross-lingual config (`IndexStoreError`: rebuild it with cross-lingual data).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Protocol, TypeVar
 
@@ -211,6 +211,10 @@ class Store(Protocol):
     def check(self) -> list[str]:
         """Problems found by reading the whole store (empty: none). Slow: reads everything."""
 
+    def texts(self) -> Iterator[tuple[str, bytes, bytes]]:
+        """Every stored document as (id, shingles blob, layout blob), one at a time, in a
+        fixed order (for a full check)."""
+
     def refuse_damaged(self, doing: str) -> None:
         """`IndexStoreError` ("damaged index (...); not `doing`") when the store is found
         damaged, checked once a connection, before its first write or query."""
@@ -263,10 +267,62 @@ def read_blob(
     try:
         return decode(blob)
     except (ValueError, TypeError) as exc:
-        raise IndexStoreError(
-            f"{location}: damaged index: the {what} blob of document {doc_id!r} is unreadable "
-            f"({exc}); rebuild the index"
-        ) from None
+        raise damaged(location, doc_id, f"its {what} blob is unreadable ({exc})") from None
+
+
+def damaged(location: str, doc_id: str, reason: str) -> IndexStoreError:
+    """The error of a stored document found damaged (one line naming it)."""
+    return IndexStoreError(
+        f"{location}: damaged index: document {doc_id!r}: {reason}; rebuild the index"
+    )
+
+
+def layout_damage(shingles: HashArray, layout: Layout) -> str | None:
+    """What is wrong with a stored document's shingle set and layout, None if nothing: the
+    invariants alignment relies on (`Layout`), checked in a few vectorised passes."""
+    n, words = int(shingles.size), layout.words
+    order, starts, ends = layout.order, layout.starts, layout.ends
+    sentences, furniture = layout.sentences, layout.furniture
+    if n > 1 and not bool((shingles[1:] > shingles[:-1]).all()):
+        return "its shingle set is not sorted"
+    if order.size and (int(order.min()) < 0 or int(order.max()) >= n):
+        return f"a shingle position is outside its {n} shingles"
+    if bool(words) != bool(order.size) or order.size > max(words, 1) or order.size < n:
+        return f"{order.size} shingle positions do not fit {words} words and {n} shingles"
+    if words and (
+        int(starts[0]) < 0
+        or not bool((starts <= ends).all())
+        or not bool((starts[1:] >= starts[:-1]).all())
+    ):
+        return "its word offsets are negative or out of order"
+    if sentences.size and (
+        int(sentences[0]) != 0
+        or int(sentences[-1]) >= words
+        or not bool((sentences[1:] > sentences[:-1]).all())
+    ):
+        return f"its sentence starts are not ascending from 0 within its {words} words"
+    if furniture.size % 2:
+        return "its furniture ranges are not pairs"
+    if furniture.size and (
+        int(furniture.min()) < 0
+        or int(furniture.max()) > words
+        or not bool((furniture[0::2] <= furniture[1::2]).all())
+    ):
+        return f"a furniture range is outside its {words} words"
+    return None
+
+
+def stored_text(
+    location: str, doc_id: str, shingles: bytes, layout: bytes
+) -> tuple[HashArray, Layout]:
+    """A stored document's shingle set and layout, decoded and checked (`layout_damage`);
+    `IndexStoreError` naming the document if either is damaged."""
+    theirs = read_blob(location, doc_id, "shingles", shingles_from_bytes, shingles)
+    lay = read_blob(location, doc_id, "layout", layout_from_bytes, layout)
+    problem = layout_damage(theirs, lay)
+    if problem is not None:
+        raise damaged(location, doc_id, problem)
+    return theirs, lay
 
 
 def _flat(cfg: ScanConfig) -> dict[str, Any]:

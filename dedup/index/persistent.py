@@ -44,10 +44,8 @@ from dedup.index.base import (
     check_meta,
     config_from_meta,
     crosslingual_from_meta,
-    layout_from_bytes,
     meta_of,
-    read_blob,
-    shingles_from_bytes,
+    stored_text,
 )
 from dedup.index.ingest import Reader, Totals, stored
 from dedup.index.results import (
@@ -498,8 +496,7 @@ class Index:
         for d in found:
             if d.id == exclude:
                 continue
-            theirs = read_blob(self.location, d.id, "shingles", shingles_from_bytes, d.shingles)
-            layout = read_blob(self.location, d.id, "layout", layout_from_bytes, d.layout)
+            theirs, layout = stored_text(self.location, d.id, d.shingles, d.layout)
             al = verified(
                 query,
                 Shingled(theirs, layout, d.site),
@@ -567,9 +564,21 @@ class Index:
 
     def check(self) -> list[str]:
         """Read the whole index and return the problems found (empty: sound). SQLite: its
-        `quick_check` of every page (an operation only notices damage in the pages it reads).
-        Takes time proportional to the index."""
-        return self._store.check()
+        `quick_check` of every page (an operation only notices damage in the pages it reads);
+        then every stored document is decoded and checked (`stored_text`), each damaged one
+        named. Takes time proportional to the index."""
+        problems = self._store.check()
+        if problems:  # damaged pages: the documents are not read through them
+            return problems
+        try:
+            for doc_id, shingles, layout in self._store.texts():
+                try:
+                    stored_text(self.location, doc_id, shingles, layout)
+                except IndexStoreError as exc:
+                    problems.append(str(exc).removeprefix(f"{self.location}: "))
+        except IndexStoreError as exc:  # the store itself unreadable part way
+            problems.append(str(exc).removeprefix(f"{self.location}: "))
+        return problems
 
     def __len__(self) -> int:
         return self._store.count()

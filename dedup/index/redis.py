@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -291,6 +291,15 @@ class RedisStore:
             if not self._call(self._r.exists, self._prefix + b"d:" + i):
                 problems.append(f"document {i.decode('utf-8')!r} is listed but missing")
         return problems
+
+    def texts(self) -> Iterator[tuple[str, bytes, bytes]]:
+        ids = cast(set[bytes], self._call(self._r.smembers, self._prefix + b"ids"))
+        for i in sorted(ids):
+            sh, ly = cast(
+                list[Any], self._call(self._r.hmget, self._prefix + b"d:" + i, ["sh", "ly"])
+            )
+            if sh is not None:
+                yield i.decode("utf-8"), bytes(sh), bytes(ly or b"")
 
     def details(self) -> dict[str, Any]:
         return {"backend": "redis", "bytes": None}

@@ -491,6 +491,12 @@ class SQLiteStore:
             return [_describe(exc)]
         return [] if rows == [("ok",)] else [str(r[0]) for r in rows]
 
+    def texts(self) -> Iterator[tuple[str, bytes, bytes]]:
+        with self._errors():
+            rows = self._con.execute("SELECT id, shingles, layout FROM docs ORDER BY n")
+            for doc_id, shingles, layout in rows:
+                yield str(doc_id), bytes(shingles or b""), bytes(layout or b"")
+
     def details(self) -> dict[str, Any]:
         size = sum(
             os.path.getsize(self.location + s)

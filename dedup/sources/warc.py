@@ -5,7 +5,9 @@ WARC-Date. Requests, metadata and warcinfo records are not documents and are not
 responses that are not HTML or not successful are read and skipped with their reason.
 
 An uncompressed crawl is framed here before warcio parses a record: each record's
-Content-Length must end it where the next record (``WARC/``) or the end of the file begins.
+Content-Length must end it where the next record (``WARC/``) or the end of the file begins,
+or at the record terminator (``CRLF CRLF``; bytes after it that are no record are a skip of
+their own).
 A record whose length lies would otherwise swallow the records after it or be cut short (and
 warcio lose the rest of the crawl); it is a skip naming its byte offset, and reading resumes
 at the next ``WARC/1.`` header. A response body is read up to the record limit
@@ -39,6 +41,8 @@ _HEADERS_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*([0-9]{1,18})[ \t]*\r?$", re.I | re.M)
 _WARC_TYPE = re.compile(rb"^warc-type:[ \t]*([!-~]+)", re.I | re.M)
 _NEXT_RECORD = b"\nWARC/1."
+#: the two line ends that close every WARC record (after its Content-Length bytes)
+_TERMINATOR = b"\r\n\r\n"
 
 
 def read_warc(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord | Skip]:
@@ -281,8 +285,10 @@ def _damaged(start: int, why: str, nxt: int | None) -> str:
 
 
 def _record_end(fh: IO[bytes], body_end: int, size: int) -> int | None:
-    """Where the next record starts if a body ending at `body_end` is followed by line ends
-    and then ``WARC/`` or the end of the file; None if it is not (the length lies)."""
+    """Where the record whose body ends at `body_end` ends: past the line ends after it when
+    they are followed by ``WARC/`` or the end of the file, or are the record terminator the
+    standard asks for (``CRLF CRLF``: what follows that, if not a record, is damage of its
+    own); None otherwise (the length lies)."""
     if body_end > size:
         return None
     fh.seek(body_end)
@@ -291,6 +297,8 @@ def _record_end(fh: IO[bytes], body_end: int, size: int) -> int | None:
     sep = len(tail) - len(rest)
     if body_end == size or (sep and (rest.startswith(b"WARC/") or not rest)):
         return body_end + sep
+    if tail.startswith(_TERMINATOR):
+        return body_end + len(_TERMINATOR)
     return None
 
 
@@ -353,15 +361,23 @@ def _response(record: Any, shown: str, n: int, max_body: int) -> RawRecord | Ski
     http = record.http_headers
     if http is None:
         return Skip(shown, "response without HTTP headers", where)
+    if not (http.protocol or "").upper().startswith("HTTP/"):
+        return Skip(shown, "no HTTP status line", where)
     status = http.get_statuscode()
     if status and not status.startswith("2"):
         # a status that is not a number is quoted: one kind of skip however many there are
         shown_status = status if status.isdigit() else "'" + status.replace("'", "")[:40] + "'"
         return Skip(shown, f"HTTP status {shown_status}", where)
     ctype = (http.get_header("Content-Type") or "").lower()
-    body = _read_body(record.content_stream(), max_body)
+    stream = record.content_stream()
+    undecodable = _watch_decoding(stream)
+    body = _read_body(stream, max_body)
     if body is None:
         return Skip(shown, record_limit("response body", max_body), where)
+    if undecodable or not getattr(getattr(stream, "decompressor", None), "eof", True):
+        encoding = (http.get_header("Content-Encoding") or "").strip()[:40]
+        why = f"response body could not be decompressed (Content-Encoding {encoding})"
+        return Skip(shown, why, where)
     if not body.strip():
         return Skip(shown, "empty response body", where)
     if ctype and not ctype.startswith(_HTML_TYPES):
@@ -376,6 +392,35 @@ def _response(record: Any, shown: str, n: int, max_body: int) -> RawRecord | Ski
         url=url,
         fallback_date=normalize_date(record.rec_headers.get_header("WARC-Date")),
     )
+
+
+def _watch_decoding(stream: Any) -> list[bytes]:
+    """Make warcio's decoder of a body (its Content-Encoding) note each block it cannot decode,
+    in the list returned, where it would pass compressed bytes on as the page or write to
+    stderr and drop the rest. A body labelled with an encoding it was not sent in (bytes
+    neither compressed nor binary: the page itself) is still read as it is."""
+    failed: list[bytes] = []
+    if getattr(stream, "decompressor", None) is None:
+        return failed
+    decompress = stream._decompress
+
+    def checked(data: bytes) -> bytes:
+        codec = stream.decompressor
+        if codec is None or not data:
+            return data
+        if stream.num_block_read == 0:  # warcio's: undecodable first block, read as it is
+            out: bytes = decompress(data)
+            if stream.decompressor is None and (data[:2] == b"\x1f\x8b" or is_binary(data)):
+                failed.append(data[:2])
+            return out
+        try:
+            return bytes(codec.decompress(data))
+        except Exception:  # zlib.error, brotli.error: the body is damaged from here on
+            failed.append(data[:2])
+            return b""
+
+    stream._decompress = checked
+    return failed
 
 
 def _read_body(stream: Any, limit: int) -> bytes | None:
