@@ -15,7 +15,8 @@ Per-record problems never stop a scan: the readers turn a `RecordError` into a `
 entry that is counted and listed in the report, and any other exception met while one record
 is read or prepared into a "failed" skip naming it (`describe` words it); an exception while a
 file is read ends that file with a "failed" skip, keeping its records before it. Only
-`ConfigError`, `InputError`, `EngineError` and `IndexStoreError` end a run; `OutputError` ends it after the work.
+`ConfigError`, `InputError`, `EngineError` and `IndexStoreError` end a run; `OutputError` ends
+it after the work.
 """
 
 from __future__ import annotations

@@ -167,7 +167,8 @@ def test_a_full_disk_on_stdout_for_the_index_commands(tmp_path: Path) -> None:
             proc = cli(*args, stdout=full.fileno())
         assert proc.returncode == 1, args
         err = proc.stderr.decode("utf-8")
-        assert err == "dedup: error: cannot write standard output: No space left on device\n", (args, err)
+        full = "dedup: error: cannot write standard output: No space left on device\n"
+        assert err == full, (args, err)
 
 
 def test_output_never_replaces_what_is_not_a_regular_file_and_keeps_a_report_mode(

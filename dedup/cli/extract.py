@@ -34,8 +34,7 @@ from dedup.cli.options import (
 )
 from dedup.config import ScanConfig
 from dedup.errors import ConfigError, DedupError
-from dedup.model import Extraction, Skip, SkipLog
-from dedup.output.literal import plural
+from dedup.model import Extraction, Skip, SkipLog, plural
 from dedup.output.table import not_listed
 
 _D = ScanConfig()
