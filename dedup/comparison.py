@@ -179,9 +179,10 @@ def _copy_reason(al: Alignment, near_duplicate: float) -> str:
     """Why a copy is one, in words: its figures."""
     n = len(al.passages)
     passages = "one contiguous passage" if n == 1 else f"{n} passages"
-    least = min(al.coverage_a, al.coverage_b)
-    if least >= near_duplicate:
-        return f"near-duplicate, at least {least:.0%} of each body shared, {passages}"
+    if min(al.coverage_a, al.coverage_b) >= near_duplicate:
+        a, b = f"{al.coverage_a:.0%}", f"{al.coverage_b:.0%}"
+        shared = f"{a} of each body" if a == b else f"{a} of A's body, {b} of B's"
+        return f"near-duplicate: the same text, bar small edits ({shared} shared), {passages}"
     s = al.shared_sentences
     return (
         f"{s} shared sentence{'' if s == 1 else 's'}, {al.coverage:.0%} of the shorter body, "
@@ -242,8 +243,7 @@ def compare_inputs(
         if _same_file(inputs[0], inputs[1]):  # also under two names (a.html, ./a.html)
             result = replace(result, note=SAME_DOCUMENT)
         return result
-    if ids[0] == ids[1]:
-        raise InputError(f"--ids names {ids[0]!r} twice: give two different ids")
+    # one id twice is one document compared with itself (SAME_DOCUMENT), as one file twice is
     found: dict[str, list[Document]] = {i: [] for i in ids}
     for d in _documents(inputs, cfg)[0]:
         if d.id in found:

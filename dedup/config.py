@@ -187,6 +187,12 @@ class ExtractConfig:
 SHINGLE_SIZE = 5
 
 
+def _check_whole(name: str, value: object) -> None:
+    """ConfigError unless `value` is a whole number (an int, not a bool, a float or "5")."""
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+
+
 @renamed("size", "shingle_size")
 @dataclass(frozen=True, slots=True)
 class ShingleConfig:
@@ -198,6 +204,7 @@ class ShingleConfig:
     shingle_size: int = SHINGLE_SIZE
 
     def __post_init__(self) -> None:
+        _check_whole("shingle size", self.shingle_size)
         if not 1 <= self.shingle_size <= 32:
             raise ConfigError("shingle size must be between 1 and 32")
 
@@ -219,8 +226,11 @@ class MinHashConfig:
         return self.num_perm // self.bands
 
     def __post_init__(self) -> None:
-        if self.num_perm < 1 or self.bands < 1:
-            raise ConfigError("num_perm and bands must be positive")
+        for name, value in (("num_perm", self.num_perm), ("bands", self.bands)):
+            _check_whole(name, value)
+            if value < 1:
+                raise ConfigError(f"{name} must be positive")
+        _check_whole("minhash seed", self.seed)
         if self.num_perm % self.bands:
             raise ConfigError(
                 f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})"

@@ -6,6 +6,7 @@ Hierarchy::
     ├── ConfigError             an option or configuration value is invalid
     ├── InputError              a path given by the user cannot be read at all (fatal)
     ├── EngineError             a distributed engine failed (scheduler unreachable, task lost)
+    ├── OutputError             a report could not be written whole (names the file given)
     ├── IndexStoreError         a persistent index cannot be opened or used: missing, corrupt,
     │                           foreign, unreachable, or built with other settings (fatal)
     └── RecordError             one record of an input is unusable (not fatal: it becomes a Skip)
@@ -14,7 +15,8 @@ Per-record problems never stop a scan: the readers turn a `RecordError` into a `
 entry that is counted and listed in the report, and any other exception met while one record
 is read or prepared into a "failed" skip naming it (`describe` words it); an exception while a
 file is read ends that file with a "failed" skip, keeping its records before it. Only
-`ConfigError`, `InputError`, `EngineError` and `IndexStoreError` end a run.
+`ConfigError`, `InputError`, `EngineError` and `IndexStoreError` end a run; `OutputError` ends
+it after the work.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ class InputError(DedupError):
 class EngineError(DedupError):
     """A run on several processes or machines could not complete (a worker process died, a
     Dask cluster failed); no partial report is ever returned."""
+
+
+class OutputError(DedupError):
+    """A report could not be written whole (a full disk, a closed standard output, a directory
+    that cannot hold the temporary file it is written to first): the message names the file
+    the user gave (or "standard output") and why, ``cannot write /dev/full: No space left on
+    device``."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"cannot write {target}: {reason}")
 
 
 class IndexStoreError(DedupError):

@@ -1005,3 +1005,9 @@ def _split(flat: npt.NDArray[Any], sizes: npt.NDArray[np.int64]) -> list[npt.NDA
     np.cumsum(sizes, out=bounds[1:])
     cut = bounds.tolist()
     return [flat[cut[i] : cut[i + 1]] for i in range(sizes.size)]
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1 copy``, ``2 copies`` (`words`: the plural when it is not
+    `word` + ``s``)."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"

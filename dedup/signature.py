@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dedup.config import renamed
+from dedup.config import MinHashConfig, ShingleConfig, renamed
 from dedup.errors import ConfigError
 from dedup.model import HashArray
 from dedup.shingle import IndexArray, ShingleBatch, mix64, mix64_inplace, shingle_batch
@@ -282,8 +282,9 @@ class MinHasher:
     """
 
     def __init__(self, num_perm: int = 128, shingle_size: int = 5, seed: int = 1) -> None:
-        if num_perm < 1 or shingle_size < 1:
-            raise ValueError("num_perm and shingle_size must be positive")
+        # the rules of the settings they are: ConfigError as a scan's config gives it
+        MinHashConfig(num_perm=num_perm, bands=1, seed=seed)
+        ShingleConfig(shingle_size=shingle_size)
         self.num_perm = num_perm
         self.shingle_size = shingle_size
         self.seed = seed

@@ -188,5 +188,17 @@ def test_minhasher_names_the_shingle_size_as_the_config_does() -> None:
         assert old.ngram == 3  # type: ignore[attr-defined]
     assert (old.signatures(text) == new.signatures(text)).all()
     assert not (new.signatures(text) == dedup.MinHasher(16, 5, 1).signatures(text)).all()
-    with pytest.raises(ValueError, match="shingle_size must be positive"):
-        dedup.MinHasher(shingle_size=0)
+    # the settings' own rules, as ShingleConfig and MinHashConfig check them: ConfigError
+    for kwargs, message in [
+        ({"shingle_size": 0}, "shingle size must be between 1 and 32"),
+        ({"shingle_size": 100}, "shingle size must be between 1 and 32"),
+        ({"shingle_size": "5"}, "shingle size must be a whole number, got '5'"),
+        ({"shingle_size": 5.5}, "shingle size must be a whole number, got 5.5"),
+        ({"num_perm": 0}, "num_perm must be positive"),
+        ({"num_perm": True}, "num_perm must be a whole number, got True"),
+        ({"seed": -1}, r"minhash seed must be in \[0, 2\*\*64\)"),
+        ({"seed": "1"}, "minhash seed must be a whole number"),
+    ]:
+        with pytest.raises(dedup.ConfigError, match=message):
+            dedup.MinHasher(**kwargs)  # type: ignore[arg-type]
+        assert issubclass(dedup.ConfigError, ValueError)

@@ -88,8 +88,8 @@ def test_two_files(tmp_path: Path) -> None:
 def test_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no document with id 'nope'"):
         dedup.compare([SAMPLE], ("nope", "spotify-1256"))
-    with pytest.raises(InputError, match="twice"):
-        dedup.compare([SAMPLE], ("spotify-1256", "spotify-1256"))
+    with pytest.raises(InputError, match="no document with id 'nope'"):
+        dedup.compare([SAMPLE], ("nope", "nope"))
     with pytest.raises(InputError, match=r"holds .* documents, not one; name two ids with --ids"):
         dedup.compare([SAMPLE + "/spotify.jsonl", SAMPLE + "/spotify.jsonl"])
     empty = tmp_path / "empty.txt"
@@ -203,6 +203,13 @@ def test_one_document_given_twice_is_said_to_be_the_same_document(tmp_path: Path
     assert (
         json.loads(res.stdout)["note"]
         == "A and B are the same document: it is compared with itself"
+    )
+    # one id named twice: the same document, as one file given twice
+    res = CliRunner().invoke(app, ["compare", SAMPLE, "--ids", "spotify-1256", "spotify-1256"])
+    assert res.exit_code == 0, res.stderr
+    assert "note: A and B are the same document: it is compared with itself" in res.stdout
+    assert "copy: near-duplicate: the same text, bar small edits (100% of each body shared)" in (
+        res.stdout
     )
     # the same text in two files: said as that; two different articles: no note
     origin, copy, _ = _docs()

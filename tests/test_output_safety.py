@@ -147,7 +147,7 @@ def test_a_full_disk_on_stdout_is_exit_1_with_one_line(args: list[str]) -> None:
         proc = cli(*args, "-j", "1", stdout=full.fileno())
     assert proc.returncode == 1
     err = proc.stderr.decode("utf-8")
-    assert err == "dedup: error: standard output: No space left on device\n", err
+    assert err == "dedup: error: cannot write standard output: No space left on device\n", err
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
@@ -167,7 +167,8 @@ def test_a_full_disk_on_stdout_for_the_index_commands(tmp_path: Path) -> None:
             proc = cli(*args, stdout=full.fileno())
         assert proc.returncode == 1, args
         err = proc.stderr.decode("utf-8")
-        assert err == "dedup: error: standard output: No space left on device\n", (args, err)
+        full = "dedup: error: cannot write standard output: No space left on device\n"
+        assert err == full, (args, err)
 
 
 def test_output_never_replaces_what_is_not_a_regular_file_and_keeps_a_report_mode(
@@ -206,3 +207,75 @@ def test_output_never_replaces_what_is_not_a_regular_file_and_keeps_a_report_mod
     done = cli("scan", str(TERMINAL), "--format", "json", "--output", "-")
     assert done.returncode == 0 and json.loads(done.stdout)["stats"]["read"] == len(RECORDS)
     assert not (ROOT / "-").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_a_report_that_cannot_be_written_names_the_file_given(tmp_path: Path) -> None:
+    """Never a bare reason, nor the temporary file a report is written to first."""
+    db = tmp_path / "seen.db"
+    assert cli("index", "add", str(TERMINAL), "--index", str(db), "-q").returncode == 0
+    for args in (
+        ["scan", str(TERMINAL)],
+        ["extract", str(TERMINAL)],
+        ["index", "query", str(TERMINAL), "--index", str(db)],
+        ["compare", str(TERMINAL), "--ids", IDS[0], IDS[1]],
+    ):
+        proc = cli(*args, "-o", "/dev/full", *([] if args[0] == "compare" else ["-q"]))
+        assert proc.returncode == 1, args
+        assert proc.stderr.decode() == (
+            "dedup: error: cannot write /dev/full: No space left on device\n"
+        ), args
+    # a place that cannot hold the temporary file written first: still the path given
+    if os.path.exists("/proc/version"):
+        proc = cli("scan", str(TERMINAL), "-o", "/proc/version", "-q")
+        err = proc.stderr.decode()
+        assert proc.returncode == 1
+        assert err.startswith("dedup: error: cannot write /proc/version: ") and err.count("\n") == 1
+
+
+def test_output_never_replaces_an_input_the_index_or_the_graph(tmp_path: Path) -> None:
+    """`-o` naming what the command reads (an input file, by any path or link, or a file under
+    an input directory), the index, or the --graph file is refused before any work: exit 2,
+    one line, every file untouched."""
+    data = tmp_path / "in" / "sp.jsonl"
+    data.parent.mkdir()
+    data.write_bytes(TERMINAL.read_bytes())
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(data)
+    db = tmp_path / "seen.db"
+    assert cli("index", "add", str(data), "--index", str(db), "-q").returncode == 0
+    old = data.parent / "old.csv"
+    old.write_text("id,text\n1,An old graph.\n")
+    before = {p: p.read_bytes() for p in (data, db, old)}
+    graph = tmp_path / "g.csv"
+    cases = [
+        (["scan", str(data), "-o", str(data)], f"--output {data} is an input file"),
+        (["scan", str(data.parent), "-o", str(data)], f"--output {data} is an input file"),
+        (["scan", str(data), "-o", str(link)], f"--output {link} is an input file"),
+        (["scan", str(data.parent), "--graph", str(old)], f"--graph {old} is an input file"),
+        (
+            ["scan", str(data), "-o", str(graph), "--graph", str(graph)],
+            f"--output {graph} is the --graph file",
+        ),
+        (["extract", str(data.parent), "-o", str(data)], f"--output {data} is an input file"),
+        (["compare", str(data), str(data), "-o", str(data)], f"--output {data} is an input file"),
+        (
+            ["index", "query", str(data), "--index", str(db), "-o", str(db)],
+            f"--output {db} is the --index file",
+        ),
+        (
+            ["index", "query", str(data), "--index", str(db), "-o", str(link)],
+            f"--output {link} is an input file",
+        ),
+    ]
+    for args, message in cases:
+        proc = cli(*args)
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, (args, err)
+        assert err.startswith(f"dedup: error: {message}") and err.count("\n") == 1, (args, err)
+        assert {p: p.read_bytes() for p in before} == before, args
+        assert not graph.exists()
+    # a new file beside the inputs, in their directory, is not an input
+    fresh = data.parent / "report.json"
+    assert cli("scan", str(data.parent), "-o", str(fresh), "-q").returncode == 0
+    assert json.loads(fresh.read_text())["stats"]["read"] == len(RECORDS) + 1  # and old.csv

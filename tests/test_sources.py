@@ -353,6 +353,10 @@ def test_csv_rows_with_line_numbers_and_a_bad_row_skipped(tmp_path: Path) -> Non
     (skip,) = skips(items)
     assert (skip.source, skip.location) == (str(path), "line 9")
     assert skip.reason == "row has 6 fields, header has 5"
+    one = tmp_path / "one.csv"
+    one.write_text("id,text\na,Some text.\nb\n", "utf-8")
+    (skip,) = skips(read_all(one))
+    assert skip.reason == "row has 1 field, header has 2"
 
 
 def test_csv_without_a_text_column_is_one_skip_naming_the_columns(tmp_path: Path) -> None:
@@ -746,6 +750,11 @@ def test_truncated_warc_gz_keeps_its_records_and_says_it_is_truncated(
     assert not any(isinstance(i, Skip) and "truncated" in i.reason for i in read_all(good))
     report = dedup.scan([cut_file])
     assert report.stats.extracted == 1 and any("truncated" in s.reason for s in report.skipped)
+    # cut inside the second response (the image): the count is worded as one
+    cut_file.write_bytes(good.read_bytes()[:-685])
+    (*_, last) = read_all(cut_file)
+    assert isinstance(last, Skip)
+    assert "after 1 response record: what follows them is lost" in last.reason, last.reason
 
 
 def test_jsonl_parsing_accepts_and_refuses_what_json_does(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import typer
 from rich.console import Console
@@ -30,7 +30,7 @@ from rich.progress import (
 from rich.text import Text
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from dedup.errors import ConfigError
+from dedup.errors import ConfigError, OutputError
 from dedup.model import ProgressHook
 from dedup.output.literal import literal
 
@@ -194,43 +194,98 @@ def report_width(output: Path | None) -> int | None:
     return None
 
 
-def check_output(output: Path | None) -> None:
-    """Fail before any work if `output` cannot be written where it is asked for."""
-    if output is not None and not output.resolve().parent.is_dir():
+def check_output(
+    output: Path | None,
+    inputs: Sequence[Path] = (),
+    others: Mapping[str, str | Path | None] | None = None,
+    flag: str = "--output",
+) -> None:
+    """Fail before any work if `output` (given as `flag`) cannot be written where it is asked
+    for, or would replace what the command reads or writes besides: one of `inputs` (the same
+    file, or an existing file under an input directory) or one of `others`, the files other
+    flags name (``{"--index": ..., "--graph": ...}``). Usage error, exit 2, one line."""
+    if output is None or str(output) == "-":
+        return
+    if not output.resolve().parent.is_dir():
         raise fail(f"{output}: the directory to write the report in does not exist")
+    for path in inputs:
+        if str(path) != "-" and _holds(path, output):
+            raise fail(f"{flag} {output} is an input file: writing it would replace it", 2)
+    for other_flag, other in (others or {}).items():
+        if other is not None and str(other) != "-" and _same_file(Path(other), output):
+            raise fail(f"{flag} {output} is the {other_flag} file: name another file", 2)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` name one file (a link to it, another spelling of its path)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist yet
+        return a.resolve() == b.resolve()
+
+
+def _holds(path: Path, output: Path) -> bool:
+    """Whether `output` is an input that `path` names: `path` itself, or an existing file under
+    `path` when it is a directory (which is walked recursively). What is not a regular file
+    (a device, a named pipe) is never replaced (`write_output`), so holds nothing."""
+    if output.exists() and not output.is_file():
+        return False
+    if path.is_dir():
+        return output.exists() and output.resolve().is_relative_to(path.resolve())
+    return _same_file(path, output)
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """`text` as UTF-8 to stdout, or to `output` whole: written to a temporary file beside it,
-    then renamed, so that a reader never sees half a report and an old one is replaced at once
-    (keeping its mode; a new one gets the umask's). What is not a regular file (a device, a
-    named pipe) is written to as it is, never replaced; ``-`` is stdout.
-    Encoding cannot fail: what UTF-8 cannot hold (a file name that was not UTF-8, kept by Python
-    as lone surrogates) is written as a backslash escape (``\udcff``, which JSON reads back).
-    Raises OSError (the caller words it: `os_failure`); on stdout, one that names "standard
-    output" (a full disk, a closed descriptor), so that a report that could not be written whole
-    is exit 1 with one line, never a truncated file and exit 0."""
-    data = text.encode("utf-8", "backslashreplace")
+    """`text` as UTF-8 to stdout, or to `output` whole (`write_chunks`). Encoding cannot fail:
+    what UTF-8 cannot hold (a file name that was not UTF-8, kept by Python as lone surrogates)
+    is written as a backslash escape (``\\udcff``, which JSON reads back)."""
+    write_chunks([text.encode("utf-8", "backslashreplace")], output)
+
+
+def write_chunks(chunks: Iterable[bytes], output: Path | None) -> None:
+    """`chunks` to stdout as they come, or to `output` whole: written to a temporary file
+    beside it, then renamed, so that a reader never sees half a report and an old one is
+    replaced at once (keeping its mode; a new one gets the umask's). What is not a regular file
+    (a device, a named pipe) is written to as it is, never replaced; ``-`` is stdout.
+    Raises OutputError naming the file the user named, `output` or "standard output", never a
+    temporary file: a report that could not be written whole
+    (a full disk, a closed descriptor) is exit 1 with one line, never a truncated file and
+    exit 0."""
     if output is None or str(output) == "-":
-        _write_stdout(data)
+        _write_stdout(chunks)
         return
+    try:
+        _write_file(chunks, output)
+    except BrokenPipeError:
+        raise  # a named pipe's reader went away: `dedup.cli.main` ends quietly
+    except OSError as exc:
+        raise OutputError(str(output), exc.strerror or str(exc)) from exc
+
+
+def _write_file(chunks: Iterable[bytes], output: Path) -> None:
     target = output.resolve()
     if target.exists() and not target.is_file():
         # a device, a named pipe: written to as it is, never replaced by a regular file
         with open(target, "wb") as fh:
-            fh.write(data)
+            _write_to(chunks, fh)
         return
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            _write_to(chunks, fh)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _write_to(chunks: Iterable[bytes], fh: BinaryIO) -> None:
+    for chunk in chunks:
+        fh.write(chunk)
+    fh.flush()
 
 
 def _new_file_mode() -> int:
@@ -240,11 +295,10 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _write_stdout(data: bytes) -> None:
+def _write_stdout(chunks: Iterable[bytes]) -> None:
     try:
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_to(chunks, sys.stdout.buffer)
     except BrokenPipeError:
         raise  # the reader went away: `dedup.cli.main` ends quietly
     except OSError as exc:
@@ -253,9 +307,9 @@ def _write_stdout(data: bytes) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-        raise OSError(exc.errno, exc.strerror, "standard output") from exc
+        raise OutputError("standard output", exc.strerror or str(exc)) from exc
 
 
 def os_failure(exc: OSError) -> typer.Exit:
-    """The one-line error for a file that could not be written."""
+    """The one-line error for a file that could not be read or written."""
     return fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": "))

@@ -99,7 +99,7 @@ def compare_cmd(
         )
     except ConfigError as exc:
         raise config_failure(exc, ("unknown extractor", "unknown --extractor")) from None
-    check_output(output)
+    check_output(output, paths)
     tty = sys.stdout.isatty() and output is None
     try:
         result = compare(paths, ids, config)

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
-from typing import BinaryIO
 
 import typer
 
 from dedup.api import extract_documents
-from dedup.cli.common import check_output, config_failure, fail, os_failure, say
+from dedup.cli.common import check_output, config_failure, fail, os_failure, say, write_chunks
 from dedup.cli.options import (
     DateField,
     DateFormat,
@@ -39,8 +34,7 @@ from dedup.cli.options import (
 )
 from dedup.config import ScanConfig
 from dedup.errors import ConfigError, DedupError
-from dedup.model import Extraction, Skip, SkipLog
-from dedup.output.literal import plural
+from dedup.model import Extraction, Skip, SkipLog, plural
 from dedup.output.table import not_listed
 
 _D = ScanConfig()
@@ -77,7 +71,7 @@ def extract_cmd(
         )
     except ConfigError as exc:
         raise config_failure(exc) from None
-    check_output(output)
+    check_output(output, paths)
     skips = SkipLog(config.report.max_listed_skips)
     counts = {"read": 0, "extracted": 0}
 
@@ -91,7 +85,7 @@ def extract_cmd(
             yield _line(item)
 
     try:
-        _write_lines(lines(), output)
+        write_chunks(lines(), output)
     except DedupError as exc:
         raise fail(str(exc)) from None
     except BrokenPipeError:
@@ -113,39 +107,3 @@ def _line(item: Extraction) -> bytes:
     """One JSONL line; what UTF-8 cannot hold (a lone surrogate) written as a JSON escape."""
     text = json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
     return text.encode("utf-8", "backslashreplace")
-
-
-def _write_lines(lines: Iterable[bytes], output: Path | None) -> None:
-    """`lines` to stdout as they come, or to `output` through a temporary file beside it,
-    renamed when complete (a reader never sees half of it)."""
-    if output is None or str(output) == "-":
-        sys.stdout.flush()
-        _write_to(lines, sys.stdout.buffer)
-        return
-    target = output.resolve()
-    if target.exists() and not target.is_file():  # a device, a named pipe: written as it is
-        with open(target, "wb") as fh:
-            _write_to(lines, fh)
-        return
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_to(lines, fh)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _write_to(lines: Iterable[bytes], fh: BinaryIO) -> None:
-    for line in lines:
-        fh.write(line)
-    fh.flush()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

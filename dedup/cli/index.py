@@ -17,7 +17,6 @@ from dedup.cli.common import (
     check_output,
     config_failure,
     fail,
-    os_failure,
     progress_bars,
     say,
     write_output,
@@ -66,7 +65,7 @@ from dedup.config import (
     ScanConfig,
     ShingleConfig,
 )
-from dedup.errors import ConfigError, DedupError
+from dedup.errors import ConfigError, DedupError, OutputError
 from dedup.output import input_warnings, warning_lines
 from dedup.output.index import (
     QUERY_FORMATS,
@@ -133,10 +132,8 @@ def _print(text: str, output: Path | None = None) -> None:
     """`text` to stdout (or `output`); a failed write is the one-line error, exit 1."""
     try:
         write_output(text, output)
-    except BrokenPipeError:
-        raise  # the reader of stdout went away: `dedup.cli.main` ends quietly
-    except OSError as exc:
-        raise os_failure(exc) from None
+    except OutputError as exc:
+        raise fail(str(exc)) from None
 
 
 @index_app.command("add", cls=Command)
@@ -302,7 +299,7 @@ def query_cmd(
         fmt = "table" if sys.stdout.isatty() and output is None else "json"
     check_format(fmt, list(QUERY_FORMATS))
     n_jobs = resolve_jobs(jobs)
-    check_output(output)
+    check_output(output, paths, {"--index": index if "://" not in index else None})
     if limit is not None and limit < 1:
         raise fail(f"--limit must be at least 1, got {limit}", 2)
     try:

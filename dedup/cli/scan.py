@@ -261,13 +261,13 @@ def scan_cmd(
         )
     except ConfigError as exc:
         raise config_failure(exc) from None
-    check_output(output)
+    check_output(output, paths, {"--graph": graph})
     graph_writer = None
     if graph is not None:
         graph_writer = GRAPH_FORMATS.get(graph.suffix.lower())
         if graph_writer is None:
             raise fail(f"--graph {graph}: name a .csv or a .graphml file", 2)
-        check_output(graph)
+        check_output(graph, paths, flag="--graph")
     try:
         with progress_bars(not quiet) as hook:
             report = scan(paths, config, progress=hook, jobs=n_jobs, engine=dask_engine)

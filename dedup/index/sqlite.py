@@ -61,6 +61,7 @@ from dedup.index.base import (
     read_blob,
     shingles_from_bytes,
 )
+from dedup.model import plural
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: 8 KiB pages: documents carry a few KiB of shingles, bucket rows ~20 bytes; larger pages make
@@ -327,7 +328,7 @@ class SQLiteStore:
             if line.strip() and not line.startswith("*** in database")
         ]
         if problems:
-            more = f", and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+            more = f", and {plural(len(problems) - 1, 'more problem')}" if len(problems) > 1 else ""
             raise IndexStoreError(
                 f"{self.location}: damaged index ({problems[0]}{more}); not {doing}: rebuild "
                 "it (`dedup index stats --check` lists the damage)"

@@ -9,9 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from dedup.config import ScanConfig
 from dedup.errors import ConfigError
-from dedup.model import Report, Skip, UnreadDates
+from dedup.model import Report, Skip, UnreadDates, plural
 from dedup.output.html import render_html
-from dedup.output.literal import plural
 from dedup.output.sites import render_sites
 from dedup.output.table import not_listed, render_table
 from dedup.output.text import render_csv, render_json, render_jsonl

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dedup.comparison import Comparison, Side, Span
+from dedup.model import plural
 from dedup.output.literal import literal, literal_console, printable
 
 OPEN, CLOSE = "[[", "]]"
@@ -75,10 +76,12 @@ def render_compare(cmp: Comparison, width: int = 80, color: bool = False) -> str
         f"A: {al.covered_a} of {al.body_a} body words shared ({al.coverage_a:.0%}); "
         f"B: {al.covered_b} of {al.body_b} ({al.coverage_b:.0%})",
         (
-            f"the copy added {cmp.copy_side.own_words} words; it left out "
-            f"{cmp.origin_side.own_words} words of the origin"
+            f"the copy added {plural(cmp.copy_side.own_words, 'word')}; it left out "
+            f"{plural(cmp.origin_side.own_words, 'word')} of the origin"
             if cmp.copy
-            else f"outside shared passages: A {cmp.a.own_words} words, B {cmp.b.own_words}"
+            else (
+                f"outside shared passages: A {plural(cmp.a.own_words, 'word')}, B {cmp.b.own_words}"
+            )
         ),
         cmp.verdict,
     ]

@@ -12,7 +12,8 @@ from typing import Any
 from rich.table import Table
 
 from dedup.index.results import AddResult, IndexStats, QueryReport, RemoveResult
-from dedup.output.literal import literal, literal_console, plural
+from dedup.model import plural
+from dedup.output.literal import literal, literal_console
 from dedup.output.table import not_listed, skip_lines
 from dedup.output.text import csv_cell
 

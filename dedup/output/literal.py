@@ -54,12 +54,6 @@ def literal(text: str) -> Text:
     return Text(printable(text))
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 file``, ``2 files``, ``1 copy``, ``2 copies`` (`words`: the plural when it is not
-    `word` + ``s``)."""
-    return f"{n} {word if n == 1 else (words or word + 's')}"
-
-
 def literal_console(file: TextIO, width: int, color: bool = False) -> Console:
     """A Rich console writing to `file` at `width` columns that shows what it is given as
     written: no markup, no emoji codes, no highlighting (styles only with `color`)."""

@@ -9,8 +9,8 @@ from rich import box
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
-from dedup.model import Cluster, Report, Skip, UnlistedSkips
-from dedup.output.literal import literal, literal_console, plural
+from dedup.model import Cluster, Report, Skip, UnlistedSkips, plural
+from dedup.output.literal import literal, literal_console
 
 MAX_SKIPS_SHOWN = 20
 
@@ -113,9 +113,9 @@ def render_table(report: Report, width: int = 160, color: bool = False) -> str:
             )
     if s.translation_pairs:  # as for JSON: shown only when a translation was found
         con.print(
-            f"cross-lingual: {s.translation_candidates} candidate pairs, "
-            f"{s.translation_pairs} translations ('translation 0.53': a translation of the story, "
-            "with its anchor score against the origin)"
+            f"cross-lingual: {plural(s.translation_candidates, 'candidate pair')}, "
+            f"{plural(s.translation_pairs, 'translation')} ('translation 0.53': a translation of "
+            "the story, with its anchor score against the origin)"
         )
     if s.skipped + s.failed:
         con.print(f"skipped {s.skipped + s.failed}:")
@@ -158,4 +158,4 @@ def skip_lines(
 def not_listed(unlisted: Sequence[UnlistedSkips]) -> str:
     """The end of a summary line when skips are counted but not listed, else nothing."""
     n = sum(u.count for u in unlisted)
-    return f"; {n} skips not listed (--max-listed-skips)" if n else ""
+    return f"; {plural(n, 'skip')} not listed (--max-listed-skips)" if n else ""

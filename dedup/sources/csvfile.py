@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dedup.config import InputConfig
 from dedup.errors import RecordError, describe
-from dedup.model import Skip
+from dedup.model import Skip, plural
 from dedup.sources.base import RawRecord, read_failure
 from dedup.sources.records import TextHint, from_mapping, lacks_text, shell_word
 from dedup.sources.streams import Oversize, record_limit, text_stream
@@ -233,7 +233,7 @@ def read_csv(
                 continue
             rows += 1
             if len(row) != len(header):
-                why = f"row has {len(row)} fields, header has {len(header)}"
+                why = f"row has {plural(len(row), 'field')}, header has {len(header)}"
                 yield Skip(shown, why + (f" ({header_hint})" if header_hint else ""), where)
                 continue
             fields: dict[str, str]

@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from dedup.config import InputConfig
 from dedup.errors import describe
-from dedup.model import Skip
+from dedup.model import Skip, plural
 from dedup.sources.base import RawRecord, is_binary, normalize_date
 from dedup.sources.streams import FileLimitError, file_limit, record_limit
 
@@ -90,13 +90,15 @@ def _read_stream(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawRecord
         # warcio quotes the bytes it could not parse: keep the reason one printable line
         msg = "".join(c if c.isprintable() else "?" for c in " ".join(str(exc).split()))
         msg = msg[:200] or type(exc).__name__
-        yield Skip(shown, f"corrupt WARC after {n} response records, rest not read: {msg}")
+        read = plural(n, "response record")
+        yield Skip(shown, f"corrupt WARC after {read}, rest not read: {msg}")
         return
     if n == 0:
         why = "no HTTP response records" if total else "no WARC records (empty or truncated file)"
         yield Skip(shown, why)
     elif path.name.lower().endswith(".gz") and (damage := _gzip_damage(path)):
-        yield Skip(shown, f"{damage} after {n} response records: what follows them is lost")
+        read = plural(n, "response record")
+        yield Skip(shown, f"{damage} after {read}: what follows them is lost")
 
 
 def _misframed(shown: str, records: int) -> Skip:
