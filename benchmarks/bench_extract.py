@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import corpora
-from benchmarks.data import dataset_dir, run
+from benchmarks.data import cpu_model, dataset_dir, run
 
 _TOKEN = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -242,16 +242,6 @@ def scan_rate(extractor: str, folder: Path, repeats: int) -> float:
     if report.stats.read != len(paths):
         raise RuntimeError(f"the scan read {report.stats.read} of {len(paths)} files")
     return statistics.median(rates)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 @dataclass
